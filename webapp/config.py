@@ -1,0 +1,88 @@
+"""Settings from the environment.
+
+Development gets working defaults (an embedded PostgreSQL, a random secret kept
+under .data/); production refuses to start without strong secrets, because a
+default secret in production is a forged session waiting to happen.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / ".data"
+
+MIN_SECRET_LENGTH = 32
+KNOWN_WEAK_SECRETS = {"changeme", "secret", "dev", "development", "password", "growthdesk"}
+
+
+class ConfigError(RuntimeError):
+    """Raised when the environment cannot make a safe configuration."""
+
+
+def _dev_secret(name: str) -> str:
+    """A random secret persisted under .data/ so dev sessions survive restarts."""
+    DATA_DIR.mkdir(exist_ok=True)
+    path = DATA_DIR / f"{name.lower()}.dev"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _require_strong(name: str, value: str | None) -> str:
+    if not value:
+        raise ConfigError(f"{name} must be set when APP_ENV=production")
+    if len(value) < MIN_SECRET_LENGTH or value.lower() in KNOWN_WEAK_SECRETS or len(set(value)) < 10:
+        raise ConfigError(f"{name} is too weak: use at least {MIN_SECRET_LENGTH} random characters")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    app_env: str
+    database_url: str | None
+    secret_key: str
+    internal_events_secret: str
+    smtp_url: str | None
+    port: int
+    ratelimit_storage_uri: str
+
+    @property
+    def production(self) -> bool:
+        return self.app_env == "production"
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Read and validate the environment once, at app creation."""
+    env = os.environ if environ is None else environ
+    app_env = env.get("APP_ENV", "development")
+    if app_env not in ("development", "production"):
+        raise ConfigError("APP_ENV must be 'development' or 'production'")
+    production = app_env == "production"
+
+    if production:
+        secret_key = _require_strong("SECRET_KEY", env.get("SECRET_KEY"))
+        events_secret = _require_strong("INTERNAL_EVENTS_SECRET", env.get("INTERNAL_EVENTS_SECRET"))
+        if not env.get("DATABASE_URL"):
+            raise ConfigError("DATABASE_URL must be set when APP_ENV=production")
+    else:
+        secret_key = env.get("SECRET_KEY") or _dev_secret("SECRET_KEY")
+        events_secret = env.get("INTERNAL_EVENTS_SECRET") or _dev_secret("INTERNAL_EVENTS_SECRET")
+
+    try:
+        port = int(env.get("PORT", "8000"))
+    except ValueError as exc:
+        raise ConfigError("PORT must be a number") from exc
+
+    return Settings(
+        app_env=app_env,
+        database_url=env.get("DATABASE_URL") or None,
+        secret_key=secret_key,
+        internal_events_secret=events_secret,
+        smtp_url=env.get("SMTP_URL") or None,
+        port=port,
+        ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI", "memory://"),
+    )

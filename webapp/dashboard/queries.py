@@ -1,0 +1,32 @@
+"""Figures for the dashboard, one query each, all scoped to one user."""
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from ..extensions import db
+
+
+def user_summary(user_id: str) -> dict:
+    """Counts and balance the dashboard cards show for `user_id`."""
+    row = db.session.execute(
+        text(
+            """
+            select
+              (select count(*) from saved_search where user_id = :u) as searches,
+              (select count(*) from saved_search where user_id = :u
+                 and paused_until is not null and paused_until >= current_date) as paused_searches,
+              (select count(*) from saved_search_alert a join saved_search s using (search_id)
+                 where s.user_id = :u and a.alert_dt > current_date - 7) as alerts_this_week,
+              (select count(*) from follow where follower_user_id = :u) as following,
+              (select count(*) from follow where target_id = :u) as followers,
+              (select count(*) from referral_invite where inviter_user_id = :u) as invites,
+              (select count(*) from referral_invite where inviter_user_id = :u and accepted_at is not null) as accepted,
+              (select coalesce(sum(case kind when 'award' then amount_cents else -amount_cents end), 0)
+                 from credit_ledger where user_id = :u) as balance_cents,
+              (select count(*) from feed_post where author_id = :u and is_published) as published_posts,
+              (select count(*) from feed_post where author_id = :u and not is_published) as draft_posts
+            """
+        ),
+        {"u": user_id},
+    ).mappings().one()
+    return dict(row)

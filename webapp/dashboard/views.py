@@ -1,0 +1,12 @@
+"""Dashboard routes."""
+from flask_login import current_user, login_required
+
+from ..htmx import render_page
+from . import bp, queries
+
+
+@bp.get("/")
+@login_required
+def index():
+    summary = queries.user_summary(current_user.user_id)
+    return render_page("dashboard/index.html", summary=summary)

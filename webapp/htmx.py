@@ -1,0 +1,36 @@
+"""Small helpers so every view answers htmx and plain requests alike."""
+from __future__ import annotations
+
+from flask import make_response, redirect, render_template, request
+from jinja2_fragments.flask import render_block
+
+
+def is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
+
+
+def render_page(template: str, block: str = "content", status: int = 200, **context):
+    """The whole page on a normal GET; only `block` of it for htmx.
+
+    The same template serves both, so a partial can never drift from the page.
+    """
+    if is_htmx():
+        body = render_block(template, block, **context)
+    else:
+        body = render_template(template, **context)
+    return make_response(body, status)
+
+
+def redirect_to(location: str, status: int = 303):
+    """A redirect that also works when the request came from htmx."""
+    if is_htmx():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = location
+        return response
+    return redirect(location, code=status)
+
+
+def add_vary_header(response):
+    """Pages and fragments share URLs: caches must key on HX-Request."""
+    response.vary.add("HX-Request")
+    return response

@@ -1,0 +1,29 @@
+"""Serve generated SVGs with long cache lifetimes (they never change)."""
+import re
+
+from flask import Response, abort, request
+
+from . import bp
+from .art import avatar_svg, scene_svg
+
+_SEED = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def _svg(body: str) -> Response:
+    response = Response(body, mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+@bp.get("/avatar/<seed>.svg")
+def avatar(seed: str):
+    if not _SEED.match(seed):
+        abort(404)
+    return _svg(avatar_svg(seed, request.args.get("name", "")[:80]))
+
+
+@bp.get("/scene/<seed>.svg")
+def scene(seed: str):
+    if not _SEED.match(seed):
+        abort(404)
+    return _svg(scene_svg(seed, request.args.get("label", "")[:40]))

@@ -1,0 +1,42 @@
+"""Password hashing and keyed hashes of personal data.
+
+E-mails and IPs are stored as HMAC-SHA256 under a server key, never as a plain
+sha256: the space of e-mails and IPv4 addresses is small enough to brute-force.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def password_needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
+
+
+def _pii_key(secret_key: str) -> bytes:
+    # A key derived for this one purpose, so the session-signing key itself
+    # never touches stored values.
+    return hmac.new(secret_key.encode(), b"growthdesk/pii-hash/v1", hashlib.sha256).digest()
+
+
+def keyed_hash(value: str, *, secret_key: str | None = None) -> str:
+    """HMAC-SHA256 of a normalised value (trimmed, lower-cased), hex."""
+    key = _pii_key(secret_key or current_app.config["SECRET_KEY"])
+    return hmac.new(key, value.strip().lower().encode(), hashlib.sha256).hexdigest()
