@@ -80,13 +80,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         x_content_type_options=True,
     )
 
-    from . import accounts, cli, dashboard, errors, health, media, placeholders, templating
+    from . import (accounts, cli, dashboard, directory, errors, feed, follows, health, media, placeholders,
+                   profiles, searches, templating)
 
     accounts.init_app(app)
-    app.register_blueprint(dashboard.bp)
-    app.register_blueprint(health.bp)
-    app.register_blueprint(media.bp)
-    app.register_blueprint(placeholders.bp)
+    for feature in (dashboard, directory, searches, follows, feed, profiles, health, media):
+        app.register_blueprint(feature.bp)
+    placeholders.init_app(app)  # last: fills only the pages no feature serves yet
     templating.init_app(app)
     errors.register_error_handlers(app)
     cli.init_app(app)

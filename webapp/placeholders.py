@@ -1,14 +1,13 @@
 """Pages whose feature has not landed yet: a clear "coming soon", not a 404.
 
-Each feature's issue removes its path from COMING_SOON when its blueprint lands.
+Registered after every feature blueprint, and only for paths no feature
+serves, so a feature takes its page over just by defining the route.
 """
 from flask import Blueprint
 from flask_login import login_required
 
 from .accounts.access import role_required
 from .htmx import render_page
-
-bp = Blueprint("placeholders", __name__)
 
 COMING_SOON = {
     "/people": ("People", "Browse photographers, models, make-up artists and more, and save searches."),
@@ -30,21 +29,26 @@ def _coming_soon(title: str, blurb: str):
     return view
 
 
-for _path, (_title, _blurb) in COMING_SOON.items():
-    bp.add_url_rule(_path, endpoint=_path.strip("/"), view_func=_coming_soon(_title, _blurb))
-
-
-@bp.get("/growth")
 @role_required("growth")
-def growth():
+def _growth():
     return render_page(
         "coming_soon.html", title="Growth", blurb="Referral funnel, credits, fraud review and alert volume."
     )
 
 
-@bp.get("/r/<code>")
-def public_invite(code: str):
+def _public_invite(code: str):
     """The public invite page (no login); the referrals issue fills it in."""
     return render_page(
         "coming_soon.html", title="You're invited", blurb="Invite pages are coming soon. You can sign up now."
     )
+
+
+def init_app(app) -> None:
+    bp = Blueprint("placeholders", __name__)  # made per app: create_app may run more than once
+    taken = {rule.rule for rule in app.url_map.iter_rules()}
+    views = {path: _coming_soon(title, blurb) for path, (title, blurb) in COMING_SOON.items()}
+    views.update({"/growth": _growth, "/r/<code>": _public_invite})
+    for path, view in views.items():
+        if path not in taken:
+            bp.add_url_rule(path, endpoint=path.strip("/").replace("<code>", "code").replace("/", "_"), view_func=view)
+    app.register_blueprint(bp)

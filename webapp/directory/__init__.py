@@ -1,0 +1,6 @@
+"""People and studios directories: the field catalogue, the condition builder and its SQL."""
+from flask import Blueprint
+
+bp = Blueprint("directory", __name__)
+
+from . import views  # noqa: E402,F401

@@ -1,0 +1,6 @@
+"""The feed: published posts with sensitive-media rules; providers' drafts and posts."""
+from flask import Blueprint
+
+bp = Blueprint("feed", __name__)
+
+from . import views  # noqa: E402,F401
