@@ -1,0 +1,57 @@
+"""Production refuses to start without strong secrets; development works out of the box."""
+import pytest
+
+from webapp.config import ConfigError, load_settings
+
+STRONG = "q8V#r2Lx!m9Tz4Wp7Ks1Yd6Hf3Nc0Bg5Je"
+
+
+def production(**overrides):
+    env = {"APP_ENV": "production", "SECRET_KEY": STRONG, "INTERNAL_EVENTS_SECRET": STRONG[::-1],
+           "DATABASE_URL": "postgresql://db.internal/growthdesk"}
+    env.update(overrides)
+    return {k: v for k, v in env.items() if v is not None}
+
+
+def test_production_starts_with_strong_secrets():
+    settings = load_settings(production())
+    assert settings.production and settings.secret_key == STRONG
+
+
+@pytest.mark.parametrize("name", ["SECRET_KEY", "INTERNAL_EVENTS_SECRET"])
+def test_production_refuses_a_missing_secret(name):
+    with pytest.raises(ConfigError, match=name):
+        load_settings(production(**{name: None}))
+
+
+@pytest.mark.parametrize("weak", ["changeme", "short-secret", "a" * 40])
+def test_production_refuses_a_weak_secret_key(weak):
+    with pytest.raises(ConfigError, match="too weak"):
+        load_settings(production(SECRET_KEY=weak))
+
+
+def test_production_needs_a_database_url():
+    with pytest.raises(ConfigError, match="DATABASE_URL"):
+        load_settings(production(DATABASE_URL=None))
+
+
+def test_development_generates_its_own_secret():
+    settings = load_settings({"APP_ENV": "development"})
+    assert len(settings.secret_key) >= 32
+
+
+def test_an_unknown_app_env_is_refused():
+    with pytest.raises(ConfigError):
+        load_settings({"APP_ENV": "staging"})
+
+
+def test_production_cookies_are_secure(monkeypatch, database_url):
+    from webapp import create_app
+    from webapp.database import sqlalchemy_url
+
+    for key, value in production().items():
+        monkeypatch.setenv(key, value)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url)})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"

@@ -1,0 +1,84 @@
+"""Errors are clear pages or partials, never a stack trace; every answer carries security headers."""
+import pytest
+from flask import abort
+
+from tests.conftest import page_text
+
+
+def test_an_unknown_page_is_a_friendly_404(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "Page not found" in page_text(response)
+    assert "<html" in response.get_data(as_text=True)
+
+
+def test_an_htmx_error_is_a_message_partial_for_the_alert_region(client):
+    response = client.get("/no-such-page", headers={"HX-Request": "true"})
+    assert response.status_code == 404
+    assert response.headers["HX-Retarget"] == "#messages"
+    body = response.get_data(as_text=True)
+    assert "<html" not in body and "Page not found" in body
+
+
+@pytest.fixture
+def failing_app(database_url):
+    from webapp import create_app
+    from webapp.database import sqlalchemy_url
+
+    app = create_app({"TESTING": False, "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url)})
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    @app.get("/unavailable")
+    def unavailable():
+        abort(503)
+
+    return app
+
+
+def test_a_crash_shows_a_500_page_without_internals(failing_app):
+    response = failing_app.test_client().get("/boom")
+    assert response.status_code == 500
+    body = page_text(response)
+    assert "Something went wrong on our side" in body
+    assert "secret internals" not in body and "Traceback" not in body
+
+
+def test_a_503_page_explains_the_outage(failing_app):
+    response = failing_app.test_client().get("/unavailable")
+    assert response.status_code == 503
+    assert "briefly unavailable" in page_text(response)
+
+
+def test_a_post_without_csrf_token_gets_a_clear_400(signed_in, client):
+    signed_in()
+    response = client.post("/settings", data={"display_name": "x"})
+    assert response.status_code == 400
+    assert "Reload the page and try again" in page_text(response)
+
+
+def test_security_headers_are_on_every_response(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_pages_vary_on_hx_request(client):
+    assert "HX-Request" in client.get("/login").headers["Vary"]
+
+
+def test_htmx_gets_a_partial_and_a_plain_get_the_whole_page(client):
+    full = client.get("/login").get_data(as_text=True)
+    partial = client.get("/login", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<html" in full and "<html" not in partial and 'id="login-form"' in partial
+
+
+def test_no_page_loads_anything_from_another_host(client):
+    body = client.get("/login").get_data(as_text=True)
+    assert "htmx-2.0.11.min.js" in body
+    assert "http://" not in body.replace("http://www.w3.org", "") and "https://" not in body

@@ -1,0 +1,57 @@
+"""Every page in the spec answers a signed-in user; the growth page only the growth team."""
+import pytest
+
+from tests.conftest import page_text
+
+PAGES = ["/", "/people", "/studios", "/searches", "/notifications", "/feed", "/following", "/invites",
+         "/credits", "/settings"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_each_page_answers_a_signed_in_member(path, signed_in, client):
+    signed_in("member")
+    assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_each_page_asks_anonymous_visitors_to_log_in(path, client):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+
+
+def test_the_growth_page_is_for_the_growth_team(signed_in, client):
+    signed_in("growth")
+    assert client.get("/growth").status_code == 200
+
+
+@pytest.mark.parametrize("role", ["member", "provider"])
+def test_the_growth_page_is_forbidden_to_everyone_else(role, signed_in, client):
+    signed_in(role)
+    response = client.get("/growth")
+    assert response.status_code == 403
+    assert "You can't see this page" in page_text(response)
+
+
+def test_the_growth_link_shows_only_for_the_growth_team(signed_in, client):
+    signed_in("member")
+    assert 'href="/growth"' not in client.get("/").get_data(as_text=True)
+
+
+def test_the_public_invite_page_needs_no_login(client):
+    assert client.get("/r/some-code").status_code == 200
+
+
+def test_login_and_signup_pages_answer_anonymous_visitors(client):
+    assert client.get("/login").status_code == 200
+    assert client.get("/signup").status_code == 200
+
+
+def test_a_signed_in_user_sees_their_own_figures_on_the_dashboard(signed_in, client, db_conn):
+    user = signed_in("member", name="Dana Dash")
+    other = "usr_someoneelse"
+    db_conn.execute("insert into credit_ledger (entry_id, user_id, kind, amount_cents, reason) values"
+                    " ('crl_1', %s, 'award', 2500, 'test'), ('crl_2', %s, 'award', 9900, 'test')",
+                    (user["user_id"], other))
+    assert "$25" in page_text(client.get("/"))
+    assert "$99" not in page_text(client.get("/"))
