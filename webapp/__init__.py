@@ -80,11 +80,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         x_content_type_options=True,
     )
 
-    from . import (accounts, cli, dashboard, directory, errors, feed, follows, health, media, placeholders,
+    from . import (accounts, cli, dashboard, directory, errors, feed, follows, health, mail, media, placeholders,
                    profiles, searches, templating)
 
     accounts.init_app(app)
-    for feature in (dashboard, directory, searches, follows, feed, profiles, health, media):
+    for feature in (dashboard, directory, searches, follows, feed, profiles, health, media, mail):
         app.register_blueprint(feature.bp)
     placeholders.init_app(app)  # last: fills only the pages no feature serves yet
     templating.init_app(app)
