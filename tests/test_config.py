@@ -55,3 +55,20 @@ def test_production_cookies_are_secure(monkeypatch, database_url):
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_behind_a_trusted_proxy_the_client_address_comes_from_x_forwarded_for(monkeypatch, database_url):
+    from flask import request
+
+    from webapp import create_app
+    from webapp.database import sqlalchemy_url
+
+    monkeypatch.setenv("TRUSTED_PROXIES", "1")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url)})
+
+    @app.get("/whoami")
+    def whoami():
+        return request.remote_addr
+
+    response = app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert response.get_data(as_text=True) == "203.0.113.9"

