@@ -18,3 +18,71 @@ def following_among(follower_user_id: str, target_kind: str, target_ids: list[st
         {"u": follower_user_id, "k": target_kind, "ids": list(target_ids)},
     )
     return {r[0] for r in rows}
+
+
+def target_exists(target_id: str, target_kind: str) -> dict | None:
+    """The followed thing and its owner, or None: people by usr_ id, fan-sub creators by fsc_ id."""
+    if target_kind == "service_profile":
+        sql = "select user_id as owner_id, display_name from service_profile where user_id = :id"
+    elif target_kind == "fansub_creator":
+        sql = "select user_id as owner_id, display_name from fansub_creator where creator_id = :id"
+    else:
+        return None
+    row = db.session.execute(text(sql), {"id": target_id}).mappings().first()
+    return dict(row) if row else None
+
+
+def is_following(follower_user_id: str, target_id: str, target_kind: str) -> bool:
+    return db.session.execute(
+        text("select 1 from follow where follower_user_id = :u and target_id = :t and target_kind = :k"),
+        {"u": follower_user_id, "t": target_id, "k": target_kind},
+    ).first() is not None
+
+
+def add_follow(follower_user_id: str, target_id: str, target_kind: str) -> None:
+    """Idempotent: a double click or a second tab doesn't fail."""
+    db.session.execute(
+        text("insert into follow (follower_user_id, target_id, target_kind) values (:u, :t, :k)"
+             " on conflict do nothing"),
+        {"u": follower_user_id, "t": target_id, "k": target_kind},
+    )
+
+
+def remove_follow(follower_user_id: str, target_id: str, target_kind: str) -> None:
+    db.session.execute(
+        text("delete from follow where follower_user_id = :u and target_id = :t and target_kind = :k"),
+        {"u": follower_user_id, "t": target_id, "k": target_kind},
+    )
+
+
+def follower_count(target_id: str, target_kind: str) -> int:
+    return db.session.execute(
+        text("select count(*) from follow where target_id = :t and target_kind = :k"),
+        {"t": target_id, "k": target_kind},
+    ).scalar_one()
+
+
+def followed_by(follower_user_id: str, *, limit: int = 500) -> list[dict]:
+    """Whom the user follows, newest first, with what a list row shows."""
+    rows = db.session.execute(
+        text(
+            """
+            select f.target_id, f.target_kind, f.created_at,
+                   coalesce(sp.display_name, fc.display_name) as display_name,
+                   coalesce(sp.city, fc.city) as city,
+                   coalesce(sp.verified, fc.verified, false) as verified,
+                   sp.headline, sp.role_tags, fc.category_tags,
+                   (select count(*) from follow c where c.target_id = f.target_id
+                      and c.target_kind = f.target_kind) as follower_count
+              from follow f
+              left join service_profile sp on f.target_kind = 'service_profile' and sp.user_id = f.target_id
+              left join fansub_creator fc on f.target_kind = 'fansub_creator' and fc.creator_id = f.target_id
+             where f.follower_user_id = :u
+               and (sp.user_id is not null or fc.creator_id is not null)
+             order by f.created_at desc, f.target_id
+             limit :limit
+            """
+        ),
+        {"u": follower_user_id, "limit": limit},
+    ).mappings()
+    return [dict(r) for r in rows]

@@ -1,2 +1,63 @@
-"""Routes of this feature (filled in by its issue)."""
-from . import bp  # noqa: F401
+"""Follow / unfollow (htmx toggle or plain form) and the Following page."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import abort, flash, render_template, request
+from flask_login import current_user, login_required
+
+from ..errors import user_error
+from ..htmx import is_htmx, redirect_to, render_page
+from . import bp, queries, service
+
+
+def _safe_next(target: str | None, fallback: str) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc \
+            and "\\" not in target:
+        return target
+    return fallback
+
+
+def profile_url(target_id: str, target_kind: str) -> str:
+    return f"/people/{target_id}" if target_kind == "service_profile" else f"/creators/{target_id}"
+
+
+def _toggle(target_kind: str, target_id: str, *, follow: bool):
+    try:
+        target = (service.follow if follow else service.unfollow)(current_user, target_id, target_kind)
+    except service.UnknownTarget:
+        abort(404)
+    except service.FollowRefused as exc:
+        raise user_error(400, str(exc)) from exc
+    name = target["display_name"]
+    if is_htmx():
+        context = dict(target_id=target_id, target_kind=target_kind, following=follow,
+                       target_name=request.form.get("name", name)[:80],
+                       follow_next=_safe_next(request.form.get("next"), ""))
+        if request.form.get("show_count"):
+            context["follower_count"] = queries.follower_count(target_id, target_kind)
+        response = render_template("follows/_button.html", **context)
+        return response, 200, {"HX-Trigger": "follows-changed"}
+    flash(f"You follow {name}." if follow else f"You no longer follow {name}.", "success")
+    return redirect_to(_safe_next(request.form.get("next"), profile_url(target_id, target_kind)))
+
+
+@bp.post("/follows/<target_kind>/<target_id>")
+@login_required
+def follow(target_kind: str, target_id: str):
+    return _toggle(target_kind, target_id, follow=True)
+
+
+@bp.post("/follows/<target_kind>/<target_id>/unfollow")
+@login_required
+def unfollow(target_kind: str, target_id: str):
+    return _toggle(target_kind, target_id, follow=False)
+
+
+@bp.get("/following")
+@login_required
+def following():
+    rows = queries.followed_by(current_user.user_id)
+    for row in rows:
+        row["url"] = profile_url(row["target_id"], row["target_kind"])
+    return render_page("follows/following.html", rows=rows)

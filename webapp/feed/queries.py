@@ -1,0 +1,229 @@
+"""SQL for the feed. Every statement that returns posts for display says
+`nsfw_band < 2`: band 2 never leaves the database for any page, partial or export."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import text
+
+from ..extensions import db
+
+POST_COLUMNS = (
+    "p.feed_id, p.author_id, p.role_tags, p.kind, p.title, p.body_md, p.body_html, p.media_preview,"
+    " p.nsfw_band, p.band_floor, p.city, p.verified_chip, p.is_published, p.first_published_at,"
+    " p.created_at, p.updated_at"
+)
+AUTHOR_COLUMNS = (
+    "coalesce(fc.display_name, sp.display_name, u.display_name, 'Former member') as author_name,"
+    " sp.user_id as author_profile_id, fc.creator_id as author_creator_id,"
+    " (coalesce(sp.verified, false) or coalesce(fc.verified, false)) as author_verified"
+)
+AUTHOR_JOINS = (
+    " left join app_user u on u.user_id = p.author_id"
+    " left join service_profile sp on sp.user_id = p.author_id"
+    " left join fansub_creator fc on fc.user_id = p.author_id"
+)
+SHOWABLE = "p.is_published and p.nsfw_band < 2"
+ORDER = " order by p.created_at desc, p.feed_id desc"
+
+
+def _conditions(*, kind, city, role, cursor, author_id) -> tuple[list[str], dict]:
+    conds, params = [], {}
+    if kind:
+        conds.append("p.kind = :kind")
+        params["kind"] = kind
+    if city:
+        conds.append("p.city = :city")
+        params["city"] = city
+    if role:
+        conds.append("p.role_tags @> array[cast(:role as text)]")
+        params["role"] = role
+    if author_id:
+        conds.append("p.author_id = :author_id")
+        params["author_id"] = author_id
+    if cursor:
+        conds.append("(p.created_at, p.feed_id) < (:c_at, :c_id)")
+        params["c_at"], params["c_id"] = cursor
+    return conds, params
+
+
+def published_posts(*, limit: int, cursor: tuple[datetime, str] | None = None, kind: str | None = None,
+                    city: str | None = None, role: str | None = None, author_id: str | None = None,
+                    followed_by: str | None = None) -> list[dict]:
+    """One page of showable posts, newest first, after `cursor` (created_at, feed_id).
+
+    `followed_by` keeps the authors that user follows (people by usr_ id, fan-sub
+    creators mapped to their user id); each followed author is read from its own
+    index range and the ranges merged, so the cost follows the page size, not
+    the size of the feed.
+    """
+    conds, params = _conditions(kind=kind, city=city, role=role, cursor=cursor, author_id=author_id)
+    params["limit"] = limit
+    where = " and ".join([SHOWABLE, *conds])
+    if followed_by:
+        params["viewer"] = followed_by
+        sql = f"""
+            with authors as (
+              select target_id as author_id from follow
+               where follower_user_id = :viewer and target_kind = 'service_profile'
+              union
+              select c.user_id from follow f join fansub_creator c on c.creator_id = f.target_id
+               where f.follower_user_id = :viewer and f.target_kind = 'fansub_creator'
+            )
+            select {POST_COLUMNS}, {AUTHOR_COLUMNS}
+              from authors a
+              cross join lateral (
+                select p.* from feed_post p
+                 where p.author_id = a.author_id and {where}
+                 {ORDER} limit :limit
+              ) p
+              {AUTHOR_JOINS}
+             {ORDER} limit :limit
+        """
+    else:
+        sql = f"select {POST_COLUMNS}, {AUTHOR_COLUMNS} from feed_post p {AUTHOR_JOINS} where {where} {ORDER} limit :limit"
+    return [dict(r) for r in db.session.execute(text(sql), params).mappings()]
+
+
+def own_posts(author_id: str) -> list[dict]:
+    """The author's drafts and published posts (band 2 excluded: it is never shown, even to its author)."""
+    rows = db.session.execute(
+        text(f"select {POST_COLUMNS}, {AUTHOR_COLUMNS} from feed_post p {AUTHOR_JOINS}"
+             " where p.author_id = :a and p.nsfw_band < 2 order by p.updated_at desc, p.feed_id desc limit 500"),
+        {"a": author_id},
+    ).mappings()
+    return [dict(r) for r in rows]
+
+
+def count_blocked_posts(author_id: str) -> int:
+    return db.session.execute(
+        text("select count(*) from feed_post where author_id = :a and nsfw_band = 2"), {"a": author_id}
+    ).scalar_one()
+
+
+def get_post(feed_id: str) -> dict | None:
+    """Any post, band included: callers decide who may see what (never render band 2)."""
+    row = db.session.execute(
+        text(f"select {POST_COLUMNS}, {AUTHOR_COLUMNS} from feed_post p {AUTHOR_JOINS} where p.feed_id = :id"),
+        {"id": feed_id},
+    ).mappings().first()
+    return dict(row) if row else None
+
+
+def author_verified(user_id: str) -> bool:
+    return bool(db.session.execute(
+        text("select coalesce((select verified from service_profile where user_id = :u), false)"
+             " or coalesce((select verified from fansub_creator where user_id = :u), false)"),
+        {"u": user_id},
+    ).scalar())
+
+
+def insert_post(*, feed_id: str, author_id: str, role_tags: list[str], kind: str, title: str, body_md: str,
+                body_html: str, nsfw_band: int, city: str | None, verified_chip: bool) -> None:
+    db.session.execute(
+        text(
+            "insert into feed_post (feed_id, author_id, role_tags, kind, title, body_md, body_html, nsfw_band,"
+            " city, verified_chip) values (:feed_id, :author_id, :role_tags, :kind, :title, :body_md, :body_html,"
+            " :nsfw_band, :city, :verified_chip)"
+        ),
+        dict(feed_id=feed_id, author_id=author_id, role_tags=role_tags, kind=kind, title=title, body_md=body_md,
+             body_html=body_html, nsfw_band=nsfw_band, city=city, verified_chip=verified_chip),
+    )
+
+
+def update_post(*, feed_id: str, role_tags: list[str], kind: str, title: str, body_md: str, body_html: str,
+                nsfw_band: int, city: str | None, verified_chip: bool) -> None:
+    db.session.execute(
+        text(
+            "update feed_post set role_tags = :role_tags, kind = :kind, title = :title, body_md = :body_md,"
+            " body_html = :body_html, nsfw_band = greatest(:nsfw_band, band_floor), city = :city,"
+            " verified_chip = :verified_chip, updated_at = now() where feed_id = :feed_id"
+        ),
+        dict(feed_id=feed_id, role_tags=role_tags, kind=kind, title=title, body_md=body_md, body_html=body_html,
+             nsfw_band=nsfw_band, city=city, verified_chip=verified_chip),
+    )
+
+
+def publish(feed_id: str, verified_chip: bool) -> None:
+    """Publish; the first publication becomes the post's place in the feed (created_at)."""
+    db.session.execute(
+        text(
+            "update feed_post set is_published = true, verified_chip = :v, updated_at = now(),"
+            " created_at = case when first_published_at is null then now() else created_at end,"
+            " first_published_at = coalesce(first_published_at, now()) where feed_id = :id"
+        ),
+        {"id": feed_id, "v": verified_chip},
+    )
+
+
+def unpublish(feed_id: str) -> None:
+    db.session.execute(
+        text("update feed_post set is_published = false, updated_at = now() where feed_id = :id"), {"id": feed_id}
+    )
+
+
+def set_band(feed_id: str, band: int) -> None:
+    db.session.execute(
+        text("update feed_post set nsfw_band = :b, band_floor = :b, updated_at = now() where feed_id = :id"),
+        {"id": feed_id, "b": band},
+    )
+
+
+def set_media_preview(feed_id: str, preview: list[dict]) -> None:
+    db.session.execute(
+        text("update feed_post set media_preview = cast(:m as jsonb) where feed_id = :id"),
+        {"id": feed_id, "m": json.dumps(preview)},
+    )
+
+
+# --- media: the full-image references, never sent before the band checks
+
+
+def media_of(feed_id: str) -> list[dict]:
+    rows = db.session.execute(
+        text("select media_id, feed_id, position, storage_key, src, mime, width, height, bytes, alt"
+             " from feed_media where feed_id = :id order by position"),
+        {"id": feed_id},
+    ).mappings()
+    return [dict(r) for r in rows]
+
+
+def media_at(feed_id: str, position: int) -> dict | None:
+    row = db.session.execute(
+        text("select media_id, feed_id, position, storage_key, src, mime, width, height, alt"
+             " from feed_media where feed_id = :id and position = :pos"),
+        {"id": feed_id, "pos": position},
+    ).mappings().first()
+    return dict(row) if row else None
+
+
+def media_with_post(media_id: str) -> dict | None:
+    row = db.session.execute(
+        text("select m.media_id, m.storage_key, m.src, m.mime, p.feed_id, p.author_id, p.nsfw_band, p.is_published"
+             " from feed_media m join feed_post p using (feed_id) where m.media_id = :id"),
+        {"id": media_id},
+    ).mappings().first()
+    return dict(row) if row else None
+
+
+def insert_media(*, media_id: str, feed_id: str, position: int, storage_key: str | None, src: str | None,
+                 mime: str, width: int, height: int, size: int, alt: str) -> None:
+    db.session.execute(
+        text("insert into feed_media (media_id, feed_id, position, storage_key, src, mime, width, height, bytes, alt)"
+             " values (:media_id, :feed_id, :position, :storage_key, :src, :mime, :width, :height, :size, :alt)"),
+        dict(media_id=media_id, feed_id=feed_id, position=position, storage_key=storage_key, src=src, mime=mime,
+             width=width, height=height, size=size, alt=alt),
+    )
+
+
+def delete_media(feed_id: str, media_ids: list[str]) -> list[str]:
+    """Remove those images of this post; returns the storage keys to delete from disk."""
+    if not media_ids:
+        return []
+    rows = db.session.execute(
+        text("delete from feed_media where feed_id = :id and media_id = any(:ids) returning storage_key"),
+        {"id": feed_id, "ids": media_ids},
+    )
+    return [r[0] for r in rows if r[0]]
+

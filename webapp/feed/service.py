@@ -1,0 +1,424 @@
+"""The feed's rules: who may write, publish, reveal and re-band posts, and what a valid post is.
+
+No Flask request objects in here; views hand over plain values.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from ..extensions import db
+from ..ids import new_id
+from ..taxonomy import CITY_BY_SLUG
+from . import queries, uploads
+from .catalogue import (AUTHOR_BANDS, BAND_BLOCK, BAND_BLUR, BAND_SAFE, BANDS, KINDS, MAX_ALT_CHARS,
+                        MAX_BODY_CHARS, MAX_IMAGE_BYTES, MAX_IMAGES, MAX_TITLE_CHARS, PAGE_SIZE, POST_ROLE_TAGS)
+from .markdown import render_markdown
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+# Read one byte past the limit, so an oversized file is told apart without reading all of it.
+MAX_UPLOAD_READ = MAX_IMAGE_BYTES + 1
+
+
+class PostError(ValueError):
+    """A post that can't be saved; `errors` maps form fields to messages shown as written."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+class NotFound(LookupError):
+    """No such post for this user (another author's post looks exactly like a missing one)."""
+
+
+class Refused(PermissionError):
+    """Allowed to see it, not allowed to do this; the message is shown as written."""
+
+
+@dataclass
+class NewImage:
+    data: bytes
+    filename: str
+    alt: str
+
+
+@dataclass
+class PostInput:
+    title: str = ""
+    kind: str = ""
+    role_tags: list[str] = field(default_factory=list)
+    city: str = ""
+    body_md: str = ""
+    band: str | int = BAND_SAFE
+    images: list[NewImage] = field(default_factory=list)
+    remove_media: list[str] = field(default_factory=list)
+
+
+# --- cursors -------------------------------------------------------------------------------------
+
+
+def encode_cursor(created_at: datetime, feed_id: str) -> str:
+    """`<microseconds since epoch>.<feed_id>`: exact (no float rounding) and URL-safe."""
+    delta = created_at - _EPOCH
+    micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    return f"{micros}.{feed_id}"
+
+
+def decode_cursor(value: str | None) -> tuple[datetime, str] | None:
+    """The (created_at, feed_id) a page starts after; ValueError for a cursor we did not make."""
+    if not value:
+        return None
+    micros, _, feed_id = value.partition(".")
+    if not micros.isdigit() or len(micros) > 17 or not feed_id.startswith("fdp_") or len(feed_id) > 40 \
+            or not feed_id[4:].isalnum():
+        raise ValueError("bad cursor")
+    return _EPOCH + timedelta(microseconds=int(micros)), feed_id
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedFilters:
+    kind: str | None = None
+    city: str | None = None
+    role: str | None = None
+    following: bool = False
+
+    def as_args(self) -> dict[str, str]:
+        args = {"kind": self.kind, "city": self.city, "role": self.role, "following": "1" if self.following else None}
+        return {k: v for k, v in args.items() if v}
+
+
+def parse_filters(kind: str | None, city: str | None, role: str | None, following: str | None) -> FeedFilters:
+    """Filters from the URL; an unknown value is a clear error rather than an empty feed."""
+    kind, city, role = (kind or "").strip() or None, (city or "").strip() or None, (role or "").strip() or None
+    if kind and kind not in KINDS:
+        raise PostError({"kind": f"There is no post kind called “{kind[:40]}”."})
+    if city and city not in CITY_BY_SLUG:
+        raise PostError({"city": f"There is no city called “{city[:40]}” in the feed."})
+    if role and role not in POST_ROLE_TAGS:
+        raise PostError({"role": f"There is no role called “{role[:40]}”."})
+    return FeedFilters(kind, city, role, following in ("1", "on", "true", "y"))
+
+
+@dataclass
+class Page:
+    posts: list[dict]
+    next_cursor: str | None
+
+
+def feed_page(viewer_id: str, filters: FeedFilters, cursor: tuple[datetime, str] | None,
+              *, limit: int = PAGE_SIZE) -> Page:
+    rows = queries.published_posts(
+        limit=limit + 1, cursor=cursor, kind=filters.kind, city=filters.city, role=filters.role,
+        followed_by=viewer_id if filters.following else None,
+    )
+    return _page(rows, limit)
+
+
+def author_page(author_id: str, cursor: tuple[datetime, str] | None, *, limit: int = PAGE_SIZE) -> Page:
+    return _page(queries.published_posts(limit=limit + 1, cursor=cursor, author_id=author_id), limit)
+
+
+def _page(rows: list[dict], limit: int) -> Page:
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = encode_cursor(rows[-1]["created_at"], rows[-1]["feed_id"]) if more else None
+    return Page([present(r) for r in rows], next_cursor)
+
+
+def present(row: dict) -> dict:
+    """A post as templates see it. Band 2 never gets here; band 1 media carry no image URL."""
+    if row["nsfw_band"] >= BAND_BLOCK:
+        raise AssertionError("band-2 posts are never presented")
+    post = dict(row)
+    post["body"] = render_markdown(row["body_md"]) if row.get("body_html") is None else _markup(row["body_html"])
+    post["media"] = preview_items(row["nsfw_band"], row.get("media_preview") or [])
+    post["blurred"] = row["nsfw_band"] == BAND_BLUR
+    post["verified"] = bool(row.get("author_verified"))
+    if row.get("author_creator_id"):
+        post["follow_kind"], post["follow_id"] = "fansub_creator", row["author_creator_id"]
+        post["profile_url"] = f"/creators/{row['author_creator_id']}"
+    elif row.get("author_profile_id"):
+        post["follow_kind"], post["follow_id"] = "service_profile", row["author_profile_id"]
+        post["profile_url"] = f"/people/{row['author_profile_id']}"
+    else:
+        post["follow_kind"] = post["follow_id"] = post["profile_url"] = None
+    return post
+
+
+def _markup(html: str):
+    from markupsafe import Markup
+
+    return Markup(html)
+
+
+def preview_items(band: int, preview: list) -> list[dict]:
+    """What the page may carry for each picture. For band 1: alt text and size, never a URL."""
+    items = []
+    for index, item in enumerate(preview if isinstance(preview, list) else []):
+        if not isinstance(item, dict):
+            continue
+        shown = {
+            "position": int(item.get("position", index)),
+            "alt": str(item.get("alt") or "Picture"),
+            "width": _dimension(item.get("width"), 640),
+            "height": _dimension(item.get("height"), 400),
+        }
+        src = item.get("src")
+        if band == BAND_SAFE and isinstance(src, str) and src.startswith("/") and not src.startswith("//"):
+            shown["src"] = src
+        elif band == BAND_SAFE:
+            continue
+        items.append(shown)
+    return items
+
+
+def _dimension(value, default: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return number if 0 < number <= 10_000 else default
+
+
+def build_preview(band: int, media: list[dict]) -> list[dict]:
+    """feed_post.media_preview from the post's media: SFW previews only (no URL unless band 0)."""
+    preview = []
+    for m in media:
+        item = {"position": m["position"], "alt": m["alt"], "width": m["width"], "height": m["height"]}
+        if band == BAND_SAFE:
+            item["src"] = media_url(m)
+        preview.append(item)
+    return preview
+
+
+def media_url(m: dict) -> str:
+    return m["src"] if m.get("src") and not m.get("storage_key") else f"/feed/media/{m['media_id']}"
+
+
+# --- who may see what -----------------------------------------------------------------------------
+
+
+def viewable_post(feed_id: str, viewer) -> dict:
+    """A post the viewer may see: published (or their own), never band 2."""
+    post = queries.get_post(feed_id)
+    if post is None or post["nsfw_band"] >= BAND_BLOCK:
+        raise NotFound(feed_id)
+    if not post["is_published"] and post["author_id"] != viewer.user_id:
+        raise NotFound(feed_id)
+    return post
+
+
+def reveal(feed_id: str, position: int, viewer) -> dict:
+    """The full picture behind a blurred preview, for a viewer who opted in."""
+    post = viewable_post(feed_id, viewer)
+    media = queries.media_at(feed_id, position)
+    if media is None:
+        raise NotFound(feed_id)
+    if post["nsfw_band"] == BAND_BLUR and not viewer.sensitive_opt_in:
+        raise Refused("Turn on “Let me reveal blurred sensitive media” in Settings to see this picture.")
+    return {**media, "url": media_url(media)}
+
+
+def media_file(media_id: str, viewer) -> dict:
+    """An image file to send: the same band and opt-in checks as reveal, for every request."""
+    row = queries.media_with_post(media_id)
+    if row is None or row["nsfw_band"] >= BAND_BLOCK:
+        raise NotFound(media_id)
+    if not row["is_published"] and row["author_id"] != viewer.user_id:
+        raise NotFound(media_id)
+    if row["nsfw_band"] == BAND_BLUR and not viewer.sensitive_opt_in:
+        raise Refused("Turn on “Let me reveal blurred sensitive media” in Settings to see this picture.")
+    return row
+
+
+# --- writing --------------------------------------------------------------------------------------
+
+
+def may_write(user) -> bool:
+    return user.role == "provider"
+
+
+def own_post(feed_id: str, author) -> dict:
+    """The author's own post (band 2 included in the lookup, but never editable: it stays hidden)."""
+    post = queries.get_post(feed_id)
+    if post is None or post["author_id"] != author.user_id or post["nsfw_band"] >= BAND_BLOCK:
+        raise NotFound(feed_id)
+    return post
+
+
+def validate(data: PostInput, *, existing_media: int = 0) -> dict:
+    """Clean values or PostError with every problem at once."""
+    errors: dict[str, str] = {}
+    title = (data.title or "").strip()
+    if not title:
+        errors["title"] = "Give the post a title."
+    elif len(title) > MAX_TITLE_CHARS:
+        errors["title"] = f"Keep the title under {MAX_TITLE_CHARS} characters (it has {len(title)})."
+    if data.kind not in KINDS:
+        errors["kind"] = "Choose what kind of post this is." if not data.kind else \
+            f"“{str(data.kind)[:40]}” is not a kind of post. Choose one from the list."
+    tags = list(dict.fromkeys(data.role_tags or []))
+    unknown = [t for t in tags if t not in POST_ROLE_TAGS]
+    if unknown:
+        errors["role_tags"] = f"Unknown role: {unknown[0][:40]}."
+    elif not tags:
+        errors["role_tags"] = "Choose at least one role this post concerns."
+    city = (data.city or "").strip() or None
+    if city and city not in CITY_BY_SLUG:
+        errors["city"] = "Choose a city from the list."
+    body = (data.body_md or "").replace("\r\n", "\n")
+    if len(body) > MAX_BODY_CHARS:
+        errors["body_md"] = f"Keep the text under {MAX_BODY_CHARS:,} characters (it has {len(body):,})."
+    try:
+        band = int(data.band)
+    except (TypeError, ValueError):
+        band = -1
+    if band not in AUTHOR_BANDS:
+        errors["band"] = "Choose whether the pictures are safe for everyone or sensitive."
+    if existing_media - len(data.remove_media) + len(data.images) > MAX_IMAGES:
+        errors["images"] = f"A post can have at most {MAX_IMAGES} pictures."
+    stored = []
+    for number, image in enumerate(data.images, start=1):
+        alt = (image.alt or "").strip()
+        if not alt:
+            errors["images"] = f"Describe picture {number} in a few words (alt text) for people who can't see it."
+            break
+        if len(alt) > MAX_ALT_CHARS:
+            errors["images"] = f"Keep the description of picture {number} under {MAX_ALT_CHARS} characters."
+            break
+        try:
+            stored.append((uploads.reencode(image.data, image.filename or f"Picture {number}"), alt))
+        except uploads.UploadError as exc:
+            errors["images"] = str(exc)
+            break
+    if errors:
+        raise PostError(errors)
+    return dict(title=title, kind=data.kind, role_tags=tags, city=city, body_md=body, band=band, images=stored)
+
+
+def create_post(author, data: PostInput, *, publish: bool = False) -> str:
+    if not may_write(author):
+        raise Refused("Only providers can write posts.")
+    clean = validate(data)
+    feed_id = new_id("fdp")
+    verified = queries.author_verified(author.user_id)
+    written: list[str] = []
+    try:
+        queries.insert_post(
+            feed_id=feed_id, author_id=author.user_id, role_tags=clean["role_tags"], kind=clean["kind"],
+            title=clean["title"], body_md=clean["body_md"], body_html=str(render_markdown(clean["body_md"])),
+            nsfw_band=clean["band"], city=clean["city"], verified_chip=verified,
+        )
+        written = _add_images(feed_id, clean["images"], taken=set())
+        _refresh_preview(feed_id, clean["band"])
+        if publish:
+            queries.publish(feed_id, verified)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        uploads.remove(written)
+        raise
+    return feed_id
+
+
+def update_post(author, feed_id: str, data: PostInput, *, publish: bool = False) -> dict:
+    post = own_post(feed_id, author)
+    media = queries.media_of(feed_id)
+    data.remove_media = [m for m in data.remove_media if m in {x["media_id"] for x in media}]
+    clean = validate(data, existing_media=len(media))
+    verified = queries.author_verified(author.user_id)
+    written: list[str] = []
+    try:
+        queries.update_post(
+            feed_id=feed_id, role_tags=clean["role_tags"], kind=clean["kind"], title=clean["title"],
+            body_md=clean["body_md"], body_html=str(render_markdown(clean["body_md"])), nsfw_band=clean["band"],
+            city=clean["city"], verified_chip=verified,
+        )
+        removed = queries.delete_media(feed_id, data.remove_media)
+        taken = {m["position"] for m in media if m["media_id"] not in data.remove_media}
+        written = _add_images(feed_id, clean["images"], taken=taken)
+        band = max(clean["band"], post["band_floor"])
+        _refresh_preview(feed_id, band)
+        if publish:
+            queries.publish(feed_id, verified)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        uploads.remove(written)
+        raise
+    uploads.remove(removed)
+    return queries.get_post(feed_id)
+
+
+def _add_images(feed_id: str, images, *, taken: set[int]) -> list[str]:
+    written = []
+    free = (p for p in range(10) if p not in taken)
+    for image, alt in images:
+        media_id = new_id("fdm")
+        key = f"{media_id}.webp"
+        queries.insert_media(media_id=media_id, feed_id=feed_id, position=next(free), storage_key=key, src=None,
+                             mime=image.mime, width=image.width, height=image.height, size=len(image.data), alt=alt)
+        uploads.save(key, image)
+        written.append(key)
+    return written
+
+
+def _refresh_preview(feed_id: str, band: int) -> None:
+    queries.set_media_preview(feed_id, build_preview(band, queries.media_of(feed_id)))
+
+
+def publish(author, feed_id: str) -> None:
+    post = own_post(feed_id, author)
+    if not post["title"].strip():
+        raise Refused("Give the post a title before publishing.")
+    queries.publish(feed_id, queries.author_verified(author.user_id))
+    db.session.commit()
+
+
+def unpublish(author, feed_id: str) -> None:
+    own_post(feed_id, author)
+    queries.unpublish(feed_id)
+    db.session.commit()
+
+
+def set_band(actor, feed_id: str, band) -> None:
+    """The growth team's call on a post's band; it also becomes the floor its author can't go below."""
+    if actor.role != "growth":
+        raise Refused("Only the growth team can change a post's band.")
+    try:
+        band = int(band)
+    except (TypeError, ValueError):
+        band = -1
+    if band not in BANDS:
+        raise Refused("Choose band 0, 1 or 2.")
+    post = queries.get_post(feed_id)
+    if post is None:
+        raise NotFound(feed_id)
+    _adopt_preview_sources(post)
+    queries.set_band(feed_id, band)
+    _refresh_preview(feed_id, band)
+    db.session.commit()
+
+
+def _adopt_preview_sources(post: dict) -> None:
+    """Posts written straight into media_preview (demo data, imports) keep their pictures
+    server-side before a re-band strips the URLs from the preview."""
+    if queries.media_of(post["feed_id"]):
+        return
+    for index, item in enumerate(post.get("media_preview") or []):
+        src = item.get("src") if isinstance(item, dict) else None
+        if not (isinstance(src, str) and src.startswith("/") and not src.startswith("//")) or index > 9:
+            continue
+        queries.insert_media(
+            media_id=new_id("fdm"), feed_id=post["feed_id"], position=index, storage_key=None, src=src,
+            mime="image/svg+xml" if ".svg" in src else "image/*", width=_dimension(item.get("width"), 640),
+            height=_dimension(item.get("height"), 400), size=0, alt=str(item.get("alt") or "Picture")[:300],
+        )
+
+
+def markdown_preview(body_md: str) -> str:
+    return render_markdown((body_md or "")[:MAX_BODY_CHARS])

@@ -1,0 +1,40 @@
+"""Follow rules: known targets only, never yourself, one row per pair."""
+from __future__ import annotations
+
+from ..extensions import db
+from . import queries
+
+TARGET_KINDS = ("service_profile", "fansub_creator")
+
+
+class UnknownTarget(LookupError):
+    """No such person or creator (a 404)."""
+
+
+class FollowRefused(ValueError):
+    """A follow that breaks a rule; the message is shown as written."""
+
+
+def _target(target_id: str, target_kind: str) -> dict:
+    if target_kind not in TARGET_KINDS:
+        raise UnknownTarget(target_kind)
+    target = queries.target_exists(target_id, target_kind)
+    if target is None:
+        raise UnknownTarget(target_id)
+    return target
+
+
+def follow(user, target_id: str, target_kind: str) -> dict:
+    target = _target(target_id, target_kind)
+    if target["owner_id"] == user.user_id:
+        raise FollowRefused("You can't follow yourself.")
+    queries.add_follow(user.user_id, target_id, target_kind)
+    db.session.commit()
+    return target
+
+
+def unfollow(user, target_id: str, target_kind: str) -> dict:
+    target = _target(target_id, target_kind)
+    queries.remove_follow(user.user_id, target_id, target_kind)
+    db.session.commit()
+    return target
