@@ -1,2 +1,148 @@
-"""Routes of this feature (filled in by its issue)."""
-from . import bp  # noqa: F401
+"""People and studios directories with the condition builder.
+
+GET /people and /studios serve the whole page on a plain request and the
+results block (live count and top matches) for htmx; the URL carries the whole
+builder, so every pushed URL is a full, shareable page. GET /<scope>/builder
+redraws the builder after a structural edit (a row added, removed or its field
+changed) and refreshes the results out of band.
+"""
+from __future__ import annotations
+
+from flask import abort, make_response, redirect, render_template, request
+from flask_login import current_user, login_required
+from jinja2_fragments.flask import render_blocks
+
+from ..htmx import is_htmx
+from ..taxonomy import CITIES
+from . import bp
+from .catalogue import MAX_CONDITIONS, OPERATOR_LABELS, SCOPES, Scope
+from .query import QueryError, rows_from_args
+from .service import apply_edit, default_city, directory_url, search
+
+
+def _following(scope: Scope, items) -> set[str]:
+    if scope.name != "people" or not items:
+        return set()
+    from ..follows.queries import following_among
+
+    return following_among(current_user.user_id, "service_profile", [i["user_id"] for i in items])
+
+
+def _edit_search(search_id: str | None, scope: Scope):
+    """The saved search being edited (404 for someone else's or a missing one)."""
+    if not search_id:
+        return None
+    from ..searches.queries import get_search
+
+    saved = get_search(current_user.user_id, search_id)
+    if saved is None or saved["scope"] != scope.name:
+        abort(404)
+    return saved
+
+
+def context(scope: Scope, city: str, rows, *, error: str | None = None, after: str | None = None,
+            edit=None, name: str = "") -> tuple[dict, int]:
+    """Everything the directory template needs; runs the search unless there is already an error."""
+    results = None
+    if error is None:
+        try:
+            results = search(scope, city, rows, after=after)
+            results.following = _following(scope, results.items)
+        except QueryError as exc:
+            error = str(exc)
+    status = 400 if error else 200
+    edit_id = edit["search_id"] if edit else None
+    next_url = (directory_url(scope, city, rows, edit=edit_id, after=results.next_cursor)
+                if results and results.next_cursor else None)
+    ctx = dict(
+        scope=scope, city=city, rows=rows, error=error, results=results, edit=edit,
+        save_name=name or (edit["name"] if edit else "") or "", cities=CITIES, operator_labels=OPERATOR_LABELS,
+        max_conditions=MAX_CONDITIONS, after=after, next_url=next_url,
+        first_url=directory_url(scope, city, rows, edit=edit_id) if after else None,
+        builder_url=f"/{scope.name}/builder", page_url=f"/{scope.name}",
+    )
+    return ctx, status
+
+
+def _read_request(scope: Scope, *, lenient: bool):
+    args = request.args
+    city = args.get("city") or default_city(current_user.city)
+    edit = _edit_search(args.get("edit"), scope)
+    return args, city, edit
+
+
+def _render(scope: Scope):
+    args, city, edit = _read_request(scope, lenient=False)
+    error = None
+    try:
+        rows = rows_from_args(args, scope, lenient="add" in args or "remove" in args)
+    except QueryError as exc:
+        rows, error = {"all": [], "any": []}, str(exc)
+    if ("add" in args or "remove" in args) and error is None:
+        # The builder's buttons without JavaScript: apply, then land on the clean URL.
+        refused = apply_edit(rows, scope, add=args.get("add"), remove=args.get("remove"))
+        if refused is None:
+            return redirect(directory_url(scope, city, rows, edit=args.get("edit")), code=303)
+        error = refused
+    ctx, status = context(scope, city, rows, error=error, after=args.get("after") or None, edit=edit)
+    if is_htmx():
+        body = render_blocks("directory/index.html", ["results", "builder_message_oob"], **ctx)
+    else:
+        body = render_template("directory/index.html", **ctx)
+    return make_response(body, status)
+
+
+def _builder(scope: Scope):
+    args, city, edit = _read_request(scope, lenient=True)
+    try:
+        rows = rows_from_args(args, scope, lenient=True)
+        refused = apply_edit(rows, scope, add=args.get("add"), remove=args.get("remove"))
+    except QueryError as exc:
+        rows, refused = {"all": [], "any": []}, str(exc)
+    url = directory_url(scope, city, rows, edit=args.get("edit"))
+    if not is_htmx():
+        return redirect(url, code=303)
+    ctx, status = context(scope, city, rows, error=refused, edit=edit)
+    ctx["oob"] = True
+    body = render_blocks("directory/index.html", ["builder", "results"], **ctx)
+    response = make_response(body, status)
+    response.headers["HX-Push-Url"] = url
+    return response
+
+
+@bp.get("/people")
+@login_required
+def people():
+    return _render(SCOPES["people"])
+
+
+@bp.get("/studios")
+@login_required
+def studios():
+    return _render(SCOPES["studios"])
+
+
+@bp.get("/people/builder")
+@login_required
+def people_builder():
+    return _builder(SCOPES["people"])
+
+
+@bp.get("/studios/builder")
+@login_required
+def studios_builder():
+    return _builder(SCOPES["studios"])
+
+
+@bp.cli.command("fields-doc")
+def fields_doc():
+    """Write docs/fields.md from the field catalogue."""
+    import click
+
+    from ..config import PROJECT_ROOT
+    from .catalogue import fields_markdown
+
+    path = PROJECT_ROOT / "docs" / "fields.md"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(fields_markdown())
+    click.echo(f"Wrote {path.relative_to(PROJECT_ROOT)}")

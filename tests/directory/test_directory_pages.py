@@ -1,0 +1,184 @@
+"""The people and studios directories: filters in the URL, the builder, the live results."""
+from tests.conftest import page_text
+from tests.directory.helpers import HX, url, visible
+
+def test_the_directory_needs_a_login(client):
+    response = client.get("/people")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_people_in_the_city_are_listed_with_their_card(client, signed_in, make_profile):
+    signed_in()
+    make_profile("Ada Frame", roles=("photographer",), styles=("editorial",), rate_cents=15000, verified=True)
+    make_profile("Bo Paris", city="paris")
+    text = visible(client.get(url()))
+    assert "Ada Frame" in text and "Bo Paris" not in text
+    assert "Verified" in text and "$150/h" in text and "Editorial" in text
+    assert "1 person matches" in text
+
+
+def test_the_card_photo_is_a_generated_avatar(client, signed_in, make_profile):
+    signed_in()
+    user_id = make_profile("Ada Frame")
+    assert f"/media/avatar/{user_id}.svg?name=Ada%20Frame" in page_text(client.get(url()))
+
+
+def test_all_conditions_must_all_hold(client, signed_in, make_profile):
+    signed_in()
+    make_profile("Cheap Photographer", roles=("photographer",), rate_cents=9000)
+    make_profile("Dear Photographer", roles=("photographer",), rate_cents=30000)
+    make_profile("Cheap Model", roles=("model",), rate_cents=9000)
+    text = page_text(client.get(url(all=[("role_tags", "has", "photographer"), ("rate_cents", "lte", "100")])))
+    assert "Cheap Photographer" in text
+    assert "Dear Photographer" not in text and "Cheap Model" not in text
+
+
+def test_any_conditions_need_one_to_hold(client, signed_in, make_profile):
+    signed_in()
+    make_profile("Editorial Eve", styles=("editorial",))
+    make_profile("Fashion Fay", styles=("fashion",))
+    make_profile("Wedding Will", styles=("wedding",))
+    text = page_text(client.get(url(any=[("style_tags", "has", "editorial"), ("style_tags", "has", "fashion")])))
+    assert "Editorial Eve" in text and "Fashion Fay" in text and "Wedding Will" not in text
+    assert "People in Berlin · editorial or fashion" in text
+
+
+def test_htmx_gets_only_the_live_count_and_matches(client, signed_in, make_profile):
+    signed_in()
+    make_profile("Ada Frame")
+    response = client.get(url(all=[("role_tags", "has", "photographer")]), headers=HX)
+    body = page_text(response)
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<section id="results"') and "<html" not in body
+    assert "1 person matches" in visible(response)
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_a_plain_get_of_a_pushed_url_is_the_whole_page(client, signed_in, make_profile):
+    signed_in()
+    response = client.get(url(all=[("role_tags", "has", "model")]))
+    body = page_text(response)
+    assert "<html" in body and 'id="search-form"' in body
+    assert 'name="all_value" value="model"' in body  # the builder is back as it was
+
+
+def test_adding_a_row_without_javascript_lands_on_a_clean_url(client, signed_in):
+    signed_in()
+    response = client.get(url(add="any"))
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    assert "add=" not in location and "any_field=role_tags" in location
+    assert "Any of these, condition 1: field" in page_text(client.get(location))
+
+
+def test_removing_a_row_without_javascript(client, signed_in):
+    signed_in()
+    response = client.get(url(all=[("role_tags", "has", "model"), ("verified", "is", "true")], remove="all-0"))
+    location = response.headers["Location"]
+    assert "role_tags" not in location and "verified" in location
+
+
+def test_the_builder_partial_redraws_rows_and_refreshes_results_out_of_band(client, signed_in, make_profile):
+    signed_in()
+    make_profile("Ada Frame")
+    response = client.get(url("/people/builder", all=[("role_tags", "has", "photographer")], add="all"), headers=HX)
+    body = page_text(response)
+    assert 'id="builder"' in body and 'hx-swap-oob="true"' in body
+    assert "All of these, condition 2: field" in body
+    assert response.headers["HX-Push-Url"].startswith("/people?city=berlin")
+    assert "add=" not in response.headers["HX-Push-Url"]
+
+
+def test_changing_a_rows_field_fits_the_operator_and_value_to_it(client, signed_in):
+    signed_in()
+    # The row was "role_tags has model"; the person switched its field to the hourly rate.
+    body = page_text(client.get(url("/people/builder", all=[("rate_cents", "has", "model")]), headers=HX))
+    assert 'name="all_op"' in body and '<option value="lte" selected>' in body
+    assert 'type="number" name="all_value" value=""' in body
+
+
+def test_a_boolean_row_is_a_yes_no_choice(client, signed_in):
+    signed_in()
+    body = page_text(client.get(url(all=[("verified", "is", "false")])))
+    assert '<option value="false" selected>No</option>' in body
+
+
+def test_tag_inputs_suggest_the_catalogue_vocabulary(client, signed_in):
+    signed_in()
+    body = page_text(client.get(url(all=[("style_tags", "has", "")])))
+    assert 'list="values-style_tags"' in body and '<option value="editorial">' in body
+
+
+def test_keyset_pages_go_on_from_the_last_card(client, signed_in, make_profile):
+    signed_in()
+    for i in range(15):
+        make_profile(f"Person {i:02d}")
+    first = page_text(client.get(url()))
+    assert "Person 14" in first and "Person 02" not in first  # newest first, 12 a page
+    next_url = first.split('rel="next" href="')[1].split('"')[0]
+    second = page_text(client.get(next_url))
+    assert "Person 02" in second and "Person 00" in second and "Person 14" not in second
+    assert 'rel="next"' not in second
+
+
+def test_studios_filter_by_amenity_and_capacity(client, signed_in, make_studio):
+    signed_in()
+    make_studio("Cyc Hall", amenities=("cyclorama", "parking"), capacity=20)
+    make_studio("Small Cyc", amenities=("cyclorama",), capacity=4)
+    make_studio("Loft", amenities=("natural-light",), capacity=30)
+    text = page_text(client.get(url("/studios", all=[("amenity_tags", "has", "cyclorama"), ("capacity", "gte", "10")])))
+    assert "Cyc Hall" in text and "Small Cyc" not in text and "Loft" not in text
+    assert "Studios in Berlin · with cyclorama · room for 10+" in text
+
+
+def test_the_people_card_leaves_room_for_the_follow_button(client, signed_in, make_profile):
+    signed_in()
+    make_profile("Ada Frame")
+    assert 'class="dir-card__actions"' in page_text(client.get(url()))
+
+
+# --- bad input: a 400 with the message in the builder ------------------------
+
+def test_an_unknown_field_is_a_400_with_a_message(client, signed_in):
+    signed_in()
+    response = client.get(url(all=[("height", "lte", "3")]))
+    assert response.status_code == 400
+    assert "Unknown field “height” for people" in page_text(response)
+
+
+def test_an_unknown_operator_is_a_400(client, signed_in):
+    signed_in()
+    response = client.get(url(all=[("role_tags", "lte", "model")]))
+    assert response.status_code == 400 and "can't use the operator “lte”" in page_text(response)
+
+
+def test_a_wrong_value_type_is_a_400(client, signed_in):
+    signed_in()
+    response = client.get(url(all=[("rate_cents", "lte", "cheap")]), headers=HX)
+    assert response.status_code == 400
+    body = page_text(response)
+    assert "Hourly rate needs a number, not “cheap”" in body and 'id="builder-message"' in body
+
+
+def test_more_than_twenty_conditions_is_a_400(client, signed_in):
+    signed_in()
+    response = client.get(url(all=[("role_tags", "has", "model")] * 21))
+    assert response.status_code == 400 and "at most 20" in page_text(response)
+
+
+def test_an_unknown_city_is_a_400(client, signed_in):
+    signed_in()
+    response = client.get(url(city="atlantis"))
+    assert response.status_code == 400 and "Unknown city “atlantis”" in page_text(response)
+
+
+def test_a_broken_page_link_is_a_400(client, signed_in):
+    signed_in()
+    response = client.get(url(after="not-a-cursor"))
+    assert response.status_code == 400 and "page link is broken" in page_text(response)
+
+
+def test_a_twenty_first_row_is_refused_in_the_builder(client, signed_in):
+    signed_in()
+    response = client.get(url("/people/builder", all=[("verified", "is", "true")] * 20, add="any"), headers=HX)
+    assert response.status_code == 400 and "at most 20 conditions" in page_text(response)

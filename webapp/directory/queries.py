@@ -1,0 +1,64 @@
+"""Directory reads: a keyset page of matches and a bounded count, both from the compiler."""
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
+
+from ..extensions import db
+from .catalogue import Scope
+from .compiler import match_condition, scope_table
+from .query import Query, QueryError
+
+PAGE_SIZE = 12
+# Counting stops here: "1,000+ people" reads as well as an exact 48,213 and
+# costs a bounded amount of work however broad the search is.
+COUNT_CAP = 1000
+
+
+def encode_cursor(created_at: datetime, key: str) -> str:
+    return base64.urlsafe_b64encode(f"{created_at.isoformat()}|{key}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        stamp, key = raw.split("|", 1)
+        return datetime.fromisoformat(stamp), key
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise QueryError("That page link is broken. Start again from the first page.") from exc
+
+
+def _card_columns(scope: Scope):
+    t = scope_table(scope)
+    names = [scope.key, "city", "created_at", *scope.card_columns, *(f.column for f in scope.fields)]
+    return [t.c[n] for n in dict.fromkeys(names)]
+
+
+def page_of_matches(scope: Scope, city: str, query: Query, *, after: str | None = None,
+                    limit: int = PAGE_SIZE) -> tuple[list[dict], str | None]:
+    """Newest first (created_at desc, key asc, as the (city, created_at desc, key) index is ordered).
+
+    Returns the rows and the cursor of the next page (None on the last page).
+    """
+    t = scope_table(scope)
+    key = t.c[scope.key]
+    stmt = select(*_card_columns(scope)).where(match_condition(scope, city, query))
+    if after:
+        at, last_key = decode_cursor(after)
+        stmt = stmt.where(or_(t.c.created_at < at, and_(t.c.created_at == at, key > last_key)))
+    stmt = stmt.order_by(t.c.created_at.desc(), key.asc()).limit(limit + 1)
+    rows = [dict(r) for r in db.session.execute(stmt).mappings()]
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_cursor(rows[-1]["created_at"], rows[-1][scope.key])
+    return rows, next_cursor
+
+
+def count_matches(scope: Scope, city: str, query: Query, cap: int = COUNT_CAP) -> int:
+    """Matches up to `cap` + 1 (more than `cap` shows as "cap+")."""
+    t = scope_table(scope)
+    inner = select(t.c[scope.key]).where(match_condition(scope, city, query)).limit(cap + 1).subquery()
+    return db.session.execute(select(func.count()).select_from(inner)).scalar_one()

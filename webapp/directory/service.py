@@ -1,0 +1,82 @@
+"""Directory rules: the builder's state (rows, add/remove), its URL, and a search's results."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from ..taxonomy import CITIES
+from . import queries
+from .catalogue import MAX_CONDITIONS, Scope
+from .query import GROUPS, Query, QueryError, Row, canonical, check_city, describe, dumps, query_from_rows
+
+
+def default_city(user_city: str | None) -> str:
+    return user_city if user_city in {c.slug for c in CITIES} else CITIES[0].slug
+
+
+def new_row(scope: Scope) -> Row:
+    f = scope.fields[0]
+    return Row(f.name, f.ops[0], "true" if f.kind == "bool" else "")
+
+
+def apply_edit(rows: dict[str, list[Row]], scope: Scope, *, add: str | None, remove: str | None) -> str | None:
+    """Add or remove a builder row in place (the no-JavaScript buttons and the htmx ones alike).
+
+    Returns a message when the edit is refused.
+    """
+    if add in GROUPS:
+        if sum(len(r) for r in rows.values()) >= MAX_CONDITIONS:
+            return f"A search can have at most {MAX_CONDITIONS} conditions."
+        rows[add].append(new_row(scope))
+    if remove:
+        group, _, index = remove.partition("-")
+        if group in GROUPS and index.isdigit() and int(index) < len(rows[group]):
+            del rows[group][int(index)]
+    return None
+
+
+def builder_args(city: str, rows: dict[str, list[Row]], *, edit: str | None = None, after: str | None = None):
+    """The query-string pairs that reproduce a builder (incomplete rows included)."""
+    pairs = [("city", city)]
+    for group in GROUPS:
+        for r in rows[group]:
+            pairs += [(f"{group}_field", r.field), (f"{group}_op", r.op), (f"{group}_value", r.value)]
+    if edit:
+        pairs.append(("edit", edit))
+    if after:
+        pairs.append(("after", after))
+    return pairs
+
+
+def directory_url(scope: Scope, city: str, rows, **kwargs) -> str:
+    return f"/{scope.name}?" + urlencode(builder_args(city, rows, **kwargs))
+
+
+@dataclass
+class Results:
+    query: Query
+    canonical: Query
+    description: str
+    count: int
+    items: list[dict]
+    next_cursor: str | None
+    query_json: str = ""
+    capped: bool = False
+    following: set = field(default_factory=set)
+
+
+def search(scope: Scope, city: str, rows, *, after: str | None = None) -> Results:
+    """Validate the rows strictly and run the search (QueryError on bad input)."""
+    check_city(city)
+    query = query_from_rows(rows, scope)
+    canon = canonical(query)
+    items, next_cursor = queries.page_of_matches(scope, city, canon, after=after)
+    count = queries.count_matches(scope, city, canon)
+    return Results(
+        query=query, canonical=canon, description=describe(scope, city, canon), count=min(count, queries.COUNT_CAP),
+        capped=count > queries.COUNT_CAP, items=items, next_cursor=next_cursor, query_json=dumps(canon),
+    )
+
+
+__all__ = ["QueryError", "Results", "apply_edit", "builder_args", "default_city", "directory_url", "new_row",
+           "search"]

@@ -1,0 +1,65 @@
+"""SQL for saved searches. Every read and write is scoped to the owner's user_id."""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from sqlalchemy import text
+
+from ..extensions import db
+
+_COLUMNS = "search_id, user_id, scope, city, query_json, name, paused_until, last_alert_dt, created_at, updated_at"
+
+
+def get_search(user_id: str, search_id: str):
+    """The user's own search, or None (someone else's is as missing as a wrong id)."""
+    return db.session.execute(
+        text(f"select {_COLUMNS} from saved_search where search_id = :id and user_id = :u"),
+        {"id": search_id, "u": user_id},
+    ).mappings().first()
+
+
+def list_searches(user_id: str):
+    return db.session.execute(
+        text(f"select {_COLUMNS} from saved_search where user_id = :u order by created_at desc, search_id"),
+        {"u": user_id},
+    ).mappings().all()
+
+
+def find_equal(user_id: str, scope: str, city: str, query_json: dict, *, except_id: str | None = None):
+    """The user's search with the same scope, city and (canonical) query, if any."""
+    return db.session.execute(
+        text(f"select {_COLUMNS} from saved_search where user_id = :u and scope = :s and city = :c"
+             " and md5(query_json::text) = md5(cast(:q as jsonb)::text) and query_json = cast(:q as jsonb)"
+             " and search_id is distinct from :except_id"),
+        {"u": user_id, "s": scope, "c": city, "q": json.dumps(query_json), "except_id": except_id},
+    ).mappings().first()
+
+
+def insert_search(*, search_id: str, user_id: str, scope: str, city: str, query_json: dict, name: str | None) -> None:
+    db.session.execute(
+        text("insert into saved_search (search_id, user_id, scope, city, query_json, name)"
+             " values (:id, :u, :s, :c, cast(:q as jsonb), :n)"),
+        {"id": search_id, "u": user_id, "s": scope, "c": city, "q": json.dumps(query_json), "n": name},
+    )
+
+
+def update_search(*, search_id: str, user_id: str, city: str, query_json: dict, name: str | None) -> int:
+    return db.session.execute(
+        text("update saved_search set city = :c, query_json = cast(:q as jsonb), name = :n, updated_at = now()"
+             " where search_id = :id and user_id = :u"),
+        {"id": search_id, "u": user_id, "c": city, "q": json.dumps(query_json), "n": name},
+    ).rowcount
+
+
+def delete_search(user_id: str, search_id: str) -> int:
+    return db.session.execute(
+        text("delete from saved_search where search_id = :id and user_id = :u"), {"id": search_id, "u": user_id}
+    ).rowcount
+
+
+def set_paused_until(user_id: str, search_id: str, until: date | None) -> int:
+    return db.session.execute(
+        text("update saved_search set paused_until = :d, updated_at = now() where search_id = :id and user_id = :u"),
+        {"id": search_id, "u": user_id, "d": until},
+    ).rowcount

@@ -1,0 +1,179 @@
+"""Saved-search rules: save once, edit, delete, pause alerts until a date, resume.
+
+Every function takes the signed-in user's id and touches only that user's rows;
+a search id that isn't theirs is reported as missing (the view answers 404).
+"""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy.exc import IntegrityError
+
+from ..directory.catalogue import MAX_QUERY_BYTES
+from ..directory.queries import COUNT_CAP, count_matches
+from ..directory.query import QueryError, canonical_json, check_city, describe, get_scope, parse_json
+from ..extensions import db
+from ..ids import new_id
+from . import queries
+
+MAX_NAME = 80
+MAX_PAUSE_DAYS = 366
+
+
+class SearchError(ValueError):
+    """A rule was broken; the message is shown to the user as written."""
+
+
+class NotFound(LookupError):
+    """No such search for this user."""
+
+
+@dataclass
+class SaveOutcome:
+    search: dict
+    created: bool          # False: an equal search already existed and nothing was saved
+    updated: bool = False
+
+
+def today() -> date:
+    """The date alerts and pauses are judged by (UTC, as the daily alert run)."""
+    return date.today()
+
+
+def _clean_name(name: str | None) -> str | None:
+    name = " ".join((name or "").split())
+    if len(name) > MAX_NAME:
+        raise SearchError(f"Keep the name to {MAX_NAME} characters or fewer.")
+    return name or None
+
+
+def _prepare(scope_name: str, city: str, query_json) -> tuple[str, str, dict]:
+    """Validate everything before anything is written (QueryError on bad input)."""
+    if isinstance(query_json, str) and len(query_json.encode()) > MAX_QUERY_BYTES:
+        parse_json(query_json, get_scope(scope_name))  # raises the size message
+    scope = get_scope(scope_name)
+    check_city(city)
+    return scope.name, city, canonical_json(query_json if query_json not in (None, "") else "{}", scope)
+
+
+def save(user_id: str, *, scope: str, city: str, query_json, name: str | None = None) -> SaveOutcome:
+    scope, city, canon = _prepare(scope, city, query_json)
+    name = _clean_name(name)
+    existing = queries.find_equal(user_id, scope, city, canon)
+    if existing:
+        return SaveOutcome(dict(existing), created=False)
+    search_id = new_id("ssv")
+    try:
+        queries.insert_search(search_id=search_id, user_id=user_id, scope=scope, city=city, query_json=canon, name=name)
+        db.session.commit()
+    except IntegrityError:  # the same search saved twice at the same moment (double click)
+        db.session.rollback()
+        existing = queries.find_equal(user_id, scope, city, canon)
+        if existing is None:
+            raise
+        return SaveOutcome(dict(existing), created=False)
+    return SaveOutcome(dict(queries.get_search(user_id, search_id)), created=True)
+
+
+def update(user_id: str, search_id: str, *, city: str, query_json, name: str | None = None) -> SaveOutcome:
+    current = queries.get_search(user_id, search_id)
+    if current is None:
+        raise NotFound(search_id)
+    scope, city, canon = _prepare(current["scope"], city, query_json)
+    name = _clean_name(name)
+    other = queries.find_equal(user_id, scope, city, canon, except_id=search_id)
+    if other:
+        return SaveOutcome(dict(other), created=False)
+    try:
+        queries.update_search(search_id=search_id, user_id=user_id, city=city, query_json=canon, name=name)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        other = queries.find_equal(user_id, scope, city, canon, except_id=search_id)
+        if other is None:
+            raise
+        return SaveOutcome(dict(other), created=False)
+    return SaveOutcome(dict(queries.get_search(user_id, search_id)), created=False, updated=True)
+
+
+def delete(user_id: str, search_id: str) -> None:
+    if not queries.delete_search(user_id, search_id):
+        raise NotFound(search_id)
+    db.session.commit()
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+QUICK_PAUSES = {"week": ("a week", lambda d: d + timedelta(days=7)), "month": ("a month", lambda d: add_months(d, 1))}
+
+
+def pause_date(*, until: str | None, quick: str | None, on: date | None = None) -> date:
+    """The date a pause runs to (inclusive): a quick pick or a date; never in the past."""
+    on = on or today()
+    if quick:
+        if quick not in QUICK_PAUSES:
+            raise SearchError("Choose a week, a month or a date.")
+        return QUICK_PAUSES[quick][1](on)
+    if not until:
+        raise SearchError("Choose the date alerts should pause until.")
+    try:
+        day = date.fromisoformat(until.strip())
+    except ValueError as exc:
+        raise SearchError("That date isn't valid; use the date picker.") from exc
+    if day < on:
+        raise SearchError("That date is in the past: choose today or a later date.")
+    if day > on + timedelta(days=MAX_PAUSE_DAYS):
+        raise SearchError("Pause for at most a year.")
+    return day
+
+
+def pause(user_id: str, search_id: str, until: date) -> dict:
+    if not queries.set_paused_until(user_id, search_id, until):
+        raise NotFound(search_id)
+    db.session.commit()
+    return dict(queries.get_search(user_id, search_id))
+
+
+def resume(user_id: str, search_id: str) -> dict:
+    if not queries.set_paused_until(user_id, search_id, None):
+        raise NotFound(search_id)
+    db.session.commit()
+    return dict(queries.get_search(user_id, search_id))
+
+
+def is_paused(search, on: date | None = None) -> bool:
+    """Paused on a day when paused_until is that day or later (the alert job skips it)."""
+    on = on or today()
+    return search["paused_until"] is not None and search["paused_until"] >= on
+
+
+def card(search, *, with_count: bool = True) -> dict:
+    """What the list shows for one search: description, state and current matches."""
+    scope = get_scope(search["scope"])
+    try:
+        query = parse_json(search["query_json"], scope)
+    except QueryError:  # a field since removed from the catalogue: still listed, editable, deletable
+        query, description, count = None, "This search uses a filter that no longer exists: edit it.", None
+    else:
+        description = describe(scope, search["city"], query)
+        count = count_matches(scope, search["city"], query) if with_count else None
+    from ..directory.query import rows_from_query
+    from ..directory.service import directory_url
+
+    return dict(
+        search=search, scope=scope, description=description,
+        matches_url=directory_url(scope, search["city"], rows_from_query(query, scope)) if query else None,
+        count=None if count is None else min(count, COUNT_CAP), capped=count is not None and count > COUNT_CAP,
+        paused=is_paused(search), today=today(),
+        quick=[(key, label, fn(today())) for key, (label, fn) in QUICK_PAUSES.items()],
+    )
+
+
+__all__ = ["NotFound", "QueryError", "SaveOutcome", "SearchError", "card", "delete", "pause", "pause_date", "resume",
+           "save", "update"]
