@@ -5,7 +5,7 @@ blurred), keyset-paginated with the same infinite-scroll partial.
 """
 from __future__ import annotations
 
-from flask import abort, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..errors import user_error
@@ -25,12 +25,11 @@ def _render(template: str, *, author_id: str, endpoint: str, endpoint_args: dict
         raise user_error(400, BROKEN_CURSOR) from exc
     page = feed_service.author_page(author_id, cursor)
     next_url = url_for(endpoint, before=page.next_cursor, **endpoint_args) if page.next_cursor else None
+    context.update(posts=page.posts, followed=followed_set(page.posts), band_labels=BANDS, cursor=cursor,
+                   next_url=next_url)
     if cursor and is_htmx():  # infinite scroll: just the next cards and the next trigger
-        template = "profiles/_posts.html"
-    return render_page(
-        template, "feed_page", posts=page.posts, followed=followed_set(page.posts), band_labels=BANDS, cursor=cursor,
-        next_url=next_url, **context,
-    )
+        return render_page("profiles/_posts.html", "feed_page", **context)
+    return render_template(template, **context)
 
 
 @bp.get("/people/<user_id>")
