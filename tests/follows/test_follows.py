@@ -1,0 +1,100 @@
+"""Follow and unfollow people and fan-sub creators: htmx toggle or plain form; the Following page."""
+from tests.conftest import page_text
+from tests.feed.factories import make_creator, make_profile
+
+HX = {"HX-Request": "true"}
+
+
+def follows(db_conn, user_id):
+    return db_conn.execute("select target_id, target_kind from follow where follower_user_id = %s",
+                           (user_id,)).fetchall()
+
+
+def test_following_a_person_with_htmx_swaps_the_button(client, signed_in, auth, make_user, db_conn):
+    me = signed_in()
+    person = make_user("provider", name="Ada Frame")
+    make_profile(db_conn, person)
+    response = auth.post(f"/follows/service_profile/{person['user_id']}", {"name": "Ada Frame", "show_count": "1"},
+                         headers=HX)
+    assert response.status_code == 200
+    body = page_text(response)
+    assert body.lstrip().startswith("<form") and "Following" in body and "1 follower" in body
+    assert f"/follows/service_profile/{person['user_id']}/unfollow" in body
+    assert follows(db_conn, me["user_id"]) == [(person["user_id"], "service_profile")]
+
+
+def test_the_toggle_works_as_a_plain_form_without_javascript(client, signed_in, auth, make_user, db_conn):
+    me = signed_in()
+    creator_user = make_user("provider", name="Cleo Creator")
+    creator_id = make_creator(db_conn, creator_user)
+    response = auth.post(f"/follows/fansub_creator/{creator_id}", {"next": "/feed?kind=touring"})
+    assert response.status_code == 303 and response.headers["Location"] == "/feed?kind=touring"
+    assert follows(db_conn, me["user_id"]) == [(creator_id, "fansub_creator")]
+    assert "You follow Cleo Creator." in page_text(client.get("/feed"))
+    response = auth.post(f"/follows/fansub_creator/{creator_id}/unfollow", {"next": "https://evil.example/"})
+    assert response.headers["Location"] == f"/creators/{creator_id}"
+    assert follows(db_conn, me["user_id"]) == []
+
+
+def test_following_twice_is_harmless(client, signed_in, auth, make_user, db_conn):
+    me = signed_in()
+    person = make_user("provider")
+    make_profile(db_conn, person)
+    for _ in range(2):
+        assert auth.post(f"/follows/service_profile/{person['user_id']}", headers=HX).status_code == 200
+    assert len(follows(db_conn, me["user_id"])) == 1
+
+
+def test_an_unknown_target_is_not_found(client, signed_in, auth, make_user):
+    signed_in()
+    member = make_user("member")  # a user without a profile is not followable
+    assert auth.post(f"/follows/service_profile/{member['user_id']}").status_code == 404
+    assert auth.post("/follows/fansub_creator/fsc_nope").status_code == 404
+    assert auth.post("/follows/studio/std_nope").status_code == 404
+
+
+def test_following_yourself_is_refused(client, signed_in, auth, db_conn):
+    me = signed_in("provider", name="Self Regard")
+    make_profile(db_conn, me)
+    creator_id = make_creator(db_conn, me)
+    for kind, target in (("service_profile", me["user_id"]), ("fansub_creator", creator_id)):
+        response = auth.post(f"/follows/{kind}/{target}", headers=HX)
+        assert response.status_code == 400
+        assert "You can't follow yourself." in page_text(response)
+        assert response.headers["HX-Retarget"] == "#messages"
+    assert follows(db_conn, me["user_id"]) == []
+
+
+def test_following_needs_the_csrf_token(client, signed_in, make_user, db_conn):
+    me = signed_in()
+    person = make_user("provider")
+    make_profile(db_conn, person)
+    assert client.post(f"/follows/service_profile/{person['user_id']}").status_code == 400
+    assert follows(db_conn, me["user_id"]) == []
+
+
+def test_the_following_page_lists_whom_you_follow_with_unfollow(client, signed_in, auth, make_user, db_conn):
+    me = signed_in()
+    person = make_user("provider", name="Ada Frame")
+    make_profile(db_conn, person, role_tags=["photographer"])
+    creator_user = make_user("provider", name="Cleo Creator")
+    creator_id = make_creator(db_conn, creator_user)
+    auth.post(f"/follows/service_profile/{person['user_id']}")
+    auth.post(f"/follows/fansub_creator/{creator_id}")
+    body = page_text(client.get("/following"))
+    assert "Ada Frame" in body and "Cleo Creator" in body and "Fan-sub creator" in body
+    assert body.count("Following<span") == 2 and "1 follower" in body
+    auth.post(f"/follows/service_profile/{person['user_id']}/unfollow", {"next": "/following"})
+    body = page_text(client.get("/following"))
+    assert "You no longer follow Ada Frame." in body
+    assert f'href="/people/{person["user_id"]}"' not in body and "Cleo Creator" in body
+
+
+def test_the_following_page_when_you_follow_nobody(client, signed_in):
+    signed_in()
+    assert "You don't follow anyone yet" in page_text(client.get("/following"))
+
+
+def test_following_needs_a_signed_in_user(client):
+    assert client.get("/following").status_code == 302
+    assert client.post("/follows/service_profile/usr_x").status_code in (302, 400)
