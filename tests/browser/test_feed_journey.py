@@ -1,0 +1,162 @@
+"""The feed in Chromium: scroll for older posts, opt in and reveal, follow, filter, publish; nothing hostile runs."""
+import io
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from tests.browser.conftest import log_in, screenshot
+from tests.feed.factories import make_post, make_profile, sensitive_post
+from tests.feed.xss_corpus import PAYLOADS
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def feed_world(make_user, db_conn):
+    ada = make_user("provider", name="Ada Frame")
+    make_profile(db_conn, ada, verified=True, role_tags=["photographer"])
+    bo = make_user("provider", name="Bo Stranger")
+    make_profile(db_conn, bo, city="paris", role_tags=["model"])
+    for n in range(24):
+        author = ada if n % 3 == 0 else bo
+        make_post(db_conn, author["user_id"], title=f"Shoot number {n:02d}", minutes_ago=10 + n,
+                  body_md=f"Day **{n}** of the series.", city="berlin" if author is ada else "paris",
+                  role_tags=["photographer"] if author is ada else ["model"],
+                  media_preview=[{"src": f"/media/scene/shoot{n}.svg?label=Shoot+{n}", "alt": f"Shoot {n}",
+                                  "width": 640, "height": 400}] if n < 3 else None)
+    sensitive_post(db_conn, ada["user_id"], band=1, title="Boudoir set", minutes_ago=1,
+                   secret="/media/scene/boudoir.svg?label=Revealed")
+    sensitive_post(db_conn, ada["user_id"], band=2, title="NEVER-SHOWN", minutes_ago=2,
+                   secret="/media/scene/never.svg?label=Never")
+    make_post(db_conn, bo["user_id"], title="Hostile text", minutes_ago=3, body_md="\n\n".join(PAYLOADS))
+    return {"ada": ada, "bo": bo}
+
+
+def test_reader_scrolls_reveals_follows_and_filters(page, make_user, feed_world):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    reader = make_user("member", name="Rita Reader")
+    log_in(page, reader["email"], reader["password"])
+
+    page.goto("/feed")
+    posts = page.locator("article.post")
+    expect(posts).to_have_count(20)
+    expect(page.get_by_text("NEVER-SHOWN")).to_have_count(0)
+    screenshot(page, "feed-first-page")
+    page.get_by_role("link", name="Older posts").scroll_into_view_if_needed()
+    expect(posts).to_have_count(26)
+    expect(page.get_by_text("That's every post.")).to_be_visible()
+    titles = posts.locator(".post__title").all_inner_texts()
+    assert len(titles) == len(set(titles)) == 26
+    expect(page.get_by_text("NEVER-SHOWN")).to_have_count(0)
+
+    # Hostile markup arrived as text; nothing ran and we are still logged in.
+    assert dialogs == []
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    assert page.evaluate("document.querySelectorAll('.post__body script, .post__body img, .post__body [onerror],"
+                         " .post__body iframe, .post__body svg').length") == 0
+    assert page.evaluate("[...document.querySelectorAll('.post__body *')].filter(e => [...e.attributes]"
+                         ".some(a => a.name.startsWith('hx-') || a.name.startsWith('on')"
+                         " || a.value.trim().toLowerCase().startsWith('javascript'))).length") == 0
+
+    # Band 1: blurred, no reveal until opted in on /settings.
+    blurred = page.locator(".media--blurred").first
+    expect(blurred).to_contain_text("Sensitive media")
+    expect(blurred.get_by_role("link", name="Settings")).to_be_visible()
+    assert "boudoir" not in page.content()
+    blurred.get_by_role("link", name="Settings").click()
+    page.get_by_label("Let me reveal blurred sensitive media in the feed").check()
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("Settings saved.")).to_be_visible()
+    page.goto("/feed")
+    assert "boudoir" not in page.content()
+    page.get_by_role("link", name="Reveal sensitive picture").click()
+    revealed = page.locator("figure.media--revealed img")
+    expect(revealed).to_have_attribute("alt", "Boudoir set picture")
+    page.wait_for_function("document.querySelector('figure.media--revealed img').naturalWidth > 0")
+    screenshot(page, "feed-revealed")
+
+    # Follow Ada from one of her cards; every card of hers shows it.
+    card = page.locator("article.post", has_text="Shoot number 00")
+    card.get_by_role("button", name="Follow Ada Frame").click()
+    expect(card.get_by_role("button", name="Following Ada Frame")).to_be_visible()
+
+    # Following only: the filter is applied in place and kept in the URL.
+    page.get_by_label("Following only").check()
+    page.wait_for_url("**/feed?*following=1*")
+    expect(page.locator("article.post", has_text="Bo Stranger")).to_have_count(0)
+    expect(page.locator("article.post", has_text="Shoot number 00")).to_be_visible()
+    expect(page.locator("article.post")).to_have_count(9)
+    screenshot(page, "feed-following-only")
+    page.reload()
+    expect(page.get_by_label("Following only")).to_be_checked()
+    expect(page.locator("article.post")).to_have_count(9)
+    assert dialogs == []
+
+
+def test_provider_previews_and_publishes_a_post(page, make_user, db_conn, app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
+    pat = make_user("provider", name="Pat Provider")
+    make_profile(db_conn, pat)
+    picture = tmp_path / "rooftop.png"
+    Image.new("RGB", (900, 600), (90, 140, 200)).save(picture)
+    log_in(page, pat["email"], pat["password"])
+
+    page.goto("/feed")
+    page.get_by_role("link", name="New post").click()
+    page.get_by_label("Title").fill("Rooftop editorial")
+    page.get_by_label("Kind").select_option("case_study")
+    page.get_by_label("Photographer").check()
+    page.get_by_label("City").select_option("berlin")
+    page.get_by_label("Text (Markdown)").fill("Shot at **golden hour** <script>alert(1)</script>")
+    preview = page.locator("#body-preview")
+    expect(preview.locator("strong")).to_have_text("golden hour")
+    expect(preview.locator("script")).to_have_count(0)
+    page.get_by_label("Picture 1", exact=True).set_input_files(str(picture))
+    page.get_by_label("Description of picture 1 (alt text)").fill("Model on a rooftop at dusk")
+    page.get_by_label("Safe for everyone").check()
+    screenshot(page, "feed-new-post")
+    page.get_by_role("button", name="Publish").click()
+    page.wait_for_url("**/feed/mine")
+    expect(page.get_by_text("Your post is published.")).to_be_visible()
+    expect(page.locator(".my-post", has_text="Rooftop editorial")).to_contain_text("Published")
+
+    page.goto("/feed")
+    card = page.locator("article.post", has_text="Rooftop editorial")
+    expect(card.locator(".post__body strong")).to_have_text("golden hour")
+    image = card.get_by_role("img", name="Model on a rooftop at dusk")
+    expect(image).to_have_attribute("width", "900")
+    page.wait_for_function("[...document.querySelectorAll('article.post img')].some(i => i.alt.startsWith('Model')"
+                           " && i.complete && i.naturalWidth === 900)")
+    screenshot(page, "feed-published")
+
+
+def test_a_bad_upload_shows_a_message_and_saves_nothing(page, make_user, db_conn, app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
+    pat = make_user("provider", name="Pat Provider")
+    make_profile(db_conn, pat)
+    fake = tmp_path / "notes.png"
+    fake.write_text("not really a picture")
+    log_in(page, pat["email"], pat["password"])
+    page.goto("/feed/new")
+    page.get_by_label("Title").fill("With a fake picture")
+    page.get_by_label("Kind").select_option("influence")
+    page.get_by_label("Model").check()
+    page.get_by_label("Picture 1", exact=True).set_input_files(str(fake))
+    page.get_by_label("Description of picture 1 (alt text)").fill("Fake")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("notes.png is not an image we can read")).to_be_visible()
+    expect(page.get_by_label("Title")).to_have_value("With a fake picture")
+    assert db_conn.execute("select count(*) from feed_post").fetchone()[0] == 0
+
+
+def test_the_feed_reads_well_on_a_phone(phone_page, make_user, feed_world):
+    reader = make_user("member", name="Phone Reader")
+    page = phone_page
+    log_in(page, reader["email"], reader["password"])
+    page.goto("/feed")
+    expect(page.locator("article.post").first).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the feed scrolls sideways on a phone ({width}px wide)"
+    screenshot(page, "feed-phone")
