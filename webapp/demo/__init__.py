@@ -1,39 +1,48 @@
-"""Demo data: believable accounts, profiles, posts, searches, invites and credits."""
+"""Demo data: believable accounts, profiles, posts, searches, invites and credits.
+
+One module per area builds its rows (people, referrals, searches, follows,
+feed, credits); `base.write` inserts them all in one transaction. A later
+feature extends the demo by adding to its own area module.
+"""
 from __future__ import annotations
 
-from sqlalchemy import text
+from flask import current_app
 
 from ..extensions import db
-from ..ids import new_id
 from ..security import hash_password
+from . import base, credits, feed, follows, people, referrals, searches
+from .people import DEMO_ACCOUNTS
 
 DEMO_PASSWORD = "growthdesk-demo"
-DEMO_ACCOUNTS = (
-    ("buyer@demo.test", "Bea Buyer", "member"),
-    ("provider@demo.test", "Pablo Provider", "provider"),
-    ("growth@demo.test", "Gita Growth", "growth"),
-)
 
 
 def demo_accounts() -> list[str]:
     return [email for email, _, _ in DEMO_ACCOUNTS]
 
 
+def build_demo(*, secret_key: str, now=None, tables: set[str] | None = None) -> base.DemoData:
+    """The whole demo data set in memory (no database access)."""
+    data = base.DemoData(now=now, secret_key=secret_key)
+    data.password_hash = hash_password(DEMO_PASSWORD)  # once: every demo account shares the password
+    people.seed_accounts(data)
+    referrals.seed_referrals(data)  # before the feed: invitees who joined as providers post too
+    searches.seed_searches(data)
+    follows.seed_follows(data)
+    feed.seed_feed(data, has_feed_media="feed_media" in (tables or set()))
+    credits.seed_credits(data)
+    return data
+
+
 def seed_demo() -> dict[str, int]:
     """Insert the demo data set in one transaction; returns row counts per table."""
-    password_hash = hash_password(DEMO_PASSWORD)
-    for email, name, role in DEMO_ACCOUNTS:
-        user_id = new_id("usr")
-        db.session.execute(
-            text("insert into app_user (user_id, email, password_hash, display_name, role, city)"
-                 " values (:id, :email, :h, :name, :role, 'berlin')"),
-            dict(id=user_id, email=email, h=password_hash, name=name, role=role),
-        )
-        if role == "provider":
-            db.session.execute(
-                text("insert into service_profile (user_id, display_name, city, role_tags, style_tags, rate_cents)"
-                     " values (:id, :name, 'berlin', '{photographer}', '{editorial}', 15000)"),
-                dict(id=user_id, name=name),
-            )
-    db.session.commit()
-    return {"accounts": len(DEMO_ACCOUNTS)}
+    data = build_demo(
+        secret_key=current_app.config["SECRET_KEY"],
+        tables=base.existing_tables(),
+    )
+    try:
+        counts = base.write(data)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return counts

@@ -1,6 +1,471 @@
-"""Synthetic rows for benchmarks, loaded with COPY."""
+"""Synthetic rows for benchmarks, loaded with COPY.
+
+`flask --app wsgi seed --profiles N --searches N --posts N --invites N --ledger N`
+adds exactly N rows of each kind on top of what is there (profiles bring their
+app_user rows; posts bring feed_media rows when that table exists), every row
+valid under every constraint: foreign keys point at real rows, e-mails are
+unique (they embed the row's id), each user's saved searches are distinct, and
+no credit balance ever goes below zero. Everything is one transaction on a raw
+psycopg connection using COPY, then ANALYZE so the planner sees the new sizes.
+
+Content (names, tags, rates, dates) comes from a seeded random source, so two
+loads look alike; ids take their random bits from os.urandom, so a second load
+never collides with the first.
+"""
 from __future__ import annotations
 
+import base64
+import json
+import os
+import random
+import time
+import zlib
+from collections import defaultdict
+from datetime import datetime, timedelta, timezone
+from urllib.parse import quote
 
-def seed_scale(**counts: int) -> dict[str, int]:
-    raise NotImplementedError("scale seeding lands with the demo-data work")
+import psycopg
+from flask import current_app
+
+from ..database import libpq_url
+from ..security import hash_password, keyed_hash
+from ..taxonomy import AMENITY_TAGS, CITIES, LANGUAGES, ROLE_TAGS, STYLE_TAGS
+from .base import SEED, SPAN_DAYS
+from .people import NAMES, RATE_RANGE
+
+_CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
+_B32_TO_CROCKFORD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", _CROCKFORD)
+_PAIRS = [a + b for a in _CROCKFORD for b in _CROCKFORD]
+CITY_SLUGS = [c.slug for c in CITIES]
+CITY_COUNTRY = {c.slug: c.country for c in CITIES}
+KINDS = ("case_study", "availability", "touring", "studio_slot", "influence")
+SOURCES = ("link", "sharecard", "linkinbio", "qr")
+
+
+class ScaleError(RuntimeError):
+    """The database lacks what synthetic rows must refer to (say, no programs yet)."""
+
+
+def fast_ids(prefix: str, ms_values: list[int]) -> list[str]:
+    """Ids in exactly webapp.ids.new_id's format (48-bit ms, 80 random bits, Crockford
+    base32), made in bulk: the 80 random bits are 16 base32 characters, so one
+    b32encode of os.urandom covers every row at once."""
+    n = len(ms_values)
+    tails = base64.b32encode(os.urandom(10 * n)).decode().translate(_B32_TO_CROCKFORD)
+    p = _PAIRS
+    return [
+        f"{prefix}_{p[(ms >> 40) & 1023]}{p[(ms >> 30) & 1023]}{p[(ms >> 20) & 1023]}{p[(ms >> 10) & 1023]}"
+        f"{p[ms & 1023]}{tails[16 * i:16 * i + 16]}"
+        for i, ms in enumerate(ms_values)
+    ]
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _field(value) -> str:
+    """One value in COPY text format."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        return value.translate(_ESCAPES)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list):  # text[] of plain tags (letters and hyphens)
+        return "{" + ",".join(value) + "}"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value).translate(_ESCAPES)  # dates
+
+
+class _IndexRebuild:
+    """Big loads: drop the table's secondary indexes and foreign keys, COPY, then build
+    the indexes and add the foreign keys back, all in the same transaction.
+
+    Building an index once is far cheaper than maintaining it row by row (GIN above
+    all), and one validating join is far cheaper than a million foreign-key trigger
+    calls. Nothing is skipped: a unique index built afterwards still refuses
+    duplicates, and `add constraint ... foreign key` checks every row. Primary keys
+    and constraint-backed indexes stay as they are (other tables' keys point at them).
+    """
+
+    BIG = 50_000  # below this, keeping everything in place is faster
+
+    def __init__(self, conn: psycopg.Connection, table: str):
+        self.conn, self.table = conn, table
+        self.indexes: list[tuple[str, str]] = []
+        self.foreign_keys: list[tuple[str, str]] = []
+
+    def __call__(self, n: int):
+        if n >= self.BIG:
+            self.indexes = self.conn.execute(
+                "select i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) from pg_index i"
+                " where i.indrelid = %s::regclass and not i.indisprimary"
+                " and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)",
+                (self.table,)).fetchall()
+            self.foreign_keys = self.conn.execute(
+                "select conname, pg_get_constraintdef(oid) from pg_constraint"
+                " where conrelid = %s::regclass and contype = 'f'", (self.table,)).fetchall()
+        return self
+
+    def __enter__(self):
+        for name, _ in self.foreign_keys:
+            self.conn.execute(f'alter table {self.table} drop constraint "{name}"')
+        for name, _ in self.indexes:
+            self.conn.execute(f"drop index {name}")
+        return self
+
+    def __exit__(self, exc_type, *exc):
+        if exc_type is None:
+            if self.indexes:
+                self.conn.execute("set local maintenance_work_mem = '256MB'")
+            for _, definition in self.indexes:
+                self.conn.execute(definition)
+            for name, definition in self.foreign_keys:
+                self.conn.execute(f'alter table {self.table} add constraint "{name}" {definition}')
+        return False
+
+
+class Loader:
+    def __init__(self, conn: psycopg.Connection, rng: random.Random, secret_key: str):
+        self.conn = conn
+        self.rng = rng
+        self.secret_key = secret_key
+        self.now = datetime.now(timezone.utc).replace(microsecond=0)
+        self.start_ms = int((self.now - timedelta(days=SPAN_DAYS)).timestamp() * 1000)
+        self.end_ms = int(self.now.timestamp() * 1000)
+        self.tables = {r[0] for r in conn.execute(
+            "select tablename from pg_tables where schemaname = current_schema()")}
+        self.touched: set[str] = set()
+        self.timings: dict[str, float] = {}
+
+    def columns(self, table: str) -> set[str]:
+        return {r[0] for r in self.conn.execute(
+            "select column_name from information_schema.columns"
+            " where table_schema = current_schema() and table_name = %s", (table,))}
+
+    def times(self, n: int) -> list[int]:
+        """n creation moments (ms) spread over the last 90 days, in ascending order."""
+        r = self.rng.randrange
+        return sorted(r(self.start_ms, self.end_ms) for _ in range(n))
+
+    @staticmethod
+    def ts(ms: int) -> datetime:
+        return datetime.fromtimestamp(ms / 1000, timezone.utc)
+
+    def copy(self, table: str, columns: list[str], rows, n: int) -> int:
+        """COPY rows (tuples of Python values) in text format."""
+        fmt = _field
+        return self.copy_lines(table, columns, ("\t".join([fmt(v) for v in row]) for row in rows), n)
+
+    def copy_lines(self, table: str, columns: list[str], lines, n: int) -> int:
+        """COPY lines already in text format, written in large chunks: far faster than a
+        write_row per row. Big loads rebuild the table's plain indexes afterwards."""
+        count = 0
+        with _IndexRebuild(self.conn, table)(n), self.conn.cursor() as cur:
+            with cur.copy(f"copy {table} ({', '.join(columns)}) from stdin") as copy:
+                chunk: list[str] = []
+                for line in lines:
+                    chunk.append(line)
+                    if len(chunk) == 20_000:
+                        copy.write("\n".join(chunk) + "\n")
+                        count += len(chunk)
+                        chunk.clear()
+                if chunk:
+                    copy.write("\n".join(chunk) + "\n")
+                    count += len(chunk)
+        self.touched.add(table)
+        return count
+
+    # -- profiles ------------------------------------------------------------------
+    def stamps(self, ms: list[int]) -> list[str]:
+        """COPY text for each moment, to the second (cheaper than datetime.isoformat per row)."""
+        days: dict[int, str] = {}
+        out = []
+        for m in ms:
+            day, sec = divmod(m // 1000, 86_400)
+            prefix = days.get(day)
+            if prefix is None:
+                prefix = days[day] = datetime.fromtimestamp(day * 86_400, timezone.utc).strftime("%Y-%m-%d")
+            h, rest = divmod(sec, 3600)
+            out.append(f"{prefix} {h:02d}:{rest // 60:02d}:{rest % 60:02d}+00")
+        return out
+
+    def profile_pool(self, country: str, size: int = 2048) -> list[str]:
+        """Pre-formatted `role_tags, style_tags, languages, rate, verified, travels, headline` parts."""
+        rng = self.rng
+        local = {"Germany": "german", "France": "french", "Italy": "italian", "Spain": "spanish"}.get(country)
+        pool = []
+        for _ in range(size):
+            role = rng.choice(ROLE_TAGS)
+            roles = sorted({role, rng.choice(ROLE_TAGS)}) if rng.random() < 0.2 else [role]
+            styles = sorted(rng.sample(STYLE_TAGS, rng.randint(1, 4)))
+            langs = {"english"} | ({local} if local else set())
+            if rng.random() < 0.2:
+                langs.add(rng.choice(LANGUAGES))
+            low, high = RATE_RANGE[role]
+            pool.append("\t".join((
+                "{" + ",".join(roles) + "}", "{" + ",".join(styles) + "}", "{" + ",".join(sorted(langs)) + "}",
+                str(rng.randrange(low, high + 1, 500)), "t" if rng.random() < 0.4 else "f",
+                "t" if rng.random() < 0.3 else "f", role.replace("-", " ").capitalize(),
+            )))
+        return pool
+
+    def profiles(self, n: int) -> int:
+        """n people: app_user rows (provider, password growthdesk-demo) and their service profiles."""
+        from .people import ascii_slug
+
+        rng = self.rng
+        password_hash = hash_password("growthdesk-demo")
+        ms = self.times(n)
+        ids = fast_ids("usr", ms)
+        stamps = self.stamps(ms)
+        cities = rng.choices(CITY_SLUGS, k=n)
+        people = {}  # per country: (display names, e-mail stems), combos of first and last names
+        for country, (firsts, lasts) in NAMES.items():
+            pairs = [(f, la) for f in firsts for la in lasts]
+            people[country] = ([f"{f} {la}" for f, la in pairs], [ascii_slug(f"{f} {la}") for f, la in pairs],
+                               self.profile_pool(country))
+        picks = [rng.getrandbits(30) for _ in range(n)]
+        flags = [("t" if rng.random() > 0.2 else "f") + "\t" + ("t" if rng.random() < 0.2 else "f") for _ in range(n)]
+        rows = []
+        country_of = CITY_COUNTRY
+        for i in range(n):
+            names, stems, _ = people[country_of[cities[i]]]
+            k = picks[i] % len(names)
+            rows.append((names[k], stems[k]))
+
+        def users():
+            for i in range(n):
+                uid, at = ids[i], stamps[i]
+                yield (f"{uid}\t{rows[i][1]}.{uid[4:]}@example.com\t{password_hash}\t{rows[i][0]}\tprovider\t"
+                       f"{flags[i]}\t{cities[i]}\t{at}\t{at}")
+
+        started = time.perf_counter()
+        self.copy_lines("app_user", ["user_id", "email", "password_hash", "display_name", "role", "email_alerts",
+                                     "sensitive_opt_in", "city", "created_at", "updated_at"], users(), n)
+        self.timings["profiles: app_user"] = time.perf_counter() - started
+
+        def profiles():
+            for i in range(n):
+                pool = people[country_of[cities[i]]][2]
+                at = stamps[i]
+                yield f"{ids[i]}\t{rows[i][0]}\t{cities[i]}\t{pool[picks[i] % 2048]}\t{at}\t{at}"
+
+        started = time.perf_counter()
+        count = self.copy_lines("service_profile", ["user_id", "display_name", "city", "role_tags", "style_tags",
+                                                    "languages", "rate_cents", "verified", "travels", "headline",
+                                                    "created_at", "updated_at"], profiles(), n)
+        self.timings["profiles: service_profile"] = time.perf_counter() - started
+        return count
+
+    # -- saved searches -----------------------------------------------------------
+    def searches(self, n: int) -> int:
+        """Each user's k-th search is combination (k * P + h(user)) mod T of a shape the
+        demo never uses, so a user's searches stay distinct across loads (unique index)."""
+        rng = self.rng
+        users = [r[0] for r in self.conn.execute(
+            "select user_id from app_user where role in ('member', 'provider') order by user_id")]
+        if not users:
+            raise ScaleError("No accounts to own saved searches: run `flask --app wsgi seed` first.")
+        have = defaultdict(int, self.conn.execute(
+            "select user_id, count(*) from saved_search group by user_id").fetchall())
+        rates = [5_000 + 500 * i for i in range(40)]
+        sizes = [40 + 40 * i for i in range(10)]
+        people_total = len(CITY_SLUGS) * len(ROLE_TAGS) * len(STYLE_TAGS) * len(rates)
+        studio_total = len(CITY_SLUGS) * len(AMENITY_TAGS) * len(rates) * len(sizes)
+        prime = 7919
+        ms = self.times(n)
+        ids = fast_ids("ssv", ms)
+        has_name = "name" in self.columns("saved_search")
+
+        def rows():
+            for i in range(n):
+                user = users[rng.randrange(len(users))]
+                k = have[user]
+                have[user] += 1
+                h = zlib.crc32(user.encode())
+                scope = "people" if k % 2 == 0 else "studios"
+                total = people_total if scope == "people" else studio_total
+                c = (k // 2 * prime + h) % total
+                c, city = divmod(c, len(CITY_SLUGS))
+                c, rate = divmod(c, len(rates))
+                if scope == "people":
+                    role, style = divmod(c, len(STYLE_TAGS))
+                    query = {"all": [{"field": "rate_cents", "op": "gte", "value": rates[rate]},
+                                     {"field": "role_tags", "op": "has", "value": ROLE_TAGS[role % len(ROLE_TAGS)]},
+                                     {"field": "style_tags", "op": "has", "value": STYLE_TAGS[style]}], "any": []}
+                else:
+                    amenity, size = divmod(c, len(sizes))
+                    query = {"all": [{"field": "amenity_tags", "op": "has",
+                                      "value": AMENITY_TAGS[amenity % len(AMENITY_TAGS)]},
+                                     {"field": "hourly_rate_cents", "op": "gte", "value": rates[rate]},
+                                     {"field": "size_sqm", "op": "gte", "value": sizes[size]}], "any": []}
+                at = self.ts(ms[i])
+                roll = rng.random()
+                paused = (self.now.date() + timedelta(days=rng.randint(1, 60))) if roll < 0.1 else None
+                last_alert = (self.now.date() - timedelta(days=rng.randint(1, 30))) if roll > 0.6 else None
+                row = (ids[i], user, scope, json.dumps(query), CITY_SLUGS[city], paused, last_alert, at, at)
+                yield row + ((None,) if has_name else ())
+
+        columns = ["search_id", "user_id", "scope", "query_json", "city", "paused_until", "last_alert_dt",
+                   "created_at", "updated_at"] + (["name"] if has_name else [])
+        return self.copy("saved_search", columns, rows(), n)
+
+    # -- feed posts ---------------------------------------------------------------
+    def posts(self, n: int) -> int:
+        rng = self.rng
+        authors = self.conn.execute(
+            "select user_id, role_tags, city, verified from service_profile order by random() limit 50000").fetchall()
+        if not authors:
+            raise ScaleError("No people to write posts: run `flask --app wsgi seed` first.")
+        ms = self.times(n)
+        ids = fast_ids("fdp", ms)
+        has_media = "feed_media" in self.tables
+        has_first = "first_published_at" in self.columns("feed_post")
+        media: list[tuple] = []
+        media_ids = fast_ids("fdm", [m for m in ms for _ in range(2)]) if has_media else []
+
+        def rows():
+            for i in range(n):
+                user_id, roles, city, verified = authors[rng.randrange(len(authors))]
+                kind = rng.choice(KINDS)
+                band = 0 if rng.random() < 0.85 else (1 if rng.random() < 0.67 else 2)
+                published = rng.random() < 0.9
+                post_city = rng.choice(CITY_SLUGS) if kind == "touring" else city
+                label = f"{kind.replace('_', ' ')} {i}"
+                count = rng.randint(1, 2)
+                preview = []
+                for pos in range(count):
+                    src = f"/media/scene/s{ids[i][-12:]}-{pos}.svg?label={quote(label)}"
+                    item = {"alt": f"{label} picture {pos + 1}", "width": 640, "height": 400}
+                    if band == 0 or not has_media:
+                        item = {"src": src, **item}
+                    preview.append(item)
+                    if has_media:
+                        media.append((media_ids[2 * i + pos], ids[i], pos, src, "image/svg+xml", 640, 400,
+                                      item["alt"], self.ts(ms[i])))
+                at = self.ts(ms[i])
+                row = (ids[i], user_id, list(roles) or ["photographer"], kind, f"{kind.replace('_', ' ').title()} #{i}",
+                       "Synthetic post for benchmarks.", json.dumps(preview), band, post_city, verified, published,
+                       at, at)
+                yield row + ((at if published else None,) if has_first else ())
+
+        columns = ["feed_id", "author_id", "role_tags", "kind", "title", "body_md", "media_preview", "nsfw_band",
+                   "city", "verified_chip", "is_published", "created_at", "updated_at"]
+        count = self.copy("feed_post", columns + (["first_published_at"] if has_first else []), rows(), n)
+        if media:
+            self.copy("feed_media", ["media_id", "feed_id", "position", "src", "mime", "width", "height", "alt",
+                                     "created_at"], iter(media), len(media))
+        return count
+
+    # -- referral invites ---------------------------------------------------------
+    def invites(self, n: int) -> int:
+        rng = self.rng
+        programs = [r[0] for r in self.conn.execute("select program_id from referral_program order by program_id")]
+        users = [r[0] for r in self.conn.execute(
+            "select user_id from app_user where role in ('member', 'provider') order by random() limit 200000")]
+        if not programs or len(users) < 2:
+            raise ScaleError("No referral programs or too few accounts: run `flask --app wsgi seed` first.")
+        ms = self.times(n)
+        ids = fast_ids("rfi", ms)
+        key = self.secret_key
+
+        def rows():
+            for i in range(n):
+                inviter = users[rng.randrange(len(users))]
+                accepted = rng.random() < 0.55
+                invitee = None
+                if accepted:
+                    invitee = users[rng.randrange(len(users))]
+                    if invitee == inviter:
+                        invitee = users[(users.index(inviter) + 1) % len(users)]
+                at = self.ts(ms[i])
+                ip = f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+                yield (ids[i], programs[rng.randrange(len(programs))], inviter, invitee,
+                       keyed_hash(f"invitee.{ids[i][4:]}@example.com", secret_key=key), rng.choice(SOURCES),
+                       f"dfp_{rng.getrandbits(64):016x}", keyed_hash(ip, secret_key=key), at,
+                       at + timedelta(minutes=rng.randint(1, 30)) if accepted else None)
+
+        return self.copy("referral_invite", ["invite_id", "program_id", "inviter_user_id", "invitee_user_id",
+                                             "invitee_email_sha", "source", "device_fp", "ip_addr_sha",
+                                             "created_at", "accepted_at"], rows(), n)
+
+    # -- credit ledger ------------------------------------------------------------
+    def ledger(self, n: int) -> int:
+        """Per user, a history after their last entry: awards first, then redeems and
+        clawbacks never larger than the running balance."""
+        rng = self.rng
+        programs = [r[0] for r in self.conn.execute("select program_id from referral_program order by program_id")]
+        users = [r[0] for r in self.conn.execute(
+            "select user_id from app_user where role in ('member', 'provider') order by random() limit %s",
+            (max(1, n // 6),))]
+        if not users:
+            raise ScaleError("No accounts to credit: run `flask --app wsgi seed` first.")
+        state = {r[0]: (r[1], r[2]) for r in self.conn.execute(
+            "select user_id, sum(case kind when 'award' then amount_cents else -amount_cents end),"
+            " max(created_at) from credit_ledger group by user_id")}
+        per_user = [n // len(users) + (1 if i < n % len(users) else 0) for i in range(len(users))]
+        entry_ms = []
+        plan = []
+        for user, m in zip(users, per_user):
+            balance, last = state.get(user, (0, None))
+            start = min(max(self.start_ms, int(last.timestamp() * 1000) + 1 if last else 0), self.end_ms - 1)
+            moments = sorted(rng.randrange(start, self.end_ms) for _ in range(m))
+            for at in moments:
+                if balance <= 0 or rng.random() < 0.55:
+                    kind, amount = "award", rng.randrange(250, 5_000, 25)
+                elif rng.random() < 0.75:
+                    kind, amount = "redeem", min(balance, rng.randrange(100, 3_000, 25))
+                else:
+                    kind, amount = "clawback", min(balance, rng.randrange(250, 5_000, 25))
+                balance += amount if kind == "award" else -amount
+                plan.append((user, kind, amount, at))
+                entry_ms.append(at)
+        ids = fast_ids("crl", entry_ms)
+        related = fast_ids("rfi", entry_ms)
+        bookings = fast_ids("bkg", entry_ms)
+
+        def rows():
+            for i, (user, kind, amount, at) in enumerate(plan):
+                if kind == "redeem":
+                    reason, rel, program = f"Applied to the service fee of booking {bookings[i]}", bookings[i], None
+                elif kind == "award":
+                    reason, rel = f"Referral reward for booking {bookings[i]}", related[i]
+                    program = programs[rng.randrange(len(programs))] if programs else None
+                else:
+                    reason, rel = f"Booking {bookings[i]} was refunded", related[i]
+                    program = programs[rng.randrange(len(programs))] if programs else None
+                yield (ids[i], user, kind, program, amount, "USD", reason, rel, self.ts(at))
+
+        return self.copy("credit_ledger", ["entry_id", "user_id", "kind", "program_id", "amount_cents", "currency",
+                                           "reason", "related_id", "created_at"], rows(), len(plan))
+
+
+def seed_scale(*, profiles: int = 0, searches: int = 0, posts: int = 0, invites: int = 0, ledger: int = 0,
+               seed: int = SEED) -> dict[str, int]:
+    """Add synthetic rows with COPY in one transaction, then ANALYZE; returns rows added per kind."""
+    url = libpq_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    added: dict[str, int] = {}
+    with psycopg.connect(url) as conn:
+        conn.execute("set local synchronous_commit = off")
+        loader = Loader(conn, random.Random(seed * 1_000_003 + sum((profiles, searches, posts, invites, ledger))),
+                        current_app.config["SECRET_KEY"])
+        for name, n in (("profiles", profiles), ("searches", searches), ("posts", posts), ("invites", invites),
+                        ("ledger", ledger)):
+            if n:
+                started = time.perf_counter()
+                added[name] = getattr(loader, name)(n)
+                loader.timings[name] = time.perf_counter() - started
+        conn.commit()
+        conn.autocommit = True
+        started = time.perf_counter()
+        for table in sorted(loader.touched):
+            conn.execute(f"analyze {table}")
+        loader.timings["analyze"] = time.perf_counter() - started
+    current_app.logger.info("scale load seconds: %s", {k: round(v, 2) for k, v in loader.timings.items()})
+    return added

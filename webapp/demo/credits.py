@@ -1,0 +1,91 @@
+"""The credit ledger: awards for rewarded invites, clawbacks (refunds and
+confirmed fraud), redeems against buyers' service fees, and one manual award
+by the growth team. Amounts are positive; `kind` gives the sign. No balance
+ever goes below zero at any moment of the history (checked before writing).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from .base import DemoData
+from .people import accounts_of
+
+
+def reward_cents(program: dict, buyer_fee_cents: int) -> int:
+    """SPEC: reward = fixed cents + bips x the booking's buyer fee / 10 000 (rounded down)."""
+    return program["reward_fixed_cents"] + program["reward_bips"] * buyer_fee_cents // 10_000
+
+
+def _entry(data: DemoData, user_id: str, kind: str, amount: int, at, reason: str, related_id: str | None,
+           program_id: str | None = None) -> dict:
+    return data.add("credit_ledger", entry_id=data.id_at("crl", at), user_id=user_id, kind=kind,
+                    program_id=program_id, amount_cents=amount, currency="USD", reason=reason,
+                    related_id=related_id, created_at=at)
+
+
+def seed_credits(data: DemoData) -> None:
+    for r in data.rewards:
+        if not r["paid"]:
+            continue  # capped: the booking counts, nothing is paid
+        invite, program = r["invite"], r["program"]
+        amount = reward_cents(program, r["fee"])
+        invitee = invite["_invitee"]["display_name"]
+        _entry(data, invite["inviter_user_id"], "award", amount, r["booking_at"] + timedelta(minutes=3),
+               f"Referral reward: {invitee}'s first booking ({r['booking_id']})", invite["invite_id"],
+               program["program_id"])
+        if r["refunded_at"]:
+            _entry(data, invite["inviter_user_id"], "clawback", amount, r["refunded_at"],
+                   f"Booking {r['booking_id']} was refunded", invite["invite_id"], program["program_id"])
+        if r["fraud_clawback_at"]:
+            _entry(data, invite["inviter_user_id"], "clawback", amount, r["fraud_clawback_at"],
+                   "Confirmed fraud after review: the invitee is the inviter's second account",
+                   invite["invite_id"], program["program_id"])
+
+    # A goodwill credit from the growth team, with the booking it makes up for.
+    growth = accounts_of(data, "growth")[0]
+    member = sorted(accounts_of(data, "member"), key=lambda a: a["created_at"])[4]
+    at = max(member["created_at"], data.ago(18)) + timedelta(hours=2)
+    _entry(data, member["user_id"], "award", 1_000, at,
+           f"Goodwill credit: studio double-booked (approved by {growth['display_name']})", data.id_at("bkg", at))
+
+    # Redeems: the demo buyer twice; about half of the other earners once.
+    buyer = data.accounts["buyer@demo.test"]["user_id"]
+    for days, amount in ((30, 1_500), (10, 800)):
+        at = data.ago(days, hours=5)
+        booking_id = data.id_at("bkg", at)
+        _entry(data, buyer, "redeem", amount, at, f"Applied to the service fee of booking {booking_id}", booking_id)
+    history = _history(data)
+    for user_id, entries in sorted(history.items()):
+        if user_id == buyer or data.rng.random() < 0.5:
+            continue
+        last = entries[-1]["created_at"]
+        balance = sum(_signed(e) for e in entries)
+        if balance <= 0 or last > data.ago(1):
+            continue
+        at = data.random_time(last + timedelta(hours=1))
+        amount = min(balance, data.rng.randrange(300, 3_000, 50))
+        booking_id = data.id_at("bkg", at)
+        _entry(data, user_id, "redeem", amount, at, f"Applied to the service fee of booking {booking_id}", booking_id)
+    check_balances(data)
+
+
+def _signed(entry: dict) -> int:
+    return entry["amount_cents"] if entry["kind"] == "award" else -entry["amount_cents"]
+
+
+def _history(data: DemoData) -> dict[str, list[dict]]:
+    by_user: dict[str, list[dict]] = defaultdict(list)
+    for e in sorted(data.rows["credit_ledger"], key=lambda e: e["created_at"]):
+        by_user[e["user_id"]].append(e)
+    return by_user
+
+
+def check_balances(data: DemoData) -> None:
+    """Refuse demo data whose history would ever show a negative balance."""
+    for user_id, entries in _history(data).items():
+        balance = 0
+        for e in entries:
+            balance += _signed(e)
+            if balance < 0:
+                raise AssertionError(f"demo ledger of {user_id} goes below zero at {e['created_at']}")

@@ -1,0 +1,204 @@
+"""Referral programs of all three kinds and invites in every state.
+
+The blueprint has no status column yet (the referrals issue adds one), so each
+state is what the rows themselves show:
+
+- pending        invitee_user_id is null: the link was opened and an e-mail
+                 entered, no account yet;
+- accepted       the invitee's account was created through the invite
+                 (invitee_user_id, accepted_at); no qualifying booking yet;
+- rewarded       an `award` ledger entry whose related_id is the invite_id
+                 (reward = fixed cents + bips x buyer fee / 10 000);
+- clawed back    a rewarded invite with a `clawback` entry on the same
+                 related_id (a refunded booking, or fraud confirmed later);
+- capped         accepted, booked, but the inviter already had `monthly_cap`
+                 awards in that program and calendar month: no award;
+- held for fraud accepted, no award, and a fraud rule fires: a self-referral
+                 (same device and IP hash as the invite the inviter joined
+                 through), a burst of sign-ups from one IP hash and device
+                 within minutes, or a disposable e-mail domain.
+
+`data.notes[state]` lists the invite ids meant to be in each state.
+"""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta, timezone
+
+from ..security import keyed_hash
+from .base import DemoData
+from .people import accounts_of, add_account, add_person, unique_name
+
+SOURCES = ("link", "sharecard", "linkinbio", "qr")
+# (key, kind, reward_bips, reward_fixed_cents, monthly_cap, active, created days ago)
+PROGRAMS = (
+    ("providers", "provider_invites_provider", 0, 2_500, 3, True, 85),
+    ("brands", "buyer_invites_buyer", 1_000, 1_500, 5, True, 85),
+    ("cross", "cross_side", 500, 0, 10, True, 70),
+    ("launch", "provider_invites_provider", 0, 5_000, 2, False, 89),
+    ("holiday", "cross_side", 1_000, 1_000, 5, False, 88),
+)
+DISPOSABLE_DOMAIN = "mailinator.com"
+
+
+class Invites:
+    """Helpers that keep one invite's rows consistent (invite, invitee account, reward)."""
+
+    def __init__(self, data: DemoData):
+        self.data = data
+        self.programs: dict[str, dict] = {}
+        self.ip_n = 10
+
+    def hash(self, value: str) -> str:
+        return keyed_hash(value, secret_key=self.data.secret_key)
+
+    def device(self) -> str:
+        return f"dfp_{self.data.rng.getrandbits(64):016x}"
+
+    def ip(self) -> str:
+        self.ip_n += 1
+        return f"{(198, 203)[self.ip_n % 2]}.{(51, 0)[self.ip_n % 2]}.{(100, 113)[self.ip_n % 2]}.{self.ip_n % 250}"
+
+    def program(self, key: str, kind: str, bips: int, fixed: int, cap: int, active: bool, days: int) -> dict:
+        created = self.data.ago(days)
+        row = self.data.add(
+            "referral_program",
+            program_id=self.data.id_at("rpr", created), kind=kind, reward_bips=bips, reward_fixed_cents=fixed,
+            credit_scope="buyer_fee_only", monthly_cap=cap, active=active, created_at=created, _key=key,
+        )
+        self.programs[key] = row
+        return row
+
+    def invitee_role(self, program: dict, inviter: dict) -> str:
+        kind = program["kind"]
+        if kind == "provider_invites_provider":
+            return "provider"
+        if kind == "buyer_invites_buyer":
+            return "member"
+        return "member" if inviter["role"] == "provider" else "provider"
+
+    def invite(self, state: str, program_key: str, inviter: dict, at: datetime, *, booking_at: datetime | None = None,
+               fee: int | None = None, device: str | None = None, ip: str | None = None,
+               email_domain: str | None = None, refunded_at: datetime | None = None,
+               fraud_clawback_at: datetime | None = None, invitee_city: str | None = None) -> dict:
+        """One invite in `state`; accepted states create the invitee's account at `at`."""
+        data = self.data
+        program = self.programs[program_key]
+        city = invitee_city or inviter["city"] or "berlin"
+        role = self.invitee_role(program, inviter)
+        created = at - timedelta(minutes=data.rng.randint(2, 25))
+        invite = data.add(
+            "referral_invite",
+            invite_id=data.id_at("rfi", created), program_id=program["program_id"],
+            inviter_user_id=inviter["user_id"], invitee_user_id=None, invitee_email_sha="",
+            source=data.rng.choice(SOURCES), device_fp=device or self.device(), ip_addr_sha=self.hash(ip or self.ip()),
+            created_at=created, accepted_at=None, _state=state, _inviter=inviter,
+        )
+        if state == "pending":
+            name = unique_name(data, city)
+            invite["invitee_email_sha"] = self.hash(f"{name.lower().replace(' ', '.')}@example.com")
+        else:
+            email = None
+            if email_domain:
+                email = f"{unique_name(data, city).split()[0].lower()}{data.rng.randint(100, 999)}@{email_domain}"
+            if role == "provider":
+                invitee = add_person(data, role=data.rng.choice(("makeup-artist", "model", "hair-stylist",
+                                                                  "photographer", "wardrobe-stylist")),
+                                     city=city, created_at=at, kind="invitee", email=email)
+            else:
+                invitee = add_account(data, name=unique_name(data, city), role="member", city=city, created_at=at,
+                                      kind="invitee", email=email)
+            invite.update(invitee_user_id=invitee["user_id"], invitee_email_sha=self.hash(invitee["email"]),
+                          accepted_at=at, _invitee=invitee)
+        data.notes[state].append(invite["invite_id"])
+        if state in ("rewarded", "clawed_back", "capped"):
+            assert booking_at and booking_at <= data.now, (state, booking_at)
+            data.rewards.append(dict(
+                invite=invite, program=program, booking_id=data.id_at("bkg", booking_at), booking_at=booking_at,
+                fee=fee or data.rng.randrange(1_500, 9_000, 50), paid=state != "capped",
+                refunded_at=refunded_at, fraud_clawback_at=fraud_clawback_at,
+            ))
+        return invite
+
+
+def _month_start(day) -> datetime:
+    return datetime.combine(day.replace(day=1), time(10), tzinfo=timezone.utc)
+
+
+def seed_referrals(data: DemoData) -> None:
+    inv = Invites(data)
+    for spec in PROGRAMS:
+        inv.program(*spec)
+    buyer = data.accounts["buyer@demo.test"]
+    provider = data.accounts["provider@demo.test"]
+    d = data.ago
+
+    # --- provider@demo.test: hits the monthly cap (3) last calendar month ---------------
+    last_month = _month_start((_month_start(data.today) - timedelta(days=1)).date())
+    m = lambda days, hours=0: last_month + timedelta(days=days, hours=hours)  # noqa: E731
+    first = inv.invite("rewarded", "providers", provider, m(1), booking_at=m(5))
+    inv.invite("rewarded", "providers", provider, m(2), booking_at=m(9))
+    inv.invite("rewarded", "providers", provider, m(4), booking_at=m(14))
+    inv.invite("capped", "providers", provider, m(6), booking_at=m(18))
+    inv.invite("capped", "providers", provider, m(8), booking_at=m(22))
+    # The inactive launch program paid out earlier; and open invites now.
+    inv.invite("rewarded", "launch", provider, d(86), booking_at=d(80))
+    recent = d(0, hours=1) if data.today.day <= 3 else d(3)
+    inv.invite("accepted", "providers", provider, recent)
+    inv.invite("pending", "providers", provider, d(2))
+    inv.invite("pending", "providers", provider, d(11))
+    inv.invite("rewarded", "cross", provider, d(40), booking_at=d(33), fee=7_500)
+
+    # Self-referral: the person `first` brought in invites a "new" account from the very
+    # device and IP she signed up with herself.
+    lena = first["_invitee"]
+    self_ref = inv.invite("held_fraud", "providers", lena, d(7), device=first["device_fp"])
+    self_ref["ip_addr_sha"] = first["ip_addr_sha"]
+    data.notes["held_fraud_self_referral"].append(self_ref["invite_id"])
+
+    # --- buyer@demo.test: brands bring brands, and one provider -------------------------
+    inv.invite("rewarded", "brands", buyer, d(70), booking_at=d(60), fee=4_200)
+    inv.invite("clawed_back", "brands", buyer, d(45), booking_at=d(40), fee=6_000, refunded_at=d(35))
+    inv.invite("rewarded", "brands", buyer, d(20), booking_at=d(12), fee=3_000)
+    inv.invite("accepted", "brands", buyer, d(5))
+    inv.invite("pending", "brands", buyer, d(1))
+    inv.invite("pending", "brands", buyer, d(16))
+    disposable = inv.invite("held_fraud", "brands", buyer, d(8), email_domain=DISPOSABLE_DOMAIN)
+    data.notes["held_fraud_disposable"].append(disposable["invite_id"])
+    inv.invite("rewarded", "cross", buyer, d(50), booking_at=d(44), fee=8_000)
+
+    # --- everyone else: a realistic spread for the funnel, plus two fraud patterns ------
+    members = accounts_of(data, "member")
+    people = accounts_of(data, "person")
+    burst_inviter = _joined_before(members, d(20))[0]
+    device, ip = inv.device(), inv.ip()
+    burst_at = d(15, hours=4)
+    for n in range(3):  # three sign-ups within a quarter of an hour, one device, one IP
+        held = inv.invite("held_fraud", "brands", burst_inviter, burst_at + timedelta(minutes=6 * n),
+                          device=device, ip=ip)
+        data.notes["held_fraud_burst"].append(held["invite_id"])
+    inv.invite("clawed_back", "cross", _joined_before(people, d(40))[1], d(38), booking_at=d(31),
+               fraud_clawback_at=d(26))
+    data.notes["clawed_back_fraud"].append(data.notes["clawed_back"][-1])
+
+    # The holiday campaign (now inactive) ran in the first weeks.
+    early = _joined_before(members + people, d(78))
+    inv.invite("rewarded", "holiday", early[0], d(77), booking_at=d(72))
+    inv.invite("rewarded", "holiday", early[1], d(76), booking_at=d(70))
+    inv.invite("pending", "holiday", early[2], d(75))
+
+    states = ("pending", "pending", "accepted", "accepted", "rewarded", "rewarded", "pending", "accepted")
+    others = _joined_before(people, d(25))[4:24:2] + _joined_before(members, d(25))[2:12:2]
+    for i, inviter in enumerate(others):
+        state = states[i % len(states)]
+        if inviter["role"] == "provider":
+            program = "providers" if i % 2 == 0 else "cross"
+        else:
+            program = "brands" if i % 2 else "cross"
+        at = data.random_time(max(inviter["created_at"], d(60)) + timedelta(hours=1), d(12))
+        booking = data.random_time(at + timedelta(days=1), d(1)) if state == "rewarded" else None
+        inv.invite(state, program, inviter, at, booking_at=booking)
+
+
+def _joined_before(accounts: list[dict], moment: datetime) -> list[dict]:
+    """Accounts that existed at `moment`, oldest first (an inviter must exist before inviting)."""
+    return sorted((a for a in accounts if a["created_at"] < moment), key=lambda a: a["created_at"])
