@@ -98,3 +98,24 @@ def test_each_operator_shape_can_use_its_index(app, make_profile, query, index):
         plan = "\n".join(explain(match_select(PEOPLE, None, query)))
         db.session.rollback()
     assert index in plan, plan
+
+
+def test_counts_are_remembered_briefly_when_the_cache_is_on(app, make_profile):
+    from webapp.directory.queries import count_matches, forget_counts
+
+    make_profile("Eve")
+    query = Query(all=(Condition("role_tags", "has", "photographer"),))
+    app.config["DIRECTORY_COUNT_CACHE"] = True
+    try:
+        with app.app_context():
+            forget_counts()
+            assert count_matches(PEOPLE, "berlin", query) == 1
+            make_profile("Fay")
+            assert count_matches(PEOPLE, "berlin", query) == 1  # remembered
+            assert count_matches(PEOPLE, "berlin", query, cached=False) == 2
+            forget_counts()
+            assert count_matches(PEOPLE, "berlin", query) == 2
+    finally:
+        app.config.pop("DIRECTORY_COUNT_CACHE")
+        with app.app_context():
+            forget_counts()

@@ -2,8 +2,13 @@
 from __future__ import annotations
 
 import base64
+import os
+import threading
+import time
+from collections import OrderedDict
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import and_, func, or_, select
 
 from ..extensions import db
@@ -15,6 +20,15 @@ PAGE_SIZE = 12
 # Counting stops here: "1,000+ people" reads as well as an exact 48,213 and
 # costs a bounded amount of work however broad the search is.
 COUNT_CAP = 1000
+# Counting up to the cap can read thousands of rows at a million profiles (see
+# docs/benchmarks.md), and the live count asks the same questions again and again
+# (each edit, the back button, pagination, a shared link, popular searches). So a
+# count is remembered per worker process for a short while: a directory that is a
+# few seconds stale reads fine, and the page of matches itself is always fresh.
+COUNT_CACHE_SECONDS = float(os.environ.get("DIRECTORY_COUNT_CACHE_SECONDS", "30"))
+COUNT_CACHE_SIZE = 4096
+_count_cache: OrderedDict = OrderedDict()
+_count_lock = threading.Lock()
 
 
 def encode_cursor(created_at: datetime, key: str) -> str:
@@ -57,11 +71,34 @@ def page_of_matches(scope: Scope, city: str, query: Query, *, after: str | None 
     return rows, next_cursor
 
 
-def count_matches(scope: Scope, city: str, query: Query, cap: int = COUNT_CAP) -> int:
-    """Matches up to `cap` + 1 (more than `cap` shows as "cap+")."""
+def count_matches(scope: Scope, city: str, query: Query, cap: int = COUNT_CAP, *, cached: bool = True) -> int:
+    """Matches up to `cap` + 1 (more than `cap` shows as "cap+"), remembered for COUNT_CACHE_SECONDS."""
+    # Tests change rows between two looks within seconds: there the cache is off unless asked for.
+    cached = cached and COUNT_CACHE_SECONDS > 0 and current_app.config.get("DIRECTORY_COUNT_CACHE", not current_app.testing)
+    key = (scope.name, city, query, cap)
+    now = time.monotonic()
+    if cached:
+        with _count_lock:
+            hit = _count_cache.get(key)
+            if hit and hit[1] > now:
+                _count_cache.move_to_end(key)
+                return hit[0]
     t = scope_table(scope)
     inner = select(t.c[scope.key]).where(match_condition(scope, city, query)).limit(cap + 1).subquery()
-    return db.session.execute(select(func.count()).select_from(inner)).scalar_one()
+    count = db.session.execute(select(func.count()).select_from(inner)).scalar_one()
+    if cached:
+        with _count_lock:
+            _count_cache[key] = (count, now + COUNT_CACHE_SECONDS)
+            _count_cache.move_to_end(key)
+            while len(_count_cache) > COUNT_CACHE_SIZE:
+                _count_cache.popitem(last=False)
+    return count
+
+
+def forget_counts() -> None:
+    """Empty the count cache (tests that change rows between two looks)."""
+    with _count_lock:
+        _count_cache.clear()
 
 
 def explain(stmt, *, analyze: bool = False) -> list[str]:

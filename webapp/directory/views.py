@@ -64,7 +64,7 @@ def context(scope: Scope, city: str, rows, *, error: str | None = None, after: s
     return ctx, status
 
 
-def _read_request(scope: Scope, *, lenient: bool):
+def _read_request(scope: Scope):
     args = request.args
     city = args.get("city") or default_city(current_user.city)
     edit = _edit_search(args.get("edit"), scope)
@@ -72,7 +72,7 @@ def _read_request(scope: Scope, *, lenient: bool):
 
 
 def _render(scope: Scope):
-    args, city, edit = _read_request(scope, lenient=False)
+    args, city, edit = _read_request(scope)
     error = None
     try:
         rows = rows_from_args(args, scope, lenient="add" in args or "remove" in args)
@@ -93,7 +93,7 @@ def _render(scope: Scope):
 
 
 def _builder(scope: Scope):
-    args, city, edit = _read_request(scope, lenient=True)
+    args, city, edit = _read_request(scope)
     try:
         rows = rows_from_args(args, scope, lenient=True)
         refused = apply_edit(rows, scope, add=args.get("add"), remove=args.get("remove"))

@@ -1,0 +1,324 @@
+#!/usr/bin/env python
+"""Directory search at 1M profiles: req/s next to hello-world Flask, and EXPLAIN of each operator shape.
+
+    .venv/bin/python bench/bench_directory.py [--profiles 1000000] [--duration 20] [--record]
+
+One run does everything, on this machine, one server at a time so each gets the same cores:
+1. a database of its own (growthdesk_bench_directory) on the PostgreSQL at BENCH_DATABASE_URL
+   (default postgresql://postgres@127.0.0.1:5432/postgres), migrated, with demo data and
+   enough synthetic people (`flask --app wsgi seed --profiles N`, which loads with COPY);
+2. EXPLAIN ANALYZE of the page query and the count query of each search shape;
+3. gunicorn -c gunicorn.conf.py serving bench/directory_hello_app.py (the baseline), then
+   wsgi:app, each measured with wrk (/usr/bin/wrk) for the same duration and connections;
+   the directory is measured as full pages and as the builder's live-count partial (htmx);
+4. the figures, the ratios and the plans printed, and with --record written to the
+   "Directory search" section of docs/benchmarks.md.
+"""
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DB_NAME = "growthdesk_bench_directory"
+ADMIN_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+VENV_BIN = ROOT / ".venv" / "bin"
+AGENT = "growthdesk-bench"  # the session is bound to the user agent (session_protection=strong)
+LOGIN = ("buyer@demo.test", "growthdesk-demo")
+GOAL = 0.25
+
+# (label, city, all conditions, any conditions): each operator shape the compiler produces.
+SHAPES = [
+    ("ALL of two tags (@>)", "berlin",
+     [("role_tags", "has", "photographer"), ("style_tags", "has", "editorial")], []),
+    ("ANY of three tags (&&)", "paris",
+     [], [("style_tags", "has", "editorial"), ("style_tags", "has", "fashion"), ("style_tags", "has", "beauty")]),
+    ("ALL tag + rate, ANY tags (SPEC example)", "london",
+     [("role_tags", "has", "photographer"), ("rate_cents", "lte", 20000)],
+     [("style_tags", "has", "editorial"), ("style_tags", "has", "fashion")]),
+    ("rate range (lte + gte)", "new-york", [("rate_cents", "gte", 10000), ("rate_cents", "lte", 15000)], []),
+    ("ANY across fields (tag or flag)", "milan",
+     [("languages", "has", "italian")], [("role_tags", "has", "retoucher"), ("travels", "is", True)]),
+    ("narrow ALL (rare tag + verified)", "munich",
+     [("role_tags", "has", "set-designer"), ("style_tags", "has", "music"), ("verified", "is", True)], []),
+]
+
+
+def db_url(name: str = DB_NAME) -> str:
+    parts = urllib.parse.urlsplit(ADMIN_URL)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
+def shape_path(city, all_, any_, scale=True) -> str:
+    from webapp.directory.catalogue import PEOPLE
+
+    pairs = [("city", city)]
+    for group, conds in (("all", all_), ("any", any_)):
+        for field, op, value in conds:
+            f = PEOPLE.by_name[field]
+            shown = ("true" if value else "false") if f.kind == "bool" else (
+                value // f.input_scale if f.kind == "int" else value)
+            pairs += [(f"{group}_field", field), (f"{group}_op", op), (f"{group}_value", str(shown))]
+    return "/people?" + urllib.parse.urlencode(pairs)
+
+
+# --- the database ---------------------------------------------------------------
+
+def prepare_database(profiles: int) -> int:
+    import psycopg
+    from psycopg import sql
+
+    from webapp.database import upgrade
+
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        if not conn.execute("select 1 from pg_database where datname = %s", (DB_NAME,)).fetchone():
+            conn.execute(sql.SQL("create database {}").format(sql.Identifier(DB_NAME)))
+    upgrade(db_url())
+    with psycopg.connect(db_url()) as conn:
+        have = conn.execute("select count(*) from service_profile").fetchone()[0]
+    env = dict(os.environ, DATABASE_URL=db_url(), APP_ENV="development")
+    if have < profiles:
+        print(f"loading {profiles - have:,} synthetic profiles (COPY) ...", flush=True)
+        started = time.perf_counter()
+        subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", "seed", "--profiles", str(profiles - have)],
+                       cwd=ROOT, env=env, check=True)
+        print(f"loaded in {time.perf_counter() - started:.0f} s", flush=True)
+    with psycopg.connect(db_url(), autocommit=True) as conn:
+        conn.execute("vacuum analyze service_profile")
+        return conn.execute("select count(*) from service_profile").fetchone()[0]
+
+
+def explain_shapes() -> list[dict]:
+    """EXPLAIN ANALYZE the page query and the count query of each shape, as the app runs them."""
+    from webapp import create_app
+    from webapp.database import sqlalchemy_url
+    from webapp.directory import queries
+    from webapp.directory.catalogue import PEOPLE
+    from webapp.directory.compiler import match_condition, scope_table
+    from webapp.directory.query import Condition, Query, canonical
+    from webapp.extensions import db
+    from sqlalchemy import func, select
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": sqlalchemy_url(db_url())})
+    results = []
+    with app.app_context():
+        t = scope_table(PEOPLE)
+        for label, city, all_, any_ in SHAPES:
+            query = canonical(Query(all=tuple(Condition(*c) for c in all_), any=tuple(Condition(*c) for c in any_)))
+            where = match_condition(PEOPLE, city, query)
+            page = (select(t.c.user_id, t.c.display_name).where(where)
+                    .order_by(t.c.created_at.desc(), t.c.user_id).limit(queries.PAGE_SIZE + 1))
+            inner = select(t.c.user_id).where(where).limit(queries.COUNT_CAP + 1).subquery()
+            count = select(func.count()).select_from(inner)
+            entry = {"label": label, "sql": str(where.compile(dialect=db.engine.dialect,
+                                                              compile_kwargs={"literal_binds": False}))}
+            for name, stmt in (("page", page), ("count", count)):
+                plan = queries.explain(stmt, analyze=True)
+                text = "\n".join(plan)
+                entry[name] = plan
+                entry[name + "_index"] = sorted(set(re.findall(r"(?:Index Scan|Index Only Scan|Bitmap Index Scan)"
+                                                               r"(?: Backward)? (?:using|on) (\w+)", text)))
+                entry[name + "_seq"] = "Seq Scan" in text
+                m = re.search(r"Execution Time: ([\d.]+) ms", text)
+                entry[name + "_ms"] = float(m.group(1)) if m else None
+            entry["matches"] = db.session.execute(count).scalar_one()
+            results.append(entry)
+        db.session.rollback()
+        db.engine.dispose()
+    return results
+
+
+# --- servers and load -------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(target: str, port: int) -> subprocess.Popen:
+    env = dict(os.environ, PORT=str(port), HOST="127.0.0.1", DATABASE_URL=db_url(), APP_ENV="development",
+               PYTHONPATH=str(ROOT))
+    env.pop("GUNICORN_ACCESS_LOG", None)
+    proc = subprocess.Popen([str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", target], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/login" if target.startswith("wsgi") else
+                                   f"http://127.0.0.1:{port}/", timeout=2)
+            return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.terminate()
+    raise RuntimeError(f"gunicorn {target} did not start on port {port}")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def login(port: int) -> str:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", AGENT)]
+    html = opener.open(f"http://127.0.0.1:{port}/login").read().decode()
+    token = re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+    data = urllib.parse.urlencode({"email": LOGIN[0], "password": LOGIN[1], "csrf_token": token}).encode()
+    opener.open(f"http://127.0.0.1:{port}/login", data=data).read()
+    page = opener.open(f"http://127.0.0.1:{port}{shape_path(*SHAPES[0][1:])}").read().decode()
+    assert 'id="match-count"' in page, "could not log in as the demo buyer"
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def run_wrk(url: str, *, duration: int, connections: int, env_extra: dict | None = None,
+            script: Path | None = None) -> dict:
+    cmd = ["/usr/bin/wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency"]
+    if script:
+        cmd += ["-s", str(script)]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, env=dict(os.environ, **(env_extra or {})),
+                         check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = re.search(r"50%\s+([\d.]+\w+)", out).group(1)
+    p99 = re.search(r"99%\s+([\d.]+\w+)", out).group(1)
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    non200 = re.search(r"non-200 answers: (\d+)", out)
+    return {"rps": rps, "p50": p50, "p99": p99,
+            "bad": int(bad.group(1)) if bad else 0 + (int(non200.group(1)) if non200 else 0), "raw": out}
+
+
+def measure(duration: int, connections: int) -> dict:
+    results = {}
+    port = free_port()
+    hello = start_gunicorn("bench.directory_hello_app:app", port)
+    try:
+        run_wrk(f"http://127.0.0.1:{port}/", duration=3, connections=connections)  # warm-up
+        results["hello"] = run_wrk(f"http://127.0.0.1:{port}/", duration=duration, connections=connections)
+    finally:
+        stop(hello)
+    port = free_port()
+    app = start_gunicorn("wsgi:app", port)
+    try:
+        cookie = login(port)
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+            f.write("\n".join(shape_path(city, all_, any_) for _, city, all_, any_ in SHAPES) + "\n")
+            paths_file = f.name
+        script = ROOT / "bench" / "directory_paths.lua"
+        base = {"DIRECTORY_PATHS": paths_file, "DIRECTORY_COOKIE": cookie, "DIRECTORY_AGENT": AGENT}
+        url = f"http://127.0.0.1:{port}/people"
+        run_wrk(url, duration=3, connections=connections, env_extra=base, script=script)  # warm-up
+        results["page"] = run_wrk(url, duration=duration, connections=connections, env_extra=base, script=script)
+        results["partial"] = run_wrk(url, duration=duration, connections=connections,
+                                     env_extra=dict(base, DIRECTORY_HTMX="1"), script=script)
+        os.unlink(paths_file)
+    finally:
+        stop(app)
+    return results
+
+
+# --- report -----------------------------------------------------------------------
+
+def report(profiles: int, plans: list[dict], load: dict, duration: int, connections: int) -> str:
+    hello = load["hello"]["rps"]
+    lines = [
+        "## Directory search",
+        "",
+        f"Measured {date.today().isoformat()} by `bench/bench_directory.py` on this machine (2 cores; PostgreSQL "
+        f"on the same host), {profiles:,} people profiles across 12 cities. gunicorn `-c gunicorn.conf.py` "
+        f"(gthread, 2 × cores workers × 4 threads) for both servers, one after the other; "
+        f"`wrk -t2 -c{connections} -d{duration}s`, signed in as the demo buyer, rotating over the six search "
+        "shapes below.",
+        "",
+        "| Server | req/s | p50 | p99 | non-200 | vs hello world |",
+        "|---|---:|---:|---:|---:|---:|",
+        f"| hello-world Flask (baseline) | {hello:,.0f} | {load['hello']['p50']} | {load['hello']['p99']} | "
+        f"{load['hello']['bad']} | 100% |",
+    ]
+    for key, label in (("page", "directory, full page"), ("partial", "directory, live-count partial (htmx)")):
+        r = load[key]
+        lines.append(f"| {label} | {r['rps']:,.0f} | {r['p50']} | {r['p99']} | {r['bad']} | "
+                     f"{r['rps'] / hello:.0%} |")
+    lines += [
+        "",
+        f"Goal: at least {GOAL:.0%} of hello world. Each request renders a signed-in page: session and user "
+        "lookup, a keyset page of 12 matches, a count capped at 1,001 rows, the follow state of the page, and "
+        "the template.",
+        "",
+        "Plans at this size (`EXPLAIN ANALYZE`; index used, execution time, matches counted up to 1,001):",
+        "",
+        "| Shape | Page query | ms | Count query | ms | Matches |",
+        "|---|---|---:|---|---:|---:|",
+    ]
+    for p in plans:
+        lines.append(
+            f"| {p['label']} | {', '.join(p['page_index']) or 'SEQ SCAN'}{' + seq scan' if p['page_seq'] else ''} "
+            f"| {p['page_ms']:.1f} | {', '.join(p['count_index']) or 'SEQ SCAN'}"
+            f"{' + seq scan' if p['count_seq'] else ''} | {p['count_ms']:.1f} | {p['matches']:,} |")
+    lines += ["", "<details><summary>Full plans</summary>", ""]
+    for p in plans:
+        lines += [f"**{p['label']}**: `{p['sql']}`", "", "```", *p["page"], "", *p["count"], "```", ""]
+    lines += ["</details>", ""]
+    return "\n".join(lines)
+
+
+def record(section: str) -> None:
+    path = ROOT / "docs" / "benchmarks.md"
+    path.parent.mkdir(exist_ok=True)
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    start = text.find("## Directory search")
+    if start >= 0:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text)
+    print(f"recorded in {path.relative_to(ROOT)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--profiles", type=int, default=1_000_000)
+    parser.add_argument("--duration", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--record", action="store_true", help="write the results to docs/benchmarks.md")
+    args = parser.parse_args()
+    if not shutil.which("/usr/bin/wrk"):
+        sys.exit("wrk is missing: apt-get install wrk")
+    profiles = prepare_database(args.profiles)
+    plans = explain_shapes()
+    for p in plans:
+        print(f"{p['label']:<42} page: {', '.join(p['page_index']) or 'SEQ'} {p['page_ms']:.1f} ms | "
+              f"count: {', '.join(p['count_index']) or 'SEQ'} {p['count_ms']:.1f} ms | {p['matches']:,} matches")
+    load = measure(args.duration, args.connections)
+    hello = load["hello"]["rps"]
+    for key in ("hello", "page", "partial"):
+        r = load[key]
+        print(f"{key:<8} {r['rps']:>9,.0f} req/s  p50 {r['p50']:>8}  p99 {r['p99']:>8}  non-200 {r['bad']}  "
+              f"{r['rps'] / hello:.0%} of hello world")
+    section = report(profiles, plans, load, args.duration, args.connections)
+    if args.record:
+        record(section)
+    else:
+        print(section)
+
+
+if __name__ == "__main__":
+    main()
