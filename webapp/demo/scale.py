@@ -150,8 +150,8 @@ class Loader:
 
     def times(self, n: int) -> list[int]:
         """n creation moments (ms) spread over the last 90 days, in ascending order."""
-        r = self.rng.randrange
-        return sorted(r(self.start_ms, self.end_ms) for _ in range(n))
+        r, start, span = self.rng.random, self.start_ms, self.end_ms - self.start_ms
+        return sorted([start + int(r() * span) for _ in range(n)])
 
     @staticmethod
     def ts(ms: int) -> datetime:
@@ -231,18 +231,21 @@ class Loader:
             people[country] = ([f"{f} {la}" for f, la in pairs], [ascii_slug(f"{f} {la}") for f, la in pairs],
                                self.profile_pool(country))
         picks = [rng.getrandbits(30) for _ in range(n)]
-        flags = [("t" if rng.random() > 0.2 else "f") + "\t" + ("t" if rng.random() < 0.2 else "f") for _ in range(n)]
+        # email_alerts on for 80 %, sensitive opt-in for 20 %: one draw picks both flags.
+        flag_choices = ("t\tt", "t\tf", "t\tf", "t\tf", "f\tf")
+        flags = rng.choices(flag_choices, k=n)
+        by_city = {c: people[CITY_COUNTRY[c]] for c in CITY_SLUGS}
         rows = []
-        country_of = CITY_COUNTRY
         for i in range(n):
-            names, stems, _ = people[country_of[cities[i]]]
+            names, stems, _ = by_city[cities[i]]
             k = picks[i] % len(names)
             rows.append((names[k], stems[k]))
 
         def users():
             for i in range(n):
                 uid, at = ids[i], stamps[i]
-                yield (f"{uid}\t{rows[i][1]}.{uid[4:]}@example.com\t{password_hash}\t{rows[i][0]}\tprovider\t"
+                name, stem = rows[i]
+                yield (f"{uid}\t{stem}.{uid[4:]}@example.com\t{password_hash}\t{name}\tprovider\t"
                        f"{flags[i]}\t{cities[i]}\t{at}\t{at}")
 
         started = time.perf_counter()
@@ -252,7 +255,7 @@ class Loader:
 
         def profiles():
             for i in range(n):
-                pool = people[country_of[cities[i]]][2]
+                pool = by_city[cities[i]][2]
                 at = stamps[i]
                 yield f"{ids[i]}\t{rows[i][0]}\t{cities[i]}\t{pool[picks[i] % 2048]}\t{at}\t{at}"
 

@@ -1,0 +1,241 @@
+"""Shared benchmark helpers: a bench database, gunicorn with the production
+settings, logging in, wrk with latency parsing, machine facts, and writing a
+section of docs/benchmarks.md.
+
+Every benchmark imports these (run it from the checkout root):
+
+    import sys, pathlib; sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
+    from bench.common import bench_database, gunicorn, login, wrk, machine, write_section, table
+"""
+from __future__ import annotations
+
+import contextlib
+import http.cookiejar
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent  # the venv running the benchmark
+DOC = PROJECT_ROOT / "docs" / "benchmarks.md"
+DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
+WRK = os.environ.get("WRK", "/usr/bin/wrk")
+# Bounded runs: the same load shape everywhere, so figures compare across sections.
+DURATION_S = int(os.environ.get("BENCH_DURATION", "10"))
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+DEMO_PASSWORD = "growthdesk-demo"
+
+
+# --- database ------------------------------------------------------------------
+
+def with_dbname(url: str, dbname: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path="/" + dbname))
+
+
+def flask(args: list[str], database_url: str, *, quiet: bool = True) -> str:
+    """Run `flask --app wsgi ...` against `database_url`; returns its output."""
+    env = {**os.environ, "DATABASE_URL": database_url, "APP_ENV": "development"}
+    result = subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=PROJECT_ROOT, env=env,
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    if not quiet:
+        print(result.stdout.strip())
+    return result.stdout
+
+
+def bench_database(name: str, *, seed_args: list[str] | None = None) -> str:
+    """A fresh database `name` on BENCH_DATABASE_URL's server: migrated, demo data
+    seeded, plus `seed_args` (scale options) when given. Returns its URL."""
+    import psycopg
+    from psycopg import sql
+
+    admin = os.environ.get("BENCH_DATABASE_URL", DEFAULT_SERVER)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    url = with_dbname(admin, name)
+    flask(["db", "upgrade"], url)
+    print(flask(["seed", *(seed_args or [])], url).strip().splitlines()[-2])
+    return url
+
+
+# --- gunicorn ------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except urllib.error.HTTPError:
+            return  # it answers, which is all we wait for
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up within {timeout:.0f} s")
+
+
+@contextlib.contextmanager
+def gunicorn(app_spec: str, *, env: dict[str, str] | None = None, ready_path: str = "/"):
+    """Serve `app_spec` with `gunicorn -c gunicorn.conf.py` (the production settings) on
+    a free port; yields the base URL and stops the server (only this one) afterwards."""
+    port = free_port()
+    full_env = {**os.environ, **(env or {}), "HOST": "127.0.0.1", "PORT": str(port)}
+    log = open(PROJECT_ROOT / ".data" / f"bench-gunicorn-{port}.log", "w") if (PROJECT_ROOT / ".data").is_dir() \
+        else subprocess.DEVNULL
+    proc = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", app_spec], cwd=PROJECT_ROOT,
+                            env=full_env, stdout=log, stderr=log, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base + ready_path)
+        yield base
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if log is not subprocess.DEVNULL:
+            log.close()
+
+
+# --- signing in ----------------------------------------------------------------
+
+def login(base: str, email: str, password: str = DEMO_PASSWORD) -> str:
+    """Log in through the real form (CSRF token and all); returns a Cookie header value."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/login", timeout=10).read().decode()
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    body = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token}).encode()
+    opener.open(urllib.request.Request(base + "/login", data=body), timeout=10).read()
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    check = urllib.request.Request(base + "/", headers={"Cookie": cookie})
+    final = urllib.request.urlopen(check, timeout=10)
+    if final.status != 200 or "/login" in final.url:
+        raise RuntimeError(f"log-in as {email} failed")
+    return cookie
+
+
+def fetch(url: str, cookie: str | None = None) -> tuple[int, str]:
+    req = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, r.read().decode(errors="replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode(errors="replace")
+
+
+# --- wrk -----------------------------------------------------------------------
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _ms(value: str) -> float:
+    m = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value.strip())
+    if not m:
+        raise ValueError(f"not a wrk duration: {value!r}")
+    return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+def parse_wrk(output: str) -> dict:
+    """req/s, p50/p99 latency (ms), request count and errors from `wrk --latency` output."""
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    if not rps:
+        raise ValueError("wrk printed no Requests/sec:\n" + output)
+    lat = {p: _ms(v) for p, v in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", output, re.M)}
+    requests = re.search(r"(\d+) requests in", output)
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    return {
+        "rps": float(rps.group(1)),
+        "p50_ms": lat.get("50"),
+        "p99_ms": lat.get("99"),
+        "requests": int(requests.group(1)) if requests else None,
+        "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+        "socket_errors": sum(int(x) for x in sock.groups()) if sock else 0,
+    }
+
+
+def wrk(url: str, *, cookie: str | None = None, duration: int = DURATION_S, threads: int = THREADS,
+        connections: int = CONNECTIONS, warmup: int = 2) -> dict:
+    """A short warm-up, then one bounded `wrk --latency` run; parsed figures."""
+    if not shutil.which(WRK):
+        raise RuntimeError(f"wrk not found at {WRK} (apt-get install wrk, or set WRK=...)")
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
+    if warmup:
+        subprocess.run([WRK, "-t", str(threads), "-c", str(connections), "-d", f"{warmup}s", *headers, url],
+                       capture_output=True, check=True)
+    out = subprocess.run([WRK, "--latency", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s",
+                          *headers, url], capture_output=True, text=True, check=True).stdout
+    return parse_wrk(out)
+
+
+# --- reporting -----------------------------------------------------------------
+
+def machine() -> dict:
+    model = "unknown CPU"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "nproc": os.cpu_count(),
+            "cpu": model, "load": load}
+
+
+def machine_line(m: dict) -> str:
+    return (f"{m['date']} on {m['nproc']} CPU(s) ({m['cpu']}); load average {m['load']:.1f} when the run started; "
+            f"wrk {THREADS} threads, {CONNECTIONS} connections, {DURATION_S} s per target after a 2 s warm-up; "
+            "gunicorn -c gunicorn.conf.py (production settings) on the same machine.")
+
+
+def ratio(value: float | None, base: float | None) -> str:
+    return f"{value / base:.2f}×" if value and base else "–"
+
+
+def table(headers: list[str], rows: list[list]) -> str:
+    """A Markdown table (also readable printed to a terminal)."""
+    cells = [[str(c) for c in r] for r in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headers)]
+    line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"  # noqa: E731
+    return "\n".join([line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, cells)])
+
+
+def write_section(heading: str, body: str, *, first: bool = False, path: Path = DOC) -> None:
+    """Replace (or add) the `## heading` section of docs/benchmarks.md. `first` puts a new
+    section at the top (the foundation's baseline); others go at the end."""
+    intro = ("# Benchmarks\n\nHow to run them: bench/README.md. Each section is written by its benchmark and "
+             "shows every figure next to a baseline measured in the same run.\n")
+    text_ = path.read_text() if path.exists() else intro
+    parts = re.split(r"(?m)^(?=## )", text_)
+    head, sections = parts[0], parts[1:]
+    new = f"## {heading}\n\n{body.strip()}\n\n"
+    for i, s in enumerate(sections):
+        if s.splitlines()[0].strip() == f"## {heading}":
+            sections[i] = new
+            break
+    else:
+        sections = [new, *sections] if first else [*sections, new]
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(head.rstrip() + "\n\n" + "".join(sections).rstrip() + "\n")
