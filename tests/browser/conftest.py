@@ -74,7 +74,9 @@ def screenshot(page, name: str) -> Path:
     """Save a full-page screenshot under artifacts/ (CI keeps it)."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    # caret="initial": otherwise Playwright leaves style="" on inputs, which htmx then
+    # copies onto swapped elements and the CSP (rightly) reports.
+    page.screenshot(path=str(path), full_page=True, caret="initial")
     return path
 
 
