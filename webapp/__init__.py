@@ -52,7 +52,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
         RATELIMIT_HEADERS_ENABLED=True,
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5},
+        # No pre-ping: it costs a round trip on every request. A connection the
+        # server dropped fails one request (a 503 page), is discarded by the pool,
+        # and the next request gets a fresh one; recycling bounds their age.
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 5, "max_overflow": 5, "pool_recycle": 1800},
+        # The cookie is re-signed only when the session changes, not on every page.
+        SESSION_REFRESH_EACH_REQUEST=False,
         OUTBOX_DIR=str(PROJECT_ROOT / ".data" / "outbox"),
         SEED_ON_EMPTY=False,
     )
