@@ -25,7 +25,8 @@ SLOTS = ("Cyc wall free Thursday 10:00–14:00", "Half-day daylight slot this Sa
 def _media(data: DemoData, key: str, labels: list[str], *, portrait: bool = False) -> list[dict]:
     w, h = (480, 600) if portrait else (640, 400)
     return [
-        {"src": f"/media/scene/{key}-{n}.svg?label={quote(label[:40])}", "alt": label, "width": w, "height": h}
+        {"src": f"/media/scene/{key}-{n}.svg?w={w}&h={h}&label={quote(label[:40])}", "alt": label, "width": w,
+         "height": h}
         for n, label in enumerate(labels, start=1)
     ]
 

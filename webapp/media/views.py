@@ -22,8 +22,14 @@ def avatar(seed: str):
     return _svg(avatar_svg(seed, request.args.get("name", "")[:80]))
 
 
+def _dimension(name: str, default: int) -> int:
+    value = request.args.get(name, type=int)
+    return min(max(value, 16), 2000) if value else default
+
+
 @bp.get("/scene/<seed>.svg")
 def scene(seed: str):
     if not _SEED.match(seed):
         abort(404)
-    return _svg(scene_svg(seed, request.args.get("label", "")[:40]))
+    width, height = _dimension("w", 640), _dimension("h", 400)
+    return _svg(scene_svg(seed, request.args.get("label", "")[:40], width, height))
