@@ -25,6 +25,18 @@ AUTHOR_JOINS = (
     " left join fansub_creator fc on fc.user_id = p.author_id"
 )
 SHOWABLE = "p.is_published and p.nsfw_band < 2"
+# Whether :follow_viewer follows the post's author, answered in the page query itself (one round
+# trip instead of one per target kind). The author is followed as what the card's button targets:
+# their fan-sub creator page if they have one, else their person profile (service.present).
+VIEWER_FOLLOWS = (
+    "case when fc.creator_id is not null then exists (select 1 from follow vf"
+    " where vf.follower_user_id = :follow_viewer and vf.target_kind = 'fansub_creator'"
+    " and vf.target_id = fc.creator_id)"
+    " when sp.user_id is not null then exists (select 1 from follow vf"
+    " where vf.follower_user_id = :follow_viewer and vf.target_kind = 'service_profile'"
+    " and vf.target_id = sp.user_id)"
+    " else false end as viewer_follows"
+)
 ORDER = " order by p.created_at desc, p.feed_id desc"
 
 
@@ -50,8 +62,11 @@ def _conditions(*, kind, city, role, cursor, author_id) -> tuple[list[str], dict
 
 def published_posts(*, limit: int, cursor: tuple[datetime, str] | None = None, kind: str | None = None,
                     city: str | None = None, role: str | None = None, author_id: str | None = None,
-                    followed_by: str | None = None) -> list[dict]:
+                    followed_by: str | None = None, viewer_id: str | None = None) -> list[dict]:
     """One page of showable posts, newest first, after `cursor` (created_at, feed_id).
+
+    With `viewer_id`, each row also says whether that user follows the post's author
+    (`viewer_follows`), so a page needs no second query for its follow buttons.
 
     `followed_by` keeps the authors that user follows (people by usr_ id, fan-sub
     creators mapped to their user id); each followed author is read from its own
@@ -61,6 +76,10 @@ def published_posts(*, limit: int, cursor: tuple[datetime, str] | None = None, k
     conds, params = _conditions(kind=kind, city=city, role=role, cursor=cursor, author_id=author_id)
     params["limit"] = limit
     where = " and ".join([SHOWABLE, *conds])
+    columns = f"{POST_COLUMNS}, {AUTHOR_COLUMNS}"
+    if viewer_id:
+        columns += ", " + VIEWER_FOLLOWS
+        params["follow_viewer"] = viewer_id
     if followed_by:
         params["viewer"] = followed_by
         sql = f"""
@@ -71,7 +90,7 @@ def published_posts(*, limit: int, cursor: tuple[datetime, str] | None = None, k
               select c.user_id from follow f join fansub_creator c on c.creator_id = f.target_id
                where f.follower_user_id = :viewer and f.target_kind = 'fansub_creator'
             )
-            select {POST_COLUMNS}, {AUTHOR_COLUMNS}
+            select {columns}
               from authors a
               cross join lateral (
                 select p.* from feed_post p
@@ -82,7 +101,7 @@ def published_posts(*, limit: int, cursor: tuple[datetime, str] | None = None, k
              {ORDER} limit :limit
         """
     else:
-        sql = f"select {POST_COLUMNS}, {AUTHOR_COLUMNS} from feed_post p {AUTHOR_JOINS} where {where} {ORDER} limit :limit"
+        sql = f"select {columns} from feed_post p {AUTHOR_JOINS} where {where} {ORDER} limit :limit"
     return [dict(r) for r in db.session.execute(text(sql), params).mappings()]
 
 
@@ -172,7 +191,8 @@ def set_band(feed_id: str, band: int) -> None:
 
 def set_media_preview(feed_id: str, preview: list[dict]) -> None:
     db.session.execute(
-        text("update feed_post set media_preview = cast(:m as jsonb) where feed_id = :id"),
+        # updated_at too: it is part of the key of the cached card (webapp/feed/cards.py).
+        text("update feed_post set media_preview = cast(:m as jsonb), updated_at = now() where feed_id = :id"),
         {"id": feed_id, "m": json.dumps(preview)},
     )
 

@@ -113,13 +113,15 @@ def feed_page(viewer_id: str, filters: FeedFilters, cursor: tuple[datetime, str]
               *, limit: int = PAGE_SIZE) -> Page:
     rows = queries.published_posts(
         limit=limit + 1, cursor=cursor, kind=filters.kind, city=filters.city, role=filters.role,
-        followed_by=viewer_id if filters.following else None,
+        followed_by=viewer_id if filters.following else None, viewer_id=viewer_id,
     )
     return _page(rows, limit)
 
 
-def author_page(author_id: str, cursor: tuple[datetime, str] | None, *, limit: int = PAGE_SIZE) -> Page:
-    return _page(queries.published_posts(limit=limit + 1, cursor=cursor, author_id=author_id), limit)
+def author_page(author_id: str, cursor: tuple[datetime, str] | None, *, limit: int = PAGE_SIZE,
+                viewer_id: str | None = None) -> Page:
+    return _page(queries.published_posts(limit=limit + 1, cursor=cursor, author_id=author_id, viewer_id=viewer_id),
+                 limit)
 
 
 def _page(rows: list[dict], limit: int) -> Page:
@@ -138,6 +140,8 @@ def present(row: dict) -> dict:
     post["media"] = preview_items(row["nsfw_band"], row.get("media_preview") or [])
     post["blurred"] = row["nsfw_band"] == BAND_BLUR
     post["verified"] = bool(row.get("author_verified"))
+    # Whether the viewer follows the author, when the query answered it (None: ask follows).
+    post["viewer_follows"] = row.get("viewer_follows")
     if row.get("author_creator_id"):
         post["follow_kind"], post["follow_id"] = "fansub_creator", row["author_creator_id"]
         post["profile_url"] = f"/creators/{row['author_creator_id']}"

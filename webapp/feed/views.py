@@ -12,18 +12,24 @@ from ..follows.queries import following_among
 from ..htmx import is_htmx, redirect_to, render_page
 from ..taxonomy import CITIES
 from . import bp, queries, service, uploads
+from .cards import card_parts
 from .catalogue import AUTHOR_BANDS, kind_label, BANDS, KINDS, MAX_BODY_CHARS, MAX_IMAGES, MAX_TITLE_CHARS, POST_ROLE_TAGS
 
 bp.add_app_template_filter(kind_label, "kind_label")
+bp.add_app_template_global(card_parts, "feed_card_parts")
 
 BROKEN_CURSOR = "That page link is broken. Start again from the newest posts."
 
 
 def followed_set(posts: list[dict]) -> set[tuple[str, str]]:
-    """(kind, id) of the post authors the viewer follows: one query per target kind for a whole page."""
-    followed = set()
+    """(kind, id) of the post authors the viewer follows: one query per target kind for a whole page.
+
+    Posts from the feed query already say it (`viewer_follows`): those cost nothing here.
+    """
+    followed = {(p["follow_kind"], p["follow_id"]) for p in posts if p.get("viewer_follows")}
+    unknown = [p for p in posts if p.get("viewer_follows") is None]
     for kind in ("service_profile", "fansub_creator"):
-        ids = list({p["follow_id"] for p in posts if p["follow_kind"] == kind})
+        ids = list({p["follow_id"] for p in unknown if p["follow_kind"] == kind})
         followed |= {(kind, i) for i in following_among(current_user.user_id, kind, ids)}
     return followed
 

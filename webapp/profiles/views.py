@@ -23,7 +23,7 @@ def _render(template: str, *, author_id: str, endpoint: str, endpoint_args: dict
         cursor = feed_service.decode_cursor(request.args.get("before"))
     except ValueError as exc:
         raise user_error(400, BROKEN_CURSOR) from exc
-    page = feed_service.author_page(author_id, cursor)
+    page = feed_service.author_page(author_id, cursor, viewer_id=current_user.user_id)
     next_url = url_for(endpoint, before=page.next_cursor, **endpoint_args) if page.next_cursor else None
     context.update(posts=page.posts, followed=followed_set(page.posts), band_labels=BANDS, cursor=cursor,
                    next_url=next_url)

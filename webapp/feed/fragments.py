@@ -1,0 +1,60 @@
+"""A small process-local cache of rendered card HTML (post cards, directory cards).
+
+Only the parts of a card that are the same for every viewer in a variant are
+cached; whatever is the viewer's own (the follow button with its state and CSRF
+token, the growth team's band form) is rendered around them on every request.
+A key must hold every input that changes the cached markup: callers build it
+from the row's id, its updated_at (every write to a post bumps it) and the
+values from other tables and from the viewer that the markup shows. Bounded
+(least recently used entries go first) and safe to share between threads.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from typing import Callable, Hashable
+
+from markupsafe import Markup
+
+DEFAULT_SIZE = int(os.environ.get("FRAGMENT_CACHE_SIZE", "4096"))
+
+
+class FragmentCache:
+    def __init__(self, maxsize: int = DEFAULT_SIZE):
+        self.maxsize = maxsize
+        self._items: OrderedDict[Hashable, object] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get_or_render(self, key: Hashable, render: Callable[[], object]):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+                self.hits += 1
+                return value
+            self.misses += 1
+        value = render()  # outside the lock: two threads may render the same card once each, harmlessly
+        if self.maxsize > 0:
+            with self._lock:
+                self._items[key] = value
+                self._items.move_to_end(key)
+                while len(self._items) > self.maxsize:
+                    self._items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._items
+
+
+def markup_parts(*parts) -> tuple[Markup, ...]:
+    return tuple(Markup(p) for p in parts)
