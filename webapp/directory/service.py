@@ -65,16 +65,20 @@ class Results:
     following: set = field(default_factory=set)
 
 
-def search(scope: Scope, city: str, rows, *, after: str | None = None) -> Results:
-    """Validate the rows strictly and run the search (QueryError on bad input)."""
+def search(scope: Scope, city: str, rows, *, after: str | None = None, viewer_id: str | None = None) -> Results:
+    """Validate the rows strictly and run the search (QueryError on bad input).
+
+    With `viewer_id`, `following` holds the people on the page that user follows.
+    """
     check_city(city)
     query = query_from_rows(rows, scope)
     canon = canonical(query)
-    items, next_cursor = queries.page_of_matches(scope, city, canon, after=after)
+    items, next_cursor = queries.page_of_matches(scope, city, canon, after=after, viewer_id=viewer_id)
     count = queries.count_matches(scope, city, canon)
     return Results(
         query=query, canonical=canon, description=describe(scope, city, canon), count=min(count, queries.COUNT_CAP),
         capped=count > queries.COUNT_CAP, items=items, next_cursor=next_cursor, query_json=dumps(canon),
+        following={i[scope.key] for i in items if i.get("viewer_follows")},
     )
 
 

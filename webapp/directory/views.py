@@ -14,18 +14,13 @@ from jinja2_fragments.flask import render_blocks
 
 from ..htmx import is_htmx
 from ..taxonomy import CITIES
-from . import bp
+from . import bp, cards
 from .catalogue import MAX_CONDITIONS, OPERATOR_LABELS, SCOPES, Scope
 from .query import QueryError, rows_from_args
 from .service import apply_edit, default_city, directory_url, search
 
-
-def _following(scope: Scope, items) -> set[str]:
-    if scope.name != "people" or not items:
-        return set()
-    from ..follows.queries import following_among
-
-    return following_among(current_user.user_id, "service_profile", [i["user_id"] for i in items])
+bp.add_app_template_global(cards.card, "directory_card")
+bp.add_app_template_global(cards.datalists, "directory_datalists")
 
 
 def _edit_search(search_id: str | None, scope: Scope):
@@ -46,8 +41,8 @@ def context(scope: Scope, city: str, rows, *, error: str | None = None, after: s
     results = None
     if error is None:
         try:
-            results = search(scope, city, rows, after=after)
-            results.following = _following(scope, results.items)
+            # The follow state of the page's people comes with the page query (viewer_id).
+            results = search(scope, city, rows, after=after, viewer_id=current_user.user_id)
         except QueryError as exc:
             error = str(exc)
     status = 400 if error else 200
