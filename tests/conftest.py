@@ -42,14 +42,24 @@ def _with_dbname(url: str, dbname: str) -> str:
     return urlunsplit(parts._replace(path="/" + dbname))
 
 
+def fresh_database(name: str) -> str:
+    """Drop and re-create database `name` on the test server; returns its URL."""
+    admin_url = _server_url()
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    return _with_dbname(admin_url, name)
+
+
+def drop_database(name: str) -> None:
+    with psycopg.connect(_server_url(), autocommit=True) as conn:
+        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+
+
 @pytest.fixture(scope="session")
 def database_url() -> str:
     """A freshly created, fully migrated database for this test session."""
-    admin_url = _server_url()
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(TEST_DB_NAME)))
-        conn.execute(sql.SQL("create database {}").format(sql.Identifier(TEST_DB_NAME)))
-    url = _with_dbname(admin_url, TEST_DB_NAME)
+    url = fresh_database(TEST_DB_NAME)
     upgrade(url)
     return url
 

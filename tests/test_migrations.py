@@ -11,9 +11,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from psycopg import sql
 
-from tests.conftest import _server_url, _with_dbname
+from tests.conftest import TEST_DB_NAME, drop_database, fresh_database
 from webapp.database import migration_files, pending, upgrade
 
 BLUEPRINT = Path(__file__).resolve().parents[1] / "docs" / "blueprint" / "TD-306-growth-referrals-schema.md"
@@ -56,17 +55,12 @@ def catalogue(url: str) -> dict:
 
 @pytest.fixture(scope="module")
 def blueprint_only_url():
-    admin = _server_url()
-    name = "growthdesk_blueprint_check"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
-    url = _with_dbname(admin, name)
+    name = f"{TEST_DB_NAME}_blueprint"
+    url = fresh_database(name)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(blueprint_sql().encode())
     yield url
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+    drop_database(name)
 
 
 def test_migration_016_is_the_blueprint_sql_verbatim():

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from psycopg import sql
 
-from tests.conftest import TEST_DB_NAME, _server_url, _with_dbname
+from tests.conftest import TEST_DB_NAME, drop_database, fresh_database
 from webapp import create_app
 from webapp.database import sqlalchemy_url, upgrade
 from webapp.extensions import db
@@ -20,11 +19,7 @@ from webapp.extensions import db
 def demo_db():
     """(app, url) of a migrated database filled by `flask seed`."""
     name = f"{TEST_DB_NAME}_demo"
-    admin_url = _server_url()
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
-    url = _with_dbname(admin_url, name)
+    url = fresh_database(name)
     upgrade(url)
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(url)})
     result = app.test_cli_runner().invoke(args=["seed"])
@@ -32,8 +27,7 @@ def demo_db():
     yield app, url, result.output
     with app.app_context():
         db.engine.dispose()
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+    drop_database(name)
 
 
 @pytest.fixture(scope="package")
