@@ -35,7 +35,9 @@ def followed_set(posts: list[dict]) -> set[tuple[str, str]]:
 
 
 def page_context(page: service.Page) -> dict:
-    return dict(posts=page.posts, followed=followed_set(page.posts), band_labels=BANDS)
+    # The user itself, not the current_user proxy: the cards ask it a few questions each.
+    return dict(posts=page.posts, followed=followed_set(page.posts), band_labels=BANDS,
+                viewer=current_user._get_current_object())
 
 
 @bp.get("/feed")
