@@ -47,3 +47,17 @@ def test_cards_are_served_from_the_cache_on_the_second_look(client, signed_in, m
     again = client.get(url()).get_data(as_text=True)
     assert directory_cards.hits >= hits + 3
     assert first.count('class="card dir-card"') == again.count('class="card dir-card"') == 3
+
+
+def test_follow_buttons_carry_each_readers_own_csrf_token(client, signed_in, make_profile, second, make_user):
+    import re
+
+    make_profile("Ada Frame")
+    signed_in()
+    other = make_user()
+    assert second.login(other["email"]).status_code == 303
+    for c in (client, second.client, client):
+        html = c.get(url()).get_data(as_text=True)
+        own = re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+        assert set(re.findall(r'name="csrf_token" value="([^"]*)"', html)) == {own}
+        assert "csrf-token-slot" not in html

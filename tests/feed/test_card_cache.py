@@ -160,3 +160,24 @@ def test_cards_are_served_from_the_cache_on_the_second_look(client, signed_in, d
     second_look = client.get("/feed").get_data(as_text=True)
     assert post_cards.hits >= hits + 3
     assert second_look.count('class="post card"') == first.count('class="post card"') == 3
+
+
+def test_every_form_on_a_cached_page_carries_the_readers_own_csrf_token(client, signed_in, db_conn, second,
+                                                                        make_user):
+    import re
+
+    author = make_user("provider", name="Ada Author")
+    make_profile(db_conn, author)
+    make_post(db_conn, author["user_id"], title="Token check")
+    signed_in("growth")
+    sign_in_other(second, make_user)
+    pages = [client.get("/feed").get_data(as_text=True), second.client.get("/feed").get_data(as_text=True),
+             client.get("/feed").get_data(as_text=True)]
+    tokens = []
+    for html in pages:
+        own = re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+        in_forms = re.findall(r'name="csrf_token" value="([^"]*)"', html)
+        assert in_forms and set(in_forms) == {own}
+        tokens.append(own)
+    assert tokens[0] != tokens[1]
+    assert "csrf-token-slot" not in "".join(pages)
