@@ -50,7 +50,7 @@ def test_cards_are_served_from_the_cache_on_the_second_look(client, signed_in, m
 
 
 def test_follow_buttons_carry_each_readers_own_csrf_token(client, signed_in, make_profile, second, make_user):
-    import re
+    import re  # noqa: PLC0415
 
     make_profile("Ada Frame")
     signed_in()
@@ -61,3 +61,15 @@ def test_follow_buttons_carry_each_readers_own_csrf_token(client, signed_in, mak
         own = re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
         assert set(re.findall(r'name="csrf_token" value="([^"]*)"', html)) == {own}
         assert "csrf-token-slot" not in html
+
+
+def test_the_builder_always_shows_the_rows_of_this_search(client, signed_in):
+    signed_in()
+    first = client.get(url(all=[("role_tags", "has", "photographer")])).get_data(as_text=True)
+    second = client.get(url(all=[("role_tags", "has", "stylist")], any=[("travels", "is", "true")]))
+    again = client.get(url(all=[("role_tags", "has", "photographer")])).get_data(as_text=True)
+    html = second.get_data(as_text=True)
+    assert 'name="all_value" value="stylist"' in html and 'name="all_value" value="photographer"' not in html
+    assert 'name="any_field"' in html
+    for page in (first, again):
+        assert 'name="all_value" value="photographer"' in page and 'name="any_field"' not in page
