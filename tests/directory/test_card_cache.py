@@ -50,7 +50,7 @@ def test_cards_are_served_from_the_cache_on_the_second_look(client, signed_in, m
 
 
 def test_follow_buttons_carry_each_readers_own_csrf_token(client, signed_in, make_profile, second, make_user):
-    import re  # noqa: PLC0415
+    import re
 
     make_profile("Ada Frame")
     signed_in()
