@@ -44,8 +44,9 @@ LOAD_AT_START = "?"
 # The figures this section replaced, and what changed since (kept by hand, one line).
 PREVIOUS = ("Previous run (2026-11-24, load average 6.7): hello 1,115 req/s; full page 59 req/s (5%), live-count "
             "partial 64 req/s (6%). Since then: no pool pre-ping and no per-request session re-signing; follow "
-            "state in the page query (4 round trips -> 2); cards and tag suggestions from a fragment cache; the "
-            "follow button as a macro instead of an include per card.")
+            "state in the page query (4 round trips -> 2); cards, tag suggestions, the builder's rows and the "
+            "follow buttons from fragment caches (each reader's CSRF token put in per request); no include per "
+            "card. Ratios swing ±30% between runs while other work shares the machine.")
 
 # (label, city, all conditions, any conditions): each operator shape the compiler produces.
 SHAPES = [

@@ -56,8 +56,9 @@ DEEP_PAGES = 10_000
 # The figures this section replaced, and what changed since (kept by hand, one line).
 PREVIOUS = ("Previous run (2026-11-24 20:19, machine heavily loaded): hello 1,582 req/s, /feed 113 req/s (7%), deep "
             "cursor 108 req/s; medians 17.35 / 17.24 ms (0.99×). Since then: no pool pre-ping and no per-request "
-            "session re-signing; follow state in the page query (4 round trips -> 2); cached card fragments; one "
-            "CSRF token per page.")
+            "session re-signing; follow state in the page query (4 round trips -> 2); cached card fragments and "
+            "follow buttons (each reader's CSRF token put in per request); the user object instead of the "
+            "current_user proxy in the cards. Ratios swing ±30% between runs while other work shares the machine.")
 BODY = "Shot on location with **natural light**.\n\n- styling by the team\n- [portfolio](https://example.com)"
 
 
@@ -279,6 +280,7 @@ def main() -> None:
     if not os.path.exists("/usr/bin/wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk")
 
+    load_at_start = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     prepare(args.posts, args.reload)
     cursor, deep_pages = deep_cursor()
     deep_path = "/feed?before=" + cursor
@@ -309,7 +311,8 @@ def main() -> None:
         f"{platform.python_implementation()} {platform.python_version()}, PostgreSQL on 127.0.0.1. "
         f"{args.posts:,} posts (85% band 0, 10% band 1, 5% band 2; 90% published), 2,000 authors. gunicorn "
         f"`-c gunicorn.conf.py` ({workers} gthread workers × {os.environ.get('GUNICORN_THREADS', '4')} threads) for "
-        f"both apps; wrk -t2 -c16 -d{args.duration}s; the reader is signed in (session cookie).",
+        f"both apps; wrk -t2 -c16 -d{args.duration}s; the reader is signed in (session cookie). Load average when "
+        f"the run started: {load_at_start}.",
         "",
         "| target | req/s | wrk p50 (ms) |",
         "| --- | ---: | ---: |",
