@@ -23,6 +23,15 @@ def test_the_card_photo_is_a_generated_avatar(client, signed_in, make_profile):
     assert f"/media/avatar/{user_id}.svg?name=Ada%20Frame" in page_text(client.get(url()))
 
 
+def test_a_card_name_leads_to_the_profile_page(client, signed_in, make_profile, make_studio):
+    signed_in()
+    user_id = make_profile("Ada Frame")
+    studio_id = make_studio("Studio Nord")
+    assert f'href="/people/{user_id}"' in page_text(client.get(url()))
+    assert f'href="/studios/{studio_id}"' in page_text(client.get("/studios?city=berlin"))
+    assert "Ada Frame" in page_text(client.get(f"/people/{user_id}"))
+
+
 def test_all_conditions_must_all_hold(client, signed_in, make_profile):
     signed_in()
     make_profile("Cheap Photographer", roles=("photographer",), rate_cents=9000)

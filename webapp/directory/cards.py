@@ -1,4 +1,4 @@
-"""Directory cards from the fragment cache (webapp/feed/fragments.py).
+"""Directory cards from the fragment cache (webapp/fragments.py).
 
 A card's markup is a function of its row alone (the viewer's follow button is rendered
 outside it), so the key is every column of the row: any change to a profile, from any
@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import current_app
 from markupsafe import Markup
 
-from ..feed.fragments import FragmentCache
+from ..fragments import FragmentCache
 from .catalogue import OPERATOR_LABELS, SCOPES, Scope
 
 directory_cards = FragmentCache()
