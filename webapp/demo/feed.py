@@ -80,7 +80,7 @@ def _post(data: DemoData, author: dict, profile_roles: list[str], kind: str, *, 
     else:  # influence
         mood = data.rng.choice(MOODS)
         title = f"Mood board: {mood}"
-        body = (f"Collecting references for a {data.rng.choice(('spring', 'autumn', 'holiday'))} story.\n\n"
+        body = (f"Collecting references for {data.rng.choice(('a spring', 'an autumn', 'a holiday'))} story.\n\n"
                 "> Keep it tactile, keep it honest.\n\nLooking for a stylist and a set designer who love this too.")
         media = _media(data, key, [f"{mood} {i}" for i in range(1, 4)], portrait=True)
     updated = data.random_time(created, min(created + timedelta(days=3), data.now)) if not published else created
