@@ -206,37 +206,35 @@ def media_url(m: dict) -> str:
 # --- who may see what -----------------------------------------------------------------------------
 
 
+def _check_may_see(row: dict | None, key: str, viewer, *, picture: bool = False) -> dict:
+    """The one rule for posts and their pictures: published (or the viewer's own),
+    never band 2; a band-1 picture only for a viewer who opted in."""
+    if row is None or row["nsfw_band"] >= BAND_BLOCK:
+        raise NotFound(key)
+    if not row["is_published"] and row["author_id"] != viewer.user_id:
+        raise NotFound(key)
+    if picture and row["nsfw_band"] == BAND_BLUR and not viewer.sensitive_opt_in:
+        raise Refused("Turn on “Let me reveal blurred sensitive media” in Settings to see this picture.")
+    return row
+
+
 def viewable_post(feed_id: str, viewer) -> dict:
     """A post the viewer may see: published (or their own), never band 2."""
-    post = queries.get_post(feed_id)
-    if post is None or post["nsfw_band"] >= BAND_BLOCK:
-        raise NotFound(feed_id)
-    if not post["is_published"] and post["author_id"] != viewer.user_id:
-        raise NotFound(feed_id)
-    return post
+    return _check_may_see(queries.get_post(feed_id), feed_id, viewer)
 
 
 def reveal(feed_id: str, position: int, viewer) -> dict:
     """The full picture behind a blurred preview, for a viewer who opted in."""
-    post = viewable_post(feed_id, viewer)
+    _check_may_see(queries.get_post(feed_id), feed_id, viewer, picture=True)
     media = queries.media_at(feed_id, position)
     if media is None:
         raise NotFound(feed_id)
-    if post["nsfw_band"] == BAND_BLUR and not viewer.sensitive_opt_in:
-        raise Refused("Turn on “Let me reveal blurred sensitive media” in Settings to see this picture.")
     return {**media, "url": media_url(media)}
 
 
 def media_file(media_id: str, viewer) -> dict:
     """An image file to send: the same band and opt-in checks as reveal, for every request."""
-    row = queries.media_with_post(media_id)
-    if row is None or row["nsfw_band"] >= BAND_BLOCK:
-        raise NotFound(media_id)
-    if not row["is_published"] and row["author_id"] != viewer.user_id:
-        raise NotFound(media_id)
-    if row["nsfw_band"] == BAND_BLUR and not viewer.sensitive_opt_in:
-        raise Refused("Turn on “Let me reveal blurred sensitive media” in Settings to see this picture.")
-    return row
+    return _check_may_see(queries.media_with_post(media_id), media_id, viewer, picture=True)
 
 
 # --- writing --------------------------------------------------------------------------------------
