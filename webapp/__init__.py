@@ -59,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         # The cookie is re-signed only when the session changes, not on every page.
         SESSION_REFRESH_EACH_REQUEST=False,
         OUTBOX_DIR=str(PROJECT_ROOT / ".data" / "outbox"),
+        UPLOAD_DIR=settings.upload_dir,
         SEED_ON_EMPTY=False,
     )
     if test_config:

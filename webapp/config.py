@@ -50,6 +50,7 @@ class Settings:
     port: int
     ratelimit_storage_uri: str
     trusted_proxies: int
+    upload_dir: str
 
     @property
     def production(self) -> bool:
@@ -88,4 +89,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         port=port,
         ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI", "memory://"),
         trusted_proxies=trusted_proxies,
+        upload_dir=env.get("UPLOAD_DIR") or str(DATA_DIR / "uploads"),
     )
