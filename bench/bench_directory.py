@@ -115,22 +115,19 @@ def explain_shapes() -> list[dict]:
     from webapp.database import sqlalchemy_url
     from webapp.directory import queries
     from webapp.directory.catalogue import PEOPLE
-    from webapp.directory.compiler import match_condition, scope_table
+    from webapp.directory.compiler import match_condition
     from webapp.directory.query import Condition, Query, canonical
     from webapp.extensions import db
-    from sqlalchemy import func, select
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": sqlalchemy_url(db_url())})
     results = []
     with app.app_context():
-        t = scope_table(PEOPLE)
         for label, city, all_, any_ in SHAPES:
             query = canonical(Query(all=tuple(Condition(*c) for c in all_), any=tuple(Condition(*c) for c in any_)))
             where = match_condition(PEOPLE, city, query)
-            page = (select(t.c.user_id, t.c.display_name).where(where)
-                    .order_by(t.c.created_at.desc(), t.c.user_id).limit(queries.PAGE_SIZE + 1))
-            inner = select(t.c.user_id).where(where).limit(queries.COUNT_CAP + 1).subquery()
-            count = select(func.count()).select_from(inner)
+            # The very statements the directory runs, so the plans are the app's own.
+            page = queries.page_statement(PEOPLE, city, query, viewer_id="usr_bench")
+            count = queries.count_statement(PEOPLE, city, query)
             entry = {"label": label, "sql": str(where.compile(dialect=db.engine.dialect,
                                                               compile_kwargs={"literal_binds": False}))}
             for name, stmt in (("page", page), ("count", count)):

@@ -54,14 +54,9 @@ def _card_columns(scope: Scope):
 _follow = table("follow", column("follower_user_id", Text), column("target_id", Text), column("target_kind", Text))
 
 
-def page_of_matches(scope: Scope, city: str, query: Query, *, after: str | None = None,
-                    limit: int = PAGE_SIZE, viewer_id: str | None = None) -> tuple[list[dict], str | None]:
-    """Newest first (created_at desc, key asc, as the (city, created_at desc, key) index is ordered).
-
-    Returns the rows and the cursor of the next page (None on the last page). With
-    `viewer_id`, people rows also say whether that user follows them (`viewer_follows`),
-    answered by the same query instead of a second round trip.
-    """
+def page_statement(scope: Scope, city: str, query: Query, *, after: str | None = None, limit: int = PAGE_SIZE,
+                   viewer_id: str | None = None):
+    """The keyset page query: `limit` + 1 rows, so the caller knows whether a next page exists."""
     t = scope_table(scope)
     key = t.c[scope.key]
     columns = _card_columns(scope)
@@ -73,7 +68,31 @@ def page_of_matches(scope: Scope, city: str, query: Query, *, after: str | None 
     if after:
         at, last_key = decode_cursor(after)
         stmt = stmt.where(or_(t.c.created_at < at, and_(t.c.created_at == at, key > last_key)))
-    stmt = stmt.order_by(t.c.created_at.desc(), key.asc()).limit(limit + 1)
+    return stmt.order_by(t.c.created_at.desc(), key.asc()).limit(limit + 1)
+
+
+def count_statement(scope: Scope, city: str, query: Query, cap: int = COUNT_CAP):
+    """Matches counted up to `cap` + 1.
+
+    Ordered like the page query, so PostgreSQL walks the (city, created_at, key) index
+    and stops at the cap: a broad search stops early instead of building bitmaps of
+    every profile with a common tag, and a narrow one reads at most its city's range.
+    """
+    t = scope_table(scope)
+    inner = (select(t.c[scope.key]).where(match_condition(scope, city, query))
+             .order_by(t.c.created_at.desc(), t.c[scope.key].asc()).limit(cap + 1).subquery())
+    return select(func.count()).select_from(inner)
+
+
+def page_of_matches(scope: Scope, city: str, query: Query, *, after: str | None = None,
+                    limit: int = PAGE_SIZE, viewer_id: str | None = None) -> tuple[list[dict], str | None]:
+    """Newest first (created_at desc, key asc, as the (city, created_at desc, key) index is ordered).
+
+    Returns the rows and the cursor of the next page (None on the last page). With
+    `viewer_id`, people rows also say whether that user follows them (`viewer_follows`),
+    answered by the same query instead of a second round trip.
+    """
+    stmt = page_statement(scope, city, query, after=after, limit=limit, viewer_id=viewer_id)
     rows = [dict(r) for r in db.session.execute(stmt).mappings()]
     next_cursor = None
     if len(rows) > limit:
@@ -94,9 +113,7 @@ def count_matches(scope: Scope, city: str, query: Query, cap: int = COUNT_CAP, *
             if hit and hit[1] > now:
                 _count_cache.move_to_end(key)
                 return hit[0]
-    t = scope_table(scope)
-    inner = select(t.c[scope.key]).where(match_condition(scope, city, query)).limit(cap + 1).subquery()
-    count = db.session.execute(select(func.count()).select_from(inner)).scalar_one()
+    count = db.session.execute(count_statement(scope, city, query, cap)).scalar_one()
     if cached:
         with _count_lock:
             _count_cache[key] = (count, now + COUNT_CACHE_SECONDS)
