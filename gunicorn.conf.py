@@ -19,12 +19,12 @@ errorlog = "-"
 
 
 def post_fork(server, worker):
-    # Connections must not be shared across processes: drop the master's pool.
+    # Connections must not be shared across processes: drop the master's pools.
     from webapp.extensions import db
 
-    app = worker.app.wsgi if hasattr(worker.app, "wsgi") else None
-    try:
-        with worker.app.callable.app_context():
-            db.engine.dispose(close=False)
-    except Exception:  # noqa: BLE001 — a missing pool is exactly what we want
-        server.log.debug("no engine to dispose in worker %s (%s)", worker.pid, app)
+    app = worker.app.callable  # None unless preload_app loaded it in the master
+    if app is None:
+        return
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose(close=False)

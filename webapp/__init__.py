@@ -67,6 +67,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         url = settings.database_url or embedded_url()
         app.config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(url)
+    # Single reads that need no transaction (the signed-in user, on every request) go
+    # through an autocommit engine: one round trip instead of BEGIN, SELECT, ROLLBACK.
+    # It is also where a reader endpoint would plug in (docs/scaling.md).
+    app.config.setdefault("SQLALCHEMY_BINDS", {})["autocommit"] = {
+        "url": app.config["SQLALCHEMY_DATABASE_URI"], "isolation_level": "AUTOCOMMIT",
+        "pool_size": 5, "max_overflow": 5, "pool_recycle": 1800,
+    }
 
     if settings.trusted_proxies:
         # Behind a load balancer the client's address (for rate limits and the

@@ -26,7 +26,8 @@ def demo_db():
     assert result.exit_code == 0, result.output
     yield app, url, result.output
     with app.app_context():
-        db.engine.dispose()
+        for engine in db.engines.values():
+            engine.dispose()
     drop_database(name)
 
 

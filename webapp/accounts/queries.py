@@ -10,9 +10,15 @@ _USER_COLUMNS = "user_id, email, display_name, role, email_alerts, sensitive_opt
 
 
 def get_user(user_id: str) -> User | None:
-    row = db.session.execute(
-        text(f"select {_USER_COLUMNS} from app_user where user_id = :id"), {"id": user_id}
-    ).mappings().first()
+    """The account behind a session (Flask-Login's loader, every signed-in request).
+
+    Read outside any transaction: it runs before the request writes anything and
+    after the service commits, so it always sees committed data.
+    """
+    with db.engines["autocommit"].connect() as conn:
+        row = conn.execute(
+            text(f"select {_USER_COLUMNS} from app_user where user_id = :id"), {"id": user_id}
+        ).mappings().first()
     return User(**row) if row else None
 
 
