@@ -23,8 +23,8 @@ def post_fork(server, worker):
     from webapp.extensions import db
 
     app = worker.app.callable  # None unless preload_app loaded it in the master
-    if app is None:
-        return
+    if app is None or "sqlalchemy" not in getattr(app, "extensions", {}):
+        return  # nothing loaded yet, or an app without a database (the benchmarks' hello world)
     with app.app_context():
         for engine in db.engines.values():
             engine.dispose(close=False)
