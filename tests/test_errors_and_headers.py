@@ -35,6 +35,13 @@ def failing_app(database_url):
     def unavailable():
         abort(503)
 
+    @app.get("/rule/<outcome>")
+    def rule(outcome):
+        from webapp import rules
+
+        raise {"missing": rules.NotFound("x"), "refused": rules.Refused("Only the owner may do that."),
+               "invalid": rules.Invalid("Choose a date in the future.")}[outcome]
+
     return app
 
 
@@ -82,3 +89,19 @@ def test_no_page_loads_anything_from_another_host(client):
     body = client.get("/login").get_data(as_text=True)
     assert "htmx-2.0.11.min.js" in body
     assert "http://" not in body.replace("http://www.w3.org", "") and "https://" not in body
+
+
+def test_a_service_saying_not_found_is_the_404_page(failing_app):
+    response = failing_app.test_client().get("/rule/missing")
+    assert response.status_code == 404 and "Page not found" in page_text(response)
+
+
+def test_a_service_refusal_is_a_403_with_its_message(failing_app):
+    response = failing_app.test_client().get("/rule/refused")
+    assert response.status_code == 403 and "Only the owner may do that." in page_text(response)
+
+
+def test_invalid_input_from_a_service_is_a_400_with_its_message(failing_app):
+    response = failing_app.test_client().get("/rule/invalid", headers={"HX-Request": "true"})
+    assert response.status_code == 400 and response.headers["HX-Retarget"] == "#messages"
+    assert "Choose a date in the future." in page_text(response)

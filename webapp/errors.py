@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from . import rules
 from .htmx import is_htmx
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,18 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
         return render_error(400, "Your session form expired. Reload the page and try again.")
+
+    @app.errorhandler(rules.NotFound)
+    def not_found(exc):
+        return render_error(404)
+
+    @app.errorhandler(rules.Refused)
+    def refused(exc):
+        return render_error(403, str(exc))
+
+    @app.errorhandler(rules.Invalid)
+    def invalid(exc):
+        return render_error(400, str(exc))
 
     @app.errorhandler(OperationalError)
     def database_down(exc):

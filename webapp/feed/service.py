@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from .. import rules
 from ..extensions import db
 from ..ids import new_id
 from ..taxonomy import CITY_BY_SLUG
@@ -28,11 +29,11 @@ class PostError(ValueError):
         self.errors = errors
 
 
-class NotFound(LookupError):
+class NotFound(rules.NotFound):
     """No such post for this user (another author's post looks exactly like a missing one)."""
 
 
-class Refused(PermissionError):
+class Refused(rules.Refused):
     """Allowed to see it, not allowed to do this; the message is shown as written."""
 
 
@@ -376,7 +377,7 @@ def _refresh_preview(feed_id: str, band: int) -> None:
 def publish(author, feed_id: str) -> None:
     post = own_post(feed_id, author)
     if not post["title"].strip():
-        raise Refused("Give the post a title before publishing.")
+        raise rules.Invalid("Give the post a title before publishing.")
     queries.publish(feed_id, queries.author_verified(author.user_id))
     db.session.commit()
 
@@ -396,7 +397,7 @@ def set_band(actor, feed_id: str, band) -> None:
     except (TypeError, ValueError):
         band = -1
     if band not in BANDS:
-        raise Refused("Choose band 0, 1 or 2.")
+        raise rules.Invalid("Choose band 0, 1 or 2.")
     post = queries.get_post(feed_id)
     if post is None:
         raise NotFound(feed_id)

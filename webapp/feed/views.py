@@ -1,7 +1,7 @@
 """Feed routes: parse the request, call the service, render a page or a partial."""
 from __future__ import annotations
 
-from flask import abort, flash, make_response, render_template, request, send_from_directory, url_for
+from flask import flash, make_response, render_template, request, send_from_directory, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -65,12 +65,7 @@ def index():
 @login_required
 def reveal(feed_id: str, position: int):
     """The full picture behind a blurred preview: only now, only after the opt-in check."""
-    try:
-        media = service.reveal(feed_id, position, current_user)
-    except service.NotFound:
-        abort(404)
-    except service.Refused as exc:
-        raise user_error(403, str(exc)) from exc
+    media = service.reveal(feed_id, position, current_user)
     response = make_response(render_page("feed/reveal.html", "revealed", media=media, feed_id=feed_id))
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -79,12 +74,7 @@ def reveal(feed_id: str, position: int):
 @bp.get("/feed/media/<media_id>")
 @login_required
 def media(media_id: str):
-    try:
-        row = service.media_file(media_id, current_user)
-    except service.NotFound:
-        abort(404)
-    except service.Refused as exc:
-        raise user_error(403, str(exc)) from exc
+    row = service.media_file(media_id, current_user)
     if not row["storage_key"]:
         return redirect_to(row["src"], status=302)
     response = send_from_directory(uploads.upload_dir(), row["storage_key"], mimetype=row["mime"], max_age=0)
@@ -154,10 +144,7 @@ def new():
 @role_required("provider")
 @limiter.limit("120 per hour", methods=["POST"])
 def edit(feed_id: str):
-    try:
-        post = service.own_post(feed_id, current_user)
-    except service.NotFound:
-        abort(404)
+    post = service.own_post(feed_id, current_user)
     if request.method == "GET":
         return _editor(post)
     action = request.form.get("action", "save")
@@ -192,12 +179,7 @@ def mine():
 @bp.post("/feed/<feed_id>/publish")
 @role_required("provider")
 def publish(feed_id: str):
-    try:
-        service.publish(current_user, feed_id)
-    except service.NotFound:
-        abort(404)
-    except service.Refused as exc:
-        raise user_error(400, str(exc)) from exc
+    service.publish(current_user, feed_id)
     flash("Your post is published.", "success")
     return redirect_to(url_for("feed.mine"))
 
@@ -205,10 +187,7 @@ def publish(feed_id: str):
 @bp.post("/feed/<feed_id>/unpublish")
 @role_required("provider")
 def unpublish(feed_id: str):
-    try:
-        service.unpublish(current_user, feed_id)
-    except service.NotFound:
-        abort(404)
+    service.unpublish(current_user, feed_id)
     flash("Your post is unpublished: only you can see it now.", "success")
     return redirect_to(url_for("feed.mine"))
 
@@ -216,12 +195,7 @@ def unpublish(feed_id: str):
 @bp.post("/feed/<feed_id>/band")
 @role_required("growth")
 def set_band(feed_id: str):
-    try:
-        service.set_band(current_user, feed_id, request.form.get("band"))
-    except service.NotFound:
-        abort(404)
-    except service.Refused as exc:
-        raise user_error(400, str(exc)) from exc
+    service.set_band(current_user, feed_id, request.form.get("band"))
     band = int(request.form["band"])
     message = f"Band set to {band}: {BANDS[band].split(':')[0].lower()}."
     if is_htmx():

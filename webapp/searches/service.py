@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from ..directory.catalogue import MAX_QUERY_BYTES
 from ..directory.queries import COUNT_CAP, count_matches
 from ..directory.query import QueryError, canonical_json, check_city, describe, get_scope, parse_json
+from .. import rules
 from ..extensions import db
 from ..ids import new_id
 from . import queries
@@ -26,7 +27,7 @@ class SearchError(ValueError):
     """A rule was broken; the message is shown to the user as written."""
 
 
-class NotFound(LookupError):
+class NotFound(rules.NotFound):
     """No such search for this user."""
 
 

@@ -95,8 +95,6 @@ def update(search_id):
     try:
         outcome = service.update(current_user.user_id, search_id, city=form.get("city"),
                                  query_json=form.get("query_json"), name=form.get("name"))
-    except service.NotFound:
-        abort(404)
     except (QueryError, service.SearchError) as exc:
         return _refuse_save(str(exc), form)
     return _saved_answer(outcome, form)
