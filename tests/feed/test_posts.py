@@ -165,6 +165,28 @@ def test_big_pictures_are_scaled_down(client, signed_in, auth, db_conn):
     assert db_conn.execute("select width, height from feed_media").fetchone() == (1600, 800)
 
 
+def test_a_disk_failure_half_way_through_the_pictures_leaves_no_post_and_no_files(
+        client, signed_in, auth, db_conn, upload_dir, monkeypatch):
+    from webapp.feed import uploads
+
+    real_save, calls = uploads.save, []
+
+    def save_then_fail(key, image):  # the second picture hits a full disk after the first is written
+        calls.append(key)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real_save(key, image)
+
+    monkeypatch.setattr(uploads, "save", save_then_fail)
+    provider(signed_in, db_conn)
+    form = post_form(image_1=(png(), "a.png"), alt_1="First", image_2=(png(color=(0, 90, 200)), "b.png"), alt_2="Second")
+    response = upload(auth, "/feed/new", form, page="/feed/new")
+    assert response.status_code == 500 and "Something went wrong on our side" in page_text(response)
+    assert count_posts(db_conn) == 0
+    assert db_conn.execute("select count(*) from feed_media").fetchone()[0] == 0
+    assert not list(upload_dir.glob("*.webp"))
+
+
 def test_a_file_that_is_not_an_image_is_refused(client, signed_in, auth, db_conn, upload_dir):
     provider(signed_in, db_conn)
     form = post_form(image_1=(b"<script>alert(1)</script>", "evil.png"), alt_1="Evil")

@@ -4,6 +4,7 @@ No Flask request objects in here; views hand over plain values.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -309,22 +310,16 @@ def create_post(author, data: PostInput, *, publish: bool = False) -> str:
     clean = validate(data)
     feed_id = new_id("fdp")
     verified = queries.author_verified(author.user_id)
-    written: list[str] = []
-    try:
+    with _post_transaction() as written:
         queries.insert_post(
             feed_id=feed_id, author_id=author.user_id, role_tags=clean["role_tags"], kind=clean["kind"],
             title=clean["title"], body_md=clean["body_md"], body_html=str(render_markdown(clean["body_md"])),
             nsfw_band=clean["band"], city=clean["city"], verified_chip=verified,
         )
-        written = _add_images(feed_id, clean["images"], taken=set())
+        _add_images(feed_id, clean["images"], taken=set(), written=written)
         _refresh_preview(feed_id, clean["band"])
         if publish:
             queries.publish(feed_id, verified)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        uploads.remove(written)
-        raise
     return feed_id
 
 
@@ -334,8 +329,7 @@ def update_post(author, feed_id: str, data: PostInput, *, publish: bool = False)
     data.remove_media = [m for m in data.remove_media if m in {x["media_id"] for x in media}]
     clean = validate(data, existing_media=len(media))
     verified = queries.author_verified(author.user_id)
-    written: list[str] = []
-    try:
+    with _post_transaction() as written:
         queries.update_post(
             feed_id=feed_id, role_tags=clean["role_tags"], kind=clean["kind"], title=clean["title"],
             body_md=clean["body_md"], body_html=str(render_markdown(clean["body_md"])), nsfw_band=clean["band"],
@@ -343,31 +337,38 @@ def update_post(author, feed_id: str, data: PostInput, *, publish: bool = False)
         )
         removed = queries.delete_media(feed_id, data.remove_media)
         taken = {m["position"] for m in media if m["media_id"] not in data.remove_media}
-        written = _add_images(feed_id, clean["images"], taken=taken)
+        _add_images(feed_id, clean["images"], taken=taken, written=written)
         band = max(clean["band"], post["band_floor"])
         _refresh_preview(feed_id, band)
         if publish:
             queries.publish(feed_id, verified)
+    uploads.remove(removed)  # only once the rows pointing at them are gone for good
+    return queries.get_post(feed_id)
+
+
+@contextmanager
+def _post_transaction():
+    """One commit for a post and its pictures; on any failure the rows roll back and
+    every picture file already written (listed in the yielded list) is deleted."""
+    written: list[str] = []
+    try:
+        yield written
         db.session.commit()
     except Exception:
         db.session.rollback()
         uploads.remove(written)
         raise
-    uploads.remove(removed)
-    return queries.get_post(feed_id)
 
 
-def _add_images(feed_id: str, images, *, taken: set[int]) -> list[str]:
-    written = []
+def _add_images(feed_id: str, images, *, taken: set[int], written: list[str]) -> None:
     free = (p for p in range(10) if p not in taken)
     for image, alt in images:
         media_id = new_id("fdm")
         key = f"{media_id}.webp"
         queries.insert_media(media_id=media_id, feed_id=feed_id, position=next(free), storage_key=key, src=None,
                              mime=image.mime, width=image.width, height=image.height, size=len(image.data), alt=alt)
+        written.append(key)  # before the write: a failure half-way still cleans this file up
         uploads.save(key, image)
-        written.append(key)
-    return written
 
 
 def _refresh_preview(feed_id: str, band: int) -> None:
