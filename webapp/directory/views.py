@@ -14,7 +14,6 @@ from jinja2_fragments.flask import render_blocks
 
 from ..htmx import is_htmx
 from ..taxonomy import CITIES
-from ..feed.cards import follow_button as cached_follow_button
 from . import bp, cards
 from .catalogue import MAX_CONDITIONS, OPERATOR_LABELS, SCOPES, Scope
 from .query import QueryError, rows_from_args
@@ -23,7 +22,6 @@ from .service import apply_edit, default_city, directory_url, search
 bp.add_app_template_global(cards.card, "directory_card")
 bp.add_app_template_global(cards.datalists, "directory_datalists")
 bp.add_app_template_global(cards.builder_groups, "directory_builder_groups")
-bp.add_app_template_global(cached_follow_button, "cached_follow_button")
 
 
 def _edit_search(search_id: str | None, scope: Scope):

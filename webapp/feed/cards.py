@@ -35,31 +35,3 @@ def card_parts(post: dict, viewer) -> tuple[Markup, Markup]:
         return Markup(macros.card_top(post)), Markup(macros.card_body(post, opt_in))
 
     return post_cards.get_or_render(card_key(post, opt_in), render)
-
-
-# --- follow buttons -------------------------------------------------------------------------------
-
-follow_buttons = FragmentCache()
-# Stands in for the CSRF token while a button is rendered for the cache. It reaches the output
-# unescaped (Markup) and contains "<", which escaping turns into "&lt;" in anything a user wrote,
-# so the only literal occurrence in a rendered button is this slot.
-_TOKEN_SLOT = Markup("<csrf-token-slot>")
-
-
-def follow_button(target_id: str, target_kind: str, following: bool, *, target_name: str = "",
-                  next_path: str = "", csrf: str) -> Markup:
-    """The follow toggle of follows/_macros.html, rendered once per (target, state, name, return page);
-    the reader's CSRF token goes into its slot on every use, so no token is ever cached."""
-    key = (target_kind, target_id, bool(following), target_name, next_path)
-
-    def render() -> tuple[str, str]:
-        macros = current_app.jinja_env.get_template("follows/_macros.html").module
-        html = str(macros.follow_button(target_id, target_kind, bool(following), target_name=target_name,
-                                        next_path=next_path, csrf=_TOKEN_SLOT))
-        head, slot, tail = html.partition(str(_TOKEN_SLOT))
-        if not slot or str(_TOKEN_SLOT) in tail:
-            raise AssertionError("a follow button has exactly one CSRF token")
-        return head, tail
-
-    head, tail = follow_buttons.get_or_render(key, render)
-    return Markup(head + str(Markup.escape(csrf)) + tail)

@@ -12,12 +12,11 @@ from ..follows.queries import following_among
 from ..htmx import is_htmx, redirect_to, render_page
 from ..taxonomy import CITIES
 from . import bp, queries, service, uploads
-from .cards import card_parts, follow_button as cached_follow_button
+from .cards import card_parts
 from .catalogue import AUTHOR_BANDS, kind_label, BANDS, KINDS, MAX_BODY_CHARS, MAX_IMAGES, MAX_TITLE_CHARS, POST_ROLE_TAGS
 
 bp.add_app_template_filter(kind_label, "kind_label")
 bp.add_app_template_global(card_parts, "feed_card_parts")
-bp.add_app_template_global(cached_follow_button, "cached_follow_button")
 
 BROKEN_CURSOR = "That page link is broken. Start again from the newest posts."
 
