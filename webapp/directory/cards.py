@@ -10,7 +10,7 @@ from flask import current_app
 from markupsafe import Markup
 
 from ..fragments import FragmentCache
-from .catalogue import OPERATOR_LABELS, SCOPES, Scope
+from .catalogue import SCOPES
 
 directory_cards = FragmentCache()
 
@@ -40,19 +40,3 @@ def card(scope_name: str, row: dict) -> Markup:
 def datalists(scope_name: str) -> Markup:
     return directory_cards.get_or_render(("datalists", scope_name),
                                          lambda: Markup(_macros().datalists(SCOPES[scope_name])))
-
-
-# Builders hold what people typed: a smaller cache, so long values can't pile up.
-builders = FragmentCache(maxsize=512)
-
-
-def builder_groups(scope: Scope, rows: dict) -> Markup:
-    """The builder's "all" and "any" groups for these rows (as typed, incomplete ones included)."""
-    key = (scope.name, *((group, tuple(rows[group])) for group in sorted(rows)))
-
-    def render() -> Markup:
-        template = current_app.jinja_env.get_template("directory/_builder_groups.html")
-        return Markup(template.render(scope=scope, rows=rows, builder_url=f"/{scope.name}/builder",
-                                      page_url=f"/{scope.name}", operator_labels=OPERATOR_LABELS))
-
-    return builders.get_or_render(key, render)

@@ -21,7 +21,6 @@ from .service import apply_edit, default_city, directory_url, search
 
 bp.add_app_template_global(cards.card, "directory_card")
 bp.add_app_template_global(cards.datalists, "directory_datalists")
-bp.add_app_template_global(cards.builder_groups, "directory_builder_groups")
 
 
 def _edit_search(search_id: str | None, scope: Scope):
