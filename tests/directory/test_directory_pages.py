@@ -146,6 +146,19 @@ def test_the_people_card_leaves_room_for_the_follow_button(client, signed_in, ma
     assert 'class="dir-card__actions"' in page_text(client.get(url()))
 
 
+def test_two_readers_of_the_same_search_each_see_their_own_follow_state(client, signed_in, make_profile, auth,
+                                                                         db_conn):
+    ada = make_profile("Ada Frame")
+    follower = signed_in()
+    db_conn.execute("insert into follow (follower_user_id, target_id, target_kind) values (%s, %s, 'service_profile')",
+                    (follower["user_id"], ada))
+    assert f'action="/follows/service_profile/{ada}/unfollow"' in page_text(client.get(url()))
+    auth.logout()
+    signed_in()  # someone else, the same search (its SQL now comes from the per-process cache)
+    page = page_text(client.get(url()))
+    assert f'action="/follows/service_profile/{ada}"' in page and "/unfollow" not in page
+
+
 # --- bad input: a 400 with the message in the builder ------------------------
 
 def test_an_unknown_field_is_a_400_with_a_message(client, signed_in):

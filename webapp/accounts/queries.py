@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
+from .. import reads
 from ..extensions import db
 from .user import User
 
 _USER_COLUMNS = "user_id, email, display_name, role, email_alerts, sensitive_opt_in, city"
+_USER_BY_ID = f"select {_USER_COLUMNS} from app_user where user_id = :id"
 
 
 def get_user(user_id: str) -> User | None:
@@ -15,10 +17,7 @@ def get_user(user_id: str) -> User | None:
     Read outside any transaction: it runs before the request writes anything and
     after the service commits, so it always sees committed data.
     """
-    with db.engines["autocommit"].connect() as conn:
-        row = conn.execute(
-            text(f"select {_USER_COLUMNS} from app_user where user_id = :id"), {"id": user_id}
-        ).mappings().first()
+    row = reads.first(_USER_BY_ID, {"id": user_id})
     return User(**row) if row else None
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import text
 
+from .. import reads
 from ..extensions import db
 
 POST_COLUMNS = (
@@ -74,7 +75,9 @@ def published_posts(*, limit: int, cursor: tuple[datetime, str] | None = None, k
     the size of the feed.
     """
     conds, params = _conditions(kind=kind, city=city, role=role, cursor=cursor, author_id=author_id)
-    params["limit"] = limit
+    # The limit is written into the SQL (an int, never user text): as a parameter, the prepared
+    # statement's generic plan could not count on a small page and measured 2.5x slower.
+    limit = int(limit)
     where = " and ".join([SHOWABLE, *conds])
     columns = f"{POST_COLUMNS}, {AUTHOR_COLUMNS}"
     if viewer_id:
@@ -95,14 +98,14 @@ def published_posts(*, limit: int, cursor: tuple[datetime, str] | None = None, k
               cross join lateral (
                 select p.* from feed_post p
                  where p.author_id = a.author_id and {where}
-                 {ORDER} limit :limit
+                 {ORDER} limit {limit}
               ) p
               {AUTHOR_JOINS}
-             {ORDER} limit :limit
+             {ORDER} limit {limit}
         """
     else:
-        sql = f"select {columns} from feed_post p {AUTHOR_JOINS} where {where} {ORDER} limit :limit"
-    return [dict(r) for r in db.session.execute(text(sql), params).mappings()]
+        sql = f"select {columns} from feed_post p {AUTHOR_JOINS} where {where} {ORDER} limit {limit}"
+    return reads.rows(sql, params)
 
 
 def own_posts(author_id: str) -> list[dict]:
