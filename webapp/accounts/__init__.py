@@ -7,11 +7,11 @@ bp = Blueprint("accounts", __name__)
 def init_app(app) -> None:
     from ..extensions import login_manager
     from . import views  # noqa: F401  (routes register on import)
-    from .queries import get_user
+    from .loader import load_user
 
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Log in to see that page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
-    login_manager.user_loader(get_user)
+    login_manager.user_loader(load_user)
     app.register_blueprint(bp)

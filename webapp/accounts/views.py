@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import limiter
 from ..htmx import redirect_to, render_page
-from . import bp, service
+from . import bp, loader, service
 from .forms import LoginForm, PasswordForm, SettingsForm, SignupForm
 
 AUTH_LIMIT = "10 per minute;50 per hour"
@@ -25,6 +25,7 @@ def _start_session(user) -> None:
     session.clear()  # a fresh session (and CSRF token) on every log-in
     login_user(user)
     session.permanent = True
+    loader.refresh(user.user_id)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -92,6 +93,7 @@ def settings():
                 current_user, display_name=form.display_name.data,
                 email_alerts=form.email_alerts.data, sensitive_opt_in=form.sensitive_opt_in.data,
             )
+            loader.refresh(current_user.user_id)
             flash("Settings saved.", "success")
             return redirect_to(url_for("accounts.settings"))
         status = 422
