@@ -199,7 +199,14 @@ def log_in(port: int) -> str:
     response.read()
     if response.status != 303:
         raise SystemExit(f"log-in failed: HTTP {response.status}")
-    return response.getheader("Set-Cookie").split(";")[0]
+    cookie = response.getheader("Set-Cookie").split(";")[0]
+    # Follow the redirect as a browser would: the welcome message is shown (and taken out of the
+    # session) once, so wrk replays the cookie a browser would hold from then on.
+    conn.request("GET", response.getheader("Location"), headers={"User-Agent": USER_AGENT, "Cookie": cookie})
+    response = conn.getresponse()
+    response.read()
+    updated = response.getheader("Set-Cookie")
+    return updated.split(";")[0] if updated else cookie
 
 
 def get(conn: http.client.HTTPConnection, path: str, cookie: str) -> tuple[int, bytes]:
