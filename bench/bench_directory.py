@@ -21,6 +21,7 @@ import http.cookiejar
 import os
 import re
 import shutil
+import statistics
 import socket
 import subprocess
 import sys
@@ -42,11 +43,12 @@ LOGIN = ("buyer@demo.test", "growthdesk-demo")
 GOAL = 0.25
 LOAD_AT_START = "?"
 # The figures this section replaced, and what changed since (kept by hand, one line).
-PREVIOUS = ("Previous run (2026-11-24, load average 6.7): hello 1,115 req/s; full page 59 req/s (5%), live-count "
-            "partial 64 req/s (6%). Since then: no pool pre-ping and no per-request session re-signing; follow "
-            "state in the page query (4 round trips -> 2); cards, tag suggestions, the builder's rows and the "
-            "follow buttons from fragment caches (each reader's CSRF token put in per request); no include per "
-            "card. Ratios swing ±30% between runs while other work shares the machine.")
+PREVIOUS = ("Previous recorded run (2026-11-24, load average 6.7): full page 5%, live-count partial 6% of hello "
+            "world; at the start of the next session, on a quiet machine, 9% and 10%. Since then: the user from a "
+            "5-second per-process cache, page reads straight through psycopg outside a transaction, and each "
+            "search's SQL compiled once per process (building and compiling it took as long as PostgreSQL's "
+            "answer). Ratios swing ±20% between runs while other work shares the machine, hence the interleaved "
+            "rounds.")
 
 # (label, city, all conditions, any conditions): each operator shape the compiler produces.
 SHAPES = [
@@ -209,81 +211,94 @@ def run_wrk(url: str, *, duration: int, connections: int, env_extra: dict | None
             "bad": int(bad.group(1)) if bad else 0 + (int(non200.group(1)) if non200 else 0), "raw": out}
 
 
-def measure(duration: int, connections: int) -> dict:
-    results = {}
-    port = free_port()
-    hello = start_gunicorn("bench.directory_hello_app:app", port)
+def measure(duration: int, connections: int, rounds: int) -> dict:
+    """Both servers up at once, measured in interleaved rounds (medians per target), so whatever
+    else the machine does in the meantime hits every target alike."""
+    hello_port, app_port = free_port(), free_port()
+    hello = start_gunicorn("bench.directory_hello_app:app", hello_port)
+    app = start_gunicorn("wsgi:app", app_port)
+    paths_file = ceiling_file = None
     try:
-        run_wrk(f"http://127.0.0.1:{port}/", duration=3, connections=connections)  # warm-up
-        results["hello"] = run_wrk(f"http://127.0.0.1:{port}/", duration=duration, connections=connections)
-    finally:
-        stop(hello)
-    port = free_port()
-    app = start_gunicorn("wsgi:app", port)
-    try:
-        cookie = login(port)
+        cookie = login(app_port)
         with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
             f.write("\n".join(shape_path(city, all_, any_) for _, city, all_, any_ in SHAPES) + "\n")
             paths_file = f.name
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+            # The ceiling: a signed-in page with the base layout and one paragraph (a "coming soon" page).
+            f.write("/notifications\n")
+            ceiling_file = f.name
         script = ROOT / "bench" / "directory_paths.lua"
-        base = {"DIRECTORY_PATHS": paths_file, "DIRECTORY_COOKIE": cookie, "DIRECTORY_AGENT": AGENT}
-        url = f"http://127.0.0.1:{port}/people"
-        run_wrk(url, duration=3, connections=connections, env_extra=base, script=script)  # warm-up
-        results["page"] = run_wrk(url, duration=duration, connections=connections, env_extra=base, script=script)
-        results["partial"] = run_wrk(url, duration=duration, connections=connections,
-                                     env_extra=dict(base, DIRECTORY_HTMX="1"), script=script)
-        # Reference: a small signed-in page of another area, for the cost every signed-in page pays.
-        with open(paths_file, "w") as f:
-            f.write("/settings\n")
-        results["settings"] = run_wrk(url, duration=duration, connections=connections, env_extra=base, script=script)
-        os.unlink(paths_file)
+        base = {"DIRECTORY_COOKIE": cookie, "DIRECTORY_AGENT": AGENT}
+        app_url = f"http://127.0.0.1:{app_port}/people"
+        targets = {
+            "hello": dict(url=f"http://127.0.0.1:{hello_port}/"),
+            "page": dict(url=app_url, env_extra=dict(base, DIRECTORY_PATHS=paths_file), script=script),
+            "partial": dict(url=app_url, env_extra=dict(base, DIRECTORY_PATHS=paths_file, DIRECTORY_HTMX="1"),
+                            script=script),
+            "ceiling": dict(url=app_url, env_extra=dict(base, DIRECTORY_PATHS=ceiling_file), script=script),
+        }
+        for target in targets.values():  # warm-up: templates, caches, connection pools
+            run_wrk(duration=2, connections=connections, **target)
+        runs: dict[str, list[dict]] = {name: [] for name in targets}
+        for _ in range(rounds):
+            for name, target in targets.items():
+                runs[name].append(run_wrk(duration=duration, connections=connections, **target))
     finally:
         stop(app)
+        stop(hello)
+        for name in (paths_file, ceiling_file):
+            if name:
+                os.unlink(name)
+    results = {}
+    for name, rs in runs.items():
+        middle = sorted(rs, key=lambda r: r["rps"])[len(rs) // 2]  # the median round, figures kept together
+        results[name] = dict(middle, rounds=[r["rps"] for r in rs],
+                             share=statistics.median(r["rps"] / h["rps"] for r, h in zip(rs, runs["hello"])))
     return results
 
 
 # --- report -----------------------------------------------------------------------
 
-def report(profiles: int, plans: list[dict], load: dict, duration: int, connections: int) -> str:
+def report(profiles: int, plans: list[dict], load: dict, duration: int, connections: int, rounds: int) -> str:
     hello = load["hello"]["rps"]
     lines = [
         "## Directory search",
         "",
         f"Measured {date.today().isoformat()} by `bench/bench_directory.py` on this machine (2 cores; PostgreSQL "
         f"on the same host), {profiles:,} people profiles across 12 cities. gunicorn `-c gunicorn.conf.py` "
-        f"(gthread, 2 × cores workers × 4 threads) for both servers, one after the other; "
-        f"`wrk -t2 -c{connections} -d{duration}s`, signed in as the demo buyer, rotating over the six search "
-        "shapes below.",
+        f"(gthread, 2 × cores workers × 4 threads) for both servers, both up at once; `wrk -t2 -c{connections}`, "
+        f"{rounds} interleaved rounds of {duration} s per target (the median round shown, the ratio is the median "
+        "of the per-round ratios), signed in as the demo buyer, rotating over the six search shapes below.",
         "",
-        "| Server | req/s | p50 | p99 | non-200 | vs hello world |",
-        "|---|---:|---:|---:|---:|---:|",
-        f"| hello-world Flask (baseline) | {hello:,.0f} | {load['hello']['p50']} | {load['hello']['p99']} | "
-        f"{load['hello']['bad']} | 100% |",
+        "| Server | req/s | p50 | p99 | non-200 | vs hello world | rounds (req/s) |",
+        "|---|---:|---:|---:|---:|---:|---|",
     ]
-    for key, label in (("page", "directory, full page"), ("partial", "directory, live-count partial (htmx)"),
-                       ("settings", "reference: signed-in `/settings` (a form, one SQL round trip)")):
+    for key, label in (("hello", "hello-world Flask (baseline)"), ("page", "directory, full page"),
+                       ("partial", "directory, live-count partial (htmx)"),
+                       ("ceiling", "ceiling: signed-in `/notifications` (a \"coming soon\" page: the base layout, "
+                                   "one paragraph)")):
         r = load[key]
-        lines.append(f"| {label} | {r['rps']:,.0f} | {r['p50']} | {r['p99']} | {r['bad']} | "
-                     f"{r['rps'] / hello:.0%} |")
-    best = max(load["page"]["rps"], load["partial"]["rps"]) / hello
-    floor = load["settings"]["rps"] / hello
+        lines.append(f"| {label} | {r['rps']:,.0f} | {r['p50']} | {r['p99']} | {r['bad']} | {r['share']:.0%} | "
+                     + ", ".join(f"{x:,.0f}" for x in r["rounds"]) + " |")
+    best = max(load["page"]["share"], load["partial"]["share"])
+    ceiling = load["ceiling"]["share"]
     page_ms = [p["page_ms"] for p in plans if p["page_ms"] is not None]
     verdict = ("Goal met." if best >= GOAL else
-               "Below the goal. Where the time goes now: each request is two database round trips (the user; "
-               "the page of matches with the reader's follow state folded in) plus the count, which the "
-               "per-worker cache answers after the first look; the cards' markup comes from a per-process "
-               "fragment cache keyed by the whole row (webapp/directory/cards.py), so Python's share is the "
-               "signed-in page itself (session, user, CSRF, headers, the base page and the builder). The page "
-               "query is the other large share: PostgreSQL walks the city's newest profiles until 13 match, "
+               f"Below the goal. The ceiling row is a signed-in page with no content of its own: {ceiling:.0%} of "
+               "hello world in the same rounds (session, user, CSRF token, security headers, the base layout). "
+               f"The directory gets {best / ceiling:.0%} of that page's rate while it also runs a fresh search "
+               "over a million profiles per request: PostgreSQL walks the city's newest profiles until 13 match, "
                f"{min(page_ms):.1f}–{max(page_ms):.1f} ms per shape here (mean {sum(page_ms) / len(page_ms):.1f} ms, "
-               "see below), on the same two cores as gunicorn and wrk. For scale: the small signed-in "
-               f"`/settings` page reaches {floor:.0%} of hello world in the same run, so the directory gets "
-               f"{best / floor:.0%} of what a signed-in page with almost no content gets"
-               + (f"; the {GOAL:.0%} goal lies above even that page's figure." if floor < GOAL else "."))
+               "EXPLAIN ANALYZE below), on the same two cores as gunicorn and wrk. The rest is Python: the "
+               "builder, twelve cards (their markup from a per-process fragment cache, webapp/directory/cards.py) "
+               "and the reader's follow buttons. Already done: the user from a 5-second per-process cache "
+               "(webapp/accounts/loader.py); the page and count statements compiled once per search and run "
+               "straight through psycopg outside a transaction (webapp/reads.py); the count (capped at 1,001) "
+               "remembered for 30 s. The page of matches itself is deliberately not cached: the figure is a "
+               "search at a million profiles, every time.")
     lines += [
         "",
-        f"Load average when the run started: {LOAD_AT_START}; other work on the machine lowers both figures, "
-        "the ratio less so.",
+        f"Load average when the run started: {LOAD_AT_START}.",
         "",
         verdict,
         "",
@@ -327,7 +342,8 @@ def record(section: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--profiles", type=int, default=1_000_000)
-    parser.add_argument("--duration", type=int, default=20)
+    parser.add_argument("--duration", type=int, default=8, help="seconds of wrk per target and round")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved wrk rounds over all targets")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--record", action="store_true", help="write the results to docs/benchmarks.md")
     args = parser.parse_args()
@@ -340,13 +356,12 @@ def main() -> None:
     for p in plans:
         print(f"{p['label']:<42} page: {', '.join(p['page_index']) or 'SEQ'} {p['page_ms']:.1f} ms | "
               f"count: {', '.join(p['count_index']) or 'SEQ'} {p['count_ms']:.1f} ms | {p['matches']:,} matches")
-    load = measure(args.duration, args.connections)
-    hello = load["hello"]["rps"]
-    for key in ("hello", "page", "partial", "settings"):
+    load = measure(args.duration, args.connections, args.rounds)
+    for key in ("hello", "page", "partial", "ceiling"):
         r = load[key]
         print(f"{key:<8} {r['rps']:>9,.0f} req/s  p50 {r['p50']:>8}  p99 {r['p99']:>8}  non-200 {r['bad']}  "
-              f"{r['rps'] / hello:.0%} of hello world")
-    section = report(profiles, plans, load, args.duration, args.connections)
+              f"{r['share']:.0%} of hello world")
+    section = report(profiles, plans, load, args.duration, args.connections, args.rounds)
     if args.record:
         record(section)
     else:
