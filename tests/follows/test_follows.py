@@ -1,4 +1,6 @@
 """Follow and unfollow people and fan-sub creators: htmx toggle or plain form; the Following page."""
+import re
+
 from tests.conftest import page_text
 from tests.feed.factories import make_creator, make_profile
 
@@ -98,3 +100,40 @@ def test_the_following_page_when_you_follow_nobody(client, signed_in):
 def test_following_needs_a_signed_in_user(client):
     assert client.get("/following").status_code == 302
     assert client.post("/follows/service_profile/usr_x").status_code in (302, 400)
+
+
+def _follow_many(db_conn, me, people):
+    for n, person in enumerate(people):
+        db_conn.execute("insert into follow (follower_user_id, target_id, target_kind, created_at)"
+                        " values (%s, %s, 'service_profile', now() - make_interval(secs => %s))",
+                        (me["user_id"], person["user_id"], n))
+
+
+def test_the_following_page_shows_fifty_at_a_time_and_then_the_rest(client, signed_in, make_user, db_conn):
+    me = signed_in()
+    people = [make_user("provider", name=f"Person {n:02d}") for n in range(53)]
+    for person in people:
+        make_profile(db_conn, person)
+    _follow_many(db_conn, me, people)
+    first = page_text(client.get("/following"))
+    assert "(53)" in first and "Person 00" in first and "Person 49" in first and "Person 50" not in first
+    more = re.search(r'href="(/following\?after=[^"]+)"', first).group(1)
+    rest = page_text(client.get(more))
+    assert "Person 50" in rest and "Person 52" in rest and "Person 49" not in rest and "Show more" not in rest
+
+
+def test_show_more_with_htmx_returns_just_the_next_rows(client, signed_in, make_user, db_conn):
+    me = signed_in()
+    people = [make_user("provider", name=f"Person {n:02d}") for n in range(51)]
+    for person in people:
+        make_profile(db_conn, person)
+    _follow_many(db_conn, me, people)
+    more = re.search(r'href="(/following\?after=[^"]+)"', page_text(client.get("/following"))).group(1)
+    partial = page_text(client.get(more, headers={"HX-Request": "true"}))
+    assert partial.lstrip().startswith("<li") and "<html" not in partial and "Person 50" in partial
+
+
+def test_a_broken_following_page_link_is_a_400(client, signed_in):
+    signed_in()
+    response = client.get("/following?after=not-a-cursor")
+    assert response.status_code == 400 and "That page link is broken" in page_text(response)

@@ -62,11 +62,16 @@ def follower_count(target_id: str, target_kind: str) -> int:
     ).scalar_one()
 
 
-def followed_by(follower_user_id: str, *, limit: int = 500) -> list[dict]:
-    """Whom the user follows, newest first, with what a list row shows."""
+def followed_by(follower_user_id: str, *, after: tuple | None = None, limit: int = 50) -> list[dict]:
+    """Whom the user follows, newest first, with what a list row shows: `limit` rows after the
+    (created_at, target_id) cursor `after`."""
+    keyset = " and (f.created_at < :at or (f.created_at = :at and f.target_id > :after_id))" if after else ""
+    params = {"u": follower_user_id, "limit": int(limit)}
+    if after:
+        params["at"], params["after_id"] = after
     rows = db.session.execute(
         text(
-            """
+            f"""
             select f.target_id, f.target_kind, f.created_at,
                    coalesce(sp.display_name, fc.display_name) as display_name,
                    coalesce(sp.city, fc.city) as city,
@@ -77,12 +82,18 @@ def followed_by(follower_user_id: str, *, limit: int = 500) -> list[dict]:
               from follow f
               left join service_profile sp on f.target_kind = 'service_profile' and sp.user_id = f.target_id
               left join fansub_creator fc on f.target_kind = 'fansub_creator' and fc.creator_id = f.target_id
-             where f.follower_user_id = :u
+             where f.follower_user_id = :u{keyset}
                and (sp.user_id is not null or fc.creator_id is not null)
              order by f.created_at desc, f.target_id
              limit :limit
             """
         ),
-        {"u": follower_user_id, "limit": limit},
+        params,
     ).mappings()
     return [dict(r) for r in rows]
+
+
+def count_followed(follower_user_id: str) -> int:
+    return db.session.execute(
+        text("select count(*) from follow where follower_user_id = :u"), {"u": follower_user_id}
+    ).scalar_one()

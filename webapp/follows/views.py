@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort, flash, render_template, request
+from flask import abort, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..errors import user_error
@@ -57,7 +57,15 @@ def unfollow(target_kind: str, target_id: str):
 @bp.get("/following")
 @login_required
 def following():
-    rows = queries.followed_by(current_user.user_id)
+    try:
+        after = service.decode_cursor(request.args.get("after"))
+    except ValueError as exc:
+        raise user_error(400, "That page link is broken. Start again from the top of the list.") from exc
+    rows, next_cursor = service.following_page(current_user.user_id, after)
     for row in rows:
         row["url"] = profile_url(row["target_id"], row["target_kind"])
-    return render_page("follows/following.html", rows=rows)
+    next_url = url_for("follows.following", after=next_cursor) if next_cursor else None
+    # More rows for the "Show more" button (htmx); a plain GET of any of these URLs is the whole page.
+    block = "following_rows" if after else "content"
+    return render_page("follows/following.html", block, rows=rows, next_url=next_url, after=after,
+                       total=queries.count_followed(current_user.user_id))
