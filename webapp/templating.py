@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import request
-from flask_login import current_user
 
 from .htmx import add_vary_header
 from .taxonomy import city_name, tag_label
@@ -31,19 +30,19 @@ def money(cents: int | None, currency: str = "USD") -> str:
     return f"{sign}{symbol}{dollars:,}" + (f".{rest:02d}" if rest else "")
 
 
-def nav_items():
-    if not current_user.is_authenticated:
-        return []
-    return [(path, label) for path, label, roles in NAVIGATION if roles is None or current_user.role in roles]
+def navigation(user) -> list[tuple[str, str, bool]]:
+    """(path, label, is this page) for the signed-in `user`, worked out once per page.
 
-
-def is_current(path: str) -> bool:
-    return request.path == path or (path != "/" and request.path.startswith(path + "/"))
+    The layout draws the menu twice (desktop and phone) on every page, so it asks once.
+    """
+    here = request.path
+    return [(path, label, here == path or (path != "/" and here.startswith(path + "/")))
+            for path, label, roles in NAVIGATION if roles is None or user.role in roles]
 
 
 def init_app(app) -> None:
     app.jinja_env.filters.update(money=money, city_name=city_name, tag_label=tag_label)
-    app.jinja_env.globals.update(nav_items=nav_items, is_current=is_current)
+    app.jinja_env.globals.update(navigation=navigation)
     # Form macros are globals so a block rendered alone (an htmx partial) has them too.
     macros = app.jinja_env.get_template("_form_macros.html").module
     app.jinja_env.globals.update(field=macros.field, form_errors=macros.form_errors)
