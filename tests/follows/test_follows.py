@@ -102,19 +102,18 @@ def test_following_needs_a_signed_in_user(client):
     assert client.post("/follows/service_profile/usr_x").status_code in (302, 400)
 
 
-def _follow_many(db_conn, me, people):
-    for n, person in enumerate(people):
+def _follows_people(db_conn, make_user, me, count):
+    """`me` follows `count` people named Person 00, 01, …, the lowest number the newest follow."""
+    for n in range(count):
+        person = make_user("provider", name=f"Person {n:02d}")
+        make_profile(db_conn, person)
         db_conn.execute("insert into follow (follower_user_id, target_id, target_kind, created_at)"
                         " values (%s, %s, 'service_profile', now() - make_interval(secs => %s))",
                         (me["user_id"], person["user_id"], n))
 
 
 def test_the_following_page_shows_fifty_at_a_time_and_then_the_rest(client, signed_in, make_user, db_conn):
-    me = signed_in()
-    people = [make_user("provider", name=f"Person {n:02d}") for n in range(53)]
-    for person in people:
-        make_profile(db_conn, person)
-    _follow_many(db_conn, me, people)
+    _follows_people(db_conn, make_user, signed_in(), 53)
     first = page_text(client.get("/following"))
     assert "(53)" in first and "Person 00" in first and "Person 49" in first and "Person 50" not in first
     more = re.search(r'href="(/following\?after=[^"]+)"', first).group(1)
@@ -123,11 +122,7 @@ def test_the_following_page_shows_fifty_at_a_time_and_then_the_rest(client, sign
 
 
 def test_show_more_with_htmx_returns_just_the_next_rows(client, signed_in, make_user, db_conn):
-    me = signed_in()
-    people = [make_user("provider", name=f"Person {n:02d}") for n in range(51)]
-    for person in people:
-        make_profile(db_conn, person)
-    _follow_many(db_conn, me, people)
+    _follows_people(db_conn, make_user, signed_in(), 51)
     more = re.search(r'href="(/following\?after=[^"]+)"', page_text(client.get("/following"))).group(1)
     partial = page_text(client.get(more, headers={"HX-Request": "true"}))
     assert partial.lstrip().startswith("<li") and "<html" not in partial and "Person 50" in partial

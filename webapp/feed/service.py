@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
-from .. import rules
+from .. import keyset, rules
 from ..extensions import db
 from ..ids import new_id
 from ..taxonomy import CITY_BY_SLUG
@@ -17,7 +17,6 @@ from .catalogue import (AUTHOR_BANDS, BAND_BLOCK, BAND_BLUR, BAND_SAFE, BANDS, K
                         MAX_BODY_CHARS, MAX_IMAGE_BYTES, MAX_IMAGES, MAX_TITLE_CHARS, PAGE_SIZE, POST_ROLE_TAGS)
 from .markdown import render_markdown
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # Read one byte past the limit, so an oversized file is told apart without reading all of it.
 MAX_UPLOAD_READ = MAX_IMAGE_BYTES + 1
 
@@ -61,21 +60,12 @@ class PostInput:
 
 
 def encode_cursor(created_at: datetime, feed_id: str) -> str:
-    """`<microseconds since epoch>.<feed_id>`: exact (no float rounding) and URL-safe."""
-    delta = created_at - _EPOCH
-    micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-    return f"{micros}.{feed_id}"
+    return keyset.encode(created_at, feed_id)
 
 
 def decode_cursor(value: str | None) -> tuple[datetime, str] | None:
     """The (created_at, feed_id) a page starts after; ValueError for a cursor we did not make."""
-    if not value:
-        return None
-    micros, _, feed_id = value.partition(".")
-    if not micros.isdigit() or len(micros) > 17 or not feed_id.startswith("fdp_") or len(feed_id) > 40 \
-            or not feed_id[4:].isalnum():
-        raise ValueError("bad cursor")
-    return _EPOCH + timedelta(microseconds=int(micros)), feed_id
+    return keyset.decode(value, ("fdp_",))
 
 
 # --- reading --------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Follow rules: known targets only, never yourself, one row per pair."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
+from .. import keyset
 from ..extensions import db
 from . import queries
 
@@ -45,24 +46,11 @@ def unfollow(user, target_id: str, target_kind: str) -> dict:
 # --- the Following page: keyset pages ---------------------------------------------------------------
 
 PAGE_SIZE = 50
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
-
-def encode_cursor(created_at: datetime, target_id: str) -> str:
-    """`<microseconds since epoch>.<target id>`: exact and URL-safe."""
-    delta = created_at - _EPOCH
-    return f"{(delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds}.{target_id}"
 
 
 def decode_cursor(value: str | None) -> tuple[datetime, str] | None:
-    """The (created_at, target_id) a page starts after; ValueError for a cursor we did not make."""
-    if not value:
-        return None
-    micros, _, target_id = value.partition(".")
-    if not micros.isdigit() or len(micros) > 17 or not target_id.startswith(("usr_", "fsc_")) \
-            or len(target_id) > 40 or not target_id[4:].isalnum():
-        raise ValueError("bad cursor")
-    return _EPOCH + timedelta(microseconds=int(micros)), target_id
+    """The (created_at, target id) a page starts after; ValueError for a cursor we did not make."""
+    return keyset.decode(value, ("usr_", "fsc_"))
 
 
 def following_page(user_id: str, after: tuple[datetime, str] | None) -> tuple[list[dict], str | None]:
@@ -70,4 +58,4 @@ def following_page(user_id: str, after: tuple[datetime, str] | None) -> tuple[li
     rows = queries.followed_by(user_id, after=after, limit=PAGE_SIZE + 1)
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    return rows, encode_cursor(rows[-1]["created_at"], rows[-1]["target_id"]) if more else None
+    return rows, keyset.encode(rows[-1]["created_at"], rows[-1]["target_id"]) if more else None
