@@ -1,16 +1,13 @@
 """Figures for the dashboard, one query each, all scoped to one user."""
 from __future__ import annotations
 
-from sqlalchemy import text
-
-from ..extensions import db
+from .. import reads
 
 
 def user_summary(user_id: str) -> dict:
     """Counts and balance the dashboard cards show for `user_id`."""
-    row = db.session.execute(
-        text(
-            """
+    return reads.first(
+        """
             select
               (select count(*) from saved_search where user_id = :u) as searches,
               (select count(*) from saved_search where user_id = :u
@@ -25,8 +22,6 @@ def user_summary(user_id: str) -> dict:
                  from credit_ledger where user_id = :u) as balance_cents,
               (select count(*) from feed_post where author_id = :u and is_published) as published_posts,
               (select count(*) from feed_post where author_id = :u and not is_published) as draft_posts
-            """
-        ),
+        """,
         {"u": user_id},
-    ).mappings().one()
-    return dict(row)
+    )

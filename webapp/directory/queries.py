@@ -78,13 +78,13 @@ def page_statement(scope: Scope, city: str, query: Query, *, after: str | None =
 def count_statement(scope: Scope, city: str, query: Query, cap: int = COUNT_CAP):
     """Matches counted up to `cap` + 1.
 
-    Ordered like the page query, so PostgreSQL walks the (city, created_at, key) index
-    and stops at the cap: a broad search stops early instead of building bitmaps of
-    every profile with a common tag, and a narrow one reads at most its city's range.
+    In no order: PostgreSQL stops as soon as it holds `cap` + 1 matches, whichever way
+    it finds them (walking the city index, or a bitmap of the tag indexes whose heap
+    pass stops at the cap). Ordered like the page, a bitmap plan first had to fetch
+    and sort every match: 134 ms against 18 ms for "ANY across fields" at 1M profiles.
     """
     t = scope_table(scope)
-    inner = (select(t.c[scope.key]).where(match_condition(scope, city, query))
-             .order_by(t.c.created_at.desc(), t.c[scope.key].asc()).limit(cap + 1).subquery())
+    inner = select(t.c[scope.key]).where(match_condition(scope, city, query)).limit(cap + 1).subquery()
     return select(func.count()).select_from(inner)
 
 
