@@ -124,6 +124,17 @@ def count_blocked_posts(author_id: str) -> int:
     ).scalar_one()
 
 
+def blocked_posts(limit: int = 1000) -> list[dict]:
+    """Band-2 posts for the growth team's CLI: what identifies them, nothing of their content."""
+    rows = db.session.execute(
+        text("select p.feed_id, p.author_id, u.email as author_email, p.created_at from feed_post p"
+             " left join app_user u on u.user_id = p.author_id"
+             " where p.nsfw_band = 2 order by p.created_at desc, p.feed_id desc limit :limit"),
+        {"limit": limit},
+    ).mappings()
+    return [dict(r) for r in rows]
+
+
 def get_post(feed_id: str) -> dict | None:
     """Any post, band included: callers decide who may see what (never render band 2)."""
     row = db.session.execute(
