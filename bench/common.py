@@ -36,6 +36,9 @@ DURATION_S = int(os.environ.get("BENCH_DURATION", "10"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 DEMO_PASSWORD = "growthdesk-demo"
+# One User-Agent for logging in and for wrk: sessions are bound to it (Flask-Login's strong
+# protection), and a different one marks the session non-fresh, re-signing the cookie on every request.
+AGENT = "growthdesk-bench"
 
 
 # --- database ------------------------------------------------------------------
@@ -124,12 +127,13 @@ def login(base: str, email: str, password: str = DEMO_PASSWORD) -> str:
     """Log in through the real form (CSRF token and all); returns a Cookie header value."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", AGENT)]
     page = opener.open(base + "/login", timeout=10).read().decode()
     token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
     body = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token}).encode()
     opener.open(urllib.request.Request(base + "/login", data=body), timeout=10).read()
     cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
-    check = urllib.request.Request(base + "/", headers={"Cookie": cookie})
+    check = urllib.request.Request(base + "/", headers={"Cookie": cookie, "User-Agent": AGENT})
     final = urllib.request.urlopen(check, timeout=10)
     if final.status != 200 or "/login" in final.url:
         raise RuntimeError(f"log-in as {email} failed")
@@ -181,7 +185,7 @@ def wrk(url: str, *, cookie: str | None = None, duration: int = DURATION_S, thre
     """A short warm-up, then one bounded `wrk --latency` run; parsed figures."""
     if not shutil.which(WRK):
         raise RuntimeError(f"wrk not found at {WRK} (apt-get install wrk, or set WRK=...)")
-    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
+    headers = ["-H", f"User-Agent: {AGENT}"] + (["-H", f"Cookie: {cookie}"] if cookie else [])
     if warmup:
         subprocess.run([WRK, "-t", str(threads), "-c", str(connections), "-d", f"{warmup}s", *headers, url],
                        capture_output=True, check=True)
