@@ -33,7 +33,11 @@ _DIALECT = postgresql.psycopg.dialect()
 
 @lru_cache(maxsize=512)
 def _pyformat(sql: str) -> str:
-    """`:name` placeholders as psycopg's `%(name)s` (a literal % doubled); `::type` casts kept."""
+    """`:name` placeholders as psycopg's `%(name)s` (a literal % doubled); `::type` casts kept.
+
+    Like `text()`, it takes any `:word` for a parameter, so string literals in these
+    statements must not contain one (pass such values as parameters).
+    """
     return _PARAM.sub(r"%(\1)s", sql.replace("%", "%%"))
 
 
