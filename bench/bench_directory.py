@@ -134,7 +134,8 @@ def explain_shapes() -> list[dict]:
             entry = {"label": label, "sql": str(where.compile(dialect=db.engine.dialect,
                                                               compile_kwargs={"literal_binds": False}))}
             for name, stmt in (("page", page), ("count", count)):
-                plan = queries.explain(stmt, analyze=True)
+                plan = queries.explain(stmt, analyze=True,
+                                       planner=queries.COUNT_PLANNER if name == "count" else None)
                 text = "\n".join(plan)
                 entry[name] = plan
                 entry[name + "_index"] = sorted(set(re.findall(r"(?:Index Scan|Index Only Scan|Bitmap Index Scan)"
@@ -144,6 +145,7 @@ def explain_shapes() -> list[dict]:
                 entry[name + "_ms"] = float(m.group(1)) if m else None
             entry["matches"] = db.session.execute(count).scalar_one()
             results.append(entry)
+            db.session.rollback()  # the count's planner settings end with the transaction
         db.session.rollback()
         db.engine.dispose()
     return results

@@ -32,3 +32,10 @@ def test_a_database_that_does_not_answer_raises_what_the_503_page_handles():
                       "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/nowhere?connect_timeout=1"})
     with app.app_context(), pytest.raises(OperationalError):
         reads.rows("select 1")
+
+
+def test_planner_settings_hold_for_their_statement_only(app):
+    with app.app_context():
+        assert reads.scalar("select current_setting('enable_seqscan')", planner={"enable_seqscan": "off"}) == "off"
+        for _ in range(5):  # whichever pooled connection comes next
+            assert reads.scalar("select current_setting('enable_seqscan')") == "on"

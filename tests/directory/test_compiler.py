@@ -119,3 +119,16 @@ def test_counts_are_remembered_briefly_when_the_cache_is_on(app, make_profile):
         app.config.pop("DIRECTORY_COUNT_CACHE")
         with app.app_context():
             forget_counts()
+
+
+def test_a_capped_count_is_planned_without_a_sequential_scan(app, make_profile, db_conn):
+    from webapp.directory.queries import COUNT_PLANNER, count_statement
+
+    for name in ("Eve", "Gus", "Ida"):
+        make_profile(name, styles=("editorial",))
+    db_conn.execute("analyze service_profile")  # a table this small PostgreSQL would otherwise just read
+    query = Query(any=(Condition("style_tags", "has", "editorial"), Condition("role_tags", "has", "model")))
+    with app.app_context():
+        plan = "\n".join(explain(count_statement(PEOPLE, "berlin", query), planner=COUNT_PLANNER))
+        db.session.rollback()
+    assert "Seq Scan" not in plan and "Index" in plan, plan
