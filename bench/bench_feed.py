@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from webapp.database import upgrade  # noqa: E402
 from webapp.feed.markdown import render_markdown  # noqa: E402
-from webapp.feed.service import encode_cursor  # noqa: E402
+from webapp.keyset import encode as encode_cursor  # noqa: E402
 from webapp.ids import new_id  # noqa: E402
 from webapp.security import hash_password  # noqa: E402
 from webapp.taxonomy import CITIES, ROLE_TAGS  # noqa: E402

@@ -1,7 +1,10 @@
-"""Keyset-pagination cursors: `<microseconds since epoch>.<id>` of the last row shown.
+"""Keyset pagination for every list (feed, profiles' posts, Following, directories).
 
-Exact (no float rounding of the timestamp), URL-safe, and checked on the way in:
-a cursor we did not make is a ValueError, which pages answer with a clear 400.
+A list is read `limit` + 1 rows at a time, ordered by (created_at, id); the extra row
+only says whether there is a next page. Its cursor is `<microseconds since epoch>.<id>`
+of the last row shown: exact (no float rounding of the timestamp), URL-safe, and
+checked on the way in: a cursor we did not make is a ValueError, which pages answer
+with a clear 400.
 """
 from __future__ import annotations
 
@@ -28,3 +31,11 @@ def decode(value: str | None, prefixes: tuple[str, ...]) -> tuple[datetime, str]
             or not key[4:].isalnum():
         raise ValueError("bad cursor")
     return _EPOCH + timedelta(microseconds=int(micros)), key
+
+
+def split_page(rows: list[dict], limit: int, key: str) -> tuple[list[dict], str | None]:
+    """The first `limit` of the `limit` + 1 rows read, and the cursor after them (None on the last page)."""
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, encode(rows[-1]["created_at"], rows[-1][key])

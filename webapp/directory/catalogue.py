@@ -77,6 +77,7 @@ class Scope:
     noun_one: str
     table: str
     key: str                  # primary key column, the keyset tie-breaker
+    key_prefix: str           # the prefix of its ids (webapp/ids.py), checked in page cursors
     subject_field: str | None  # a tags field whose "all" values name the subject
     fields: tuple[Field, ...]
     card_columns: tuple[str, ...] = ()  # text columns the directory card shows besides the fields
@@ -87,7 +88,7 @@ class Scope:
 
 
 PEOPLE = Scope(
-    name="people", title="People", noun="people", noun_one="person", table="service_profile", key="user_id",
+    name="people", title="People", noun="people", noun_one="person", table="service_profile", key="user_id", key_prefix="usr_",
     subject_field="role_tags", card_columns=("display_name", "headline"),
     fields=(
         Field("role_tags", "Role", "tags", "role_tags", ("has",), "What they do.", values=ROLE_TAGS,
@@ -108,7 +109,7 @@ PEOPLE = Scope(
 )
 
 STUDIOS = Scope(
-    name="studios", title="Studios", noun="studios", noun_one="studio", table="studio", key="studio_id",
+    name="studios", title="Studios", noun="studios", noun_one="studio", table="studio", key="studio_id", key_prefix="std_",
     subject_field=None, card_columns=("name",),
     fields=(
         Field("amenity_tags", "Amenity", "tags", "amenity_tags", ("has",), "What the studio offers.",

@@ -1,20 +1,17 @@
 """Directory reads: a keyset page of matches and a bounded count, both from the compiler."""
 from __future__ import annotations
 
-import base64
 import os
 import threading
 import time
 from collections import OrderedDict
-from datetime import datetime
-
-from flask import current_app
 from functools import lru_cache
 
+from flask import current_app
 from sqlalchemy import Text, and_, bindparam, exists, func, or_, select
 from sqlalchemy.sql import column, table
 
-from .. import reads
+from .. import keyset, reads
 from ..extensions import db
 from .catalogue import SCOPES, Scope
 from .compiler import match_condition, scope_table
@@ -35,17 +32,15 @@ _count_cache: OrderedDict = OrderedDict()
 _count_lock = threading.Lock()
 
 
-def encode_cursor(created_at: datetime, key: str) -> str:
-    return base64.urlsafe_b64encode(f"{created_at.isoformat()}|{key}".encode()).decode().rstrip("=")
+BROKEN_CURSOR = "That page link is broken. Start again from the first page."
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, str]:
+def decode_cursor(scope: Scope, cursor: str) -> tuple:
+    """The (created_at, key) a page starts after (webapp/keyset.py); QueryError for one we did not make."""
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        stamp, key = raw.split("|", 1)
-        return datetime.fromisoformat(stamp), key
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise QueryError("That page link is broken. Start again from the first page.") from exc
+        return keyset.decode(cursor, (scope.key_prefix,))
+    except ValueError as exc:
+        raise QueryError(BROKEN_CURSOR) from exc
 
 
 def _card_columns(scope: Scope):
@@ -70,7 +65,7 @@ def page_statement(scope: Scope, city: str, query: Query, *, after: str | None =
             _follow.c.target_kind == "service_profile", _follow.c.target_id == key).label("viewer_follows"))
     stmt = select(*columns).where(match_condition(scope, city, query))
     if after:
-        at, last_key = decode_cursor(after)
+        at, last_key = decode_cursor(scope, after)
         stmt = stmt.where(or_(t.c.created_at < at, and_(t.c.created_at == at, key > last_key)))
     return stmt.order_by(t.c.created_at.desc(), key.asc()).limit(limit + 1)
 
@@ -123,11 +118,7 @@ def page_of_matches(scope: Scope, city: str, query: Query, *, after: str | None 
     """
     statement = _compiled_page(scope.name, city, query, after, limit, bool(viewer_id))
     rows = reads.rows(statement, {"viewer_id": viewer_id} if viewer_id else None, prepare=False)
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = encode_cursor(rows[-1]["created_at"], rows[-1][scope.key])
-    return rows, next_cursor
+    return keyset.split_page(rows, limit, scope.key)
 
 
 def count_matches(scope: Scope, city: str, query: Query, cap: int = COUNT_CAP, *, cached: bool = True) -> int:

@@ -59,10 +59,6 @@ class PostInput:
 # --- cursors -------------------------------------------------------------------------------------
 
 
-def encode_cursor(created_at: datetime, feed_id: str) -> str:
-    return keyset.encode(created_at, feed_id)
-
-
 def decode_cursor(value: str | None) -> tuple[datetime, str] | None:
     """The (created_at, feed_id) a page starts after; ValueError for a cursor we did not make."""
     return keyset.decode(value, ("fdp_",))
@@ -117,9 +113,7 @@ def author_page(author_id: str, cursor: tuple[datetime, str] | None, *, limit: i
 
 
 def _page(rows: list[dict], limit: int) -> Page:
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = encode_cursor(rows[-1]["created_at"], rows[-1]["feed_id"]) if more else None
+    rows, next_cursor = keyset.split_page(rows, limit, "feed_id")
     return Page([present(r) for r in rows], next_cursor)
 
 

@@ -55,7 +55,4 @@ def decode_cursor(value: str | None) -> tuple[datetime, str] | None:
 
 def following_page(user_id: str, after: tuple[datetime, str] | None) -> tuple[list[dict], str | None]:
     """A page of whom the user follows and the cursor of the next page (None on the last)."""
-    rows = queries.followed_by(user_id, after=after, limit=PAGE_SIZE + 1)
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
-    return rows, keyset.encode(rows[-1]["created_at"], rows[-1]["target_id"]) if more else None
+    return keyset.split_page(queries.followed_by(user_id, after=after, limit=PAGE_SIZE + 1), PAGE_SIZE, "target_id")
