@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import os
 import threading
-from collections import OrderedDict
 from typing import Callable, Hashable
+
+from cachetools import LRUCache
 
 # Entries per cache and per process (a post card is about 2 kB); 0 turns the card and button caches off
 # (for measuring what they save).
@@ -21,9 +22,11 @@ DEFAULT_SIZE = int(os.environ.get("FRAGMENT_CACHE_SIZE", "4096"))
 
 
 class FragmentCache:
+    """An LRU cache (cachetools) behind a lock, with hit and miss counts."""
+
     def __init__(self, maxsize: int = DEFAULT_SIZE):
         self.maxsize = maxsize
-        self._items: OrderedDict[Hashable, object] = OrderedDict()
+        self._items: LRUCache = LRUCache(maxsize=max(maxsize, 1))
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
@@ -31,7 +34,6 @@ class FragmentCache:
         with self._lock:
             value = self._items.get(key)
             if value is not None:
-                self._items.move_to_end(key)
                 self.hits += 1
                 return value
             self.misses += 1
@@ -39,9 +41,6 @@ class FragmentCache:
         if self.maxsize > 0:
             with self._lock:
                 self._items[key] = value
-                self._items.move_to_end(key)
-                while len(self._items) > self.maxsize:
-                    self._items.popitem(last=False)
         return value
 
     def clear(self) -> None:

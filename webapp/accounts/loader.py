@@ -17,6 +17,7 @@ import os
 import threading
 import time
 
+from cachetools import TTLCache
 from flask import current_app, session
 
 from . import queries
@@ -26,8 +27,8 @@ USER_CACHE_SECONDS = float(os.environ.get("USER_CACHE_SECONDS", "5"))
 MAX_ENTRIES = 10_000
 STAMP_KEY = "_account_stamp"
 
-_entries: dict[str, tuple[User, float, object]] = {}  # user_id -> (user, read at, session stamp)
 _lock = threading.Lock()
+_cache: TTLCache = TTLCache(maxsize=MAX_ENTRIES, ttl=USER_CACHE_SECONDS)  # user_id -> (user, session stamp)
 
 
 def _ttl() -> float:
@@ -36,24 +37,30 @@ def _ttl() -> float:
     return float(current_app.config.get("USER_CACHE_SECONDS", default))
 
 
+def _entries(ttl: float) -> TTLCache:
+    """The cache, made again (empty) if the configured lifetime changed (tests set their own)."""
+    global _cache
+    if _cache.ttl != ttl:
+        _cache = TTLCache(maxsize=MAX_ENTRIES, ttl=ttl)
+    return _cache
+
+
 def load_user(user_id: str) -> User | None:
     """Flask-Login's user loader."""
     ttl = _ttl()
     if ttl <= 0:
         return queries.get_user(user_id)
     stamp = session.get(STAMP_KEY)
-    now = time.monotonic()
-    hit = _entries.get(user_id)
-    if hit and hit[2] == stamp and now - hit[1] < ttl:
+    with _lock:
+        hit = _entries(ttl).get(user_id)
+    if hit and hit[1] == stamp:
         return hit[0]
     user = queries.get_user(user_id)
     with _lock:
         if user is None:
-            _entries.pop(user_id, None)
+            _entries(ttl).pop(user_id, None)
         else:
-            if len(_entries) >= MAX_ENTRIES:
-                _entries.clear()  # simpler than LRU bookkeeping, and refilled within a few seconds
-            _entries[user_id] = (user, now, stamp)
+            _entries(ttl)[user_id] = (user, stamp)
     return user
 
 
@@ -63,10 +70,10 @@ def refresh(user_id: str) -> None:
     Called on log-in and after the signed-in user's own account row changes.
     """
     with _lock:
-        _entries.pop(user_id, None)
+        _cache.pop(user_id, None)
     session[STAMP_KEY] = time.time_ns()
 
 
 def forget_all() -> None:
     with _lock:
-        _entries.clear()
+        _cache.clear()

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import os
 import threading
-import time
-from collections import OrderedDict
 from functools import lru_cache
 
+from cachetools import TTLCache
 from flask import current_app
 from sqlalchemy import Text, and_, bindparam, exists, func, or_, select
 from sqlalchemy.sql import column, table
@@ -27,8 +26,7 @@ COUNT_CAP = 1000
 # count is remembered per worker process for a short while: a directory that is a
 # few seconds stale reads fine, and the page of matches itself is always fresh.
 COUNT_CACHE_SECONDS = float(os.environ.get("DIRECTORY_COUNT_CACHE_SECONDS", "30"))
-COUNT_CACHE_SIZE = 4096
-_count_cache: OrderedDict = OrderedDict()
+_count_cache = TTLCache(maxsize=4096, ttl=COUNT_CACHE_SECONDS)
 _count_lock = threading.Lock()
 
 
@@ -126,20 +124,15 @@ def count_matches(scope: Scope, city: str, query: Query, cap: int = COUNT_CAP, *
     # Tests change rows between two looks within seconds: there the cache is off unless asked for.
     cached = cached and COUNT_CACHE_SECONDS > 0 and current_app.config.get("DIRECTORY_COUNT_CACHE", not current_app.testing)
     key = (scope.name, city, query, cap)
-    now = time.monotonic()
     if cached:
         with _count_lock:
-            hit = _count_cache.get(key)
-            if hit and hit[1] > now:
-                _count_cache.move_to_end(key)
-                return hit[0]
+            count = _count_cache.get(key)
+        if count is not None:
+            return count
     count = reads.scalar(_compiled_count(scope.name, city, query, cap), prepare=False, planner=COUNT_PLANNER)
     if cached:
         with _count_lock:
-            _count_cache[key] = (count, now + COUNT_CACHE_SECONDS)
-            _count_cache.move_to_end(key)
-            while len(_count_cache) > COUNT_CACHE_SIZE:
-                _count_cache.popitem(last=False)
+            _count_cache[key] = count
     return count
 
 
