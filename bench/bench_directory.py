@@ -3,14 +3,16 @@
 
     .venv/bin/python bench/bench_directory.py [--profiles 1000000] [--duration 20] [--record]
 
-One run does everything, on this machine, one server at a time so each gets the same cores:
+One run does everything, on this machine:
 1. a database of its own (growthdesk_bench_directory) on the PostgreSQL at BENCH_DATABASE_URL
    (default postgresql://postgres@127.0.0.1:5432/postgres), migrated, with demo data and
    enough synthetic people (`flask --app wsgi seed --profiles N`, which loads with COPY);
 2. EXPLAIN ANALYZE of the page query and the count query of each search shape;
-3. gunicorn -c gunicorn.conf.py serving bench/directory_hello_app.py (the baseline), then
-   wsgi:app, each measured with wrk (/usr/bin/wrk) for the same duration and connections;
-   the directory is measured as full pages and as the builder's live-count partial (htmx);
+3. gunicorn -c gunicorn.conf.py serving bench/hello_app.py (the baseline), wsgi:app and
+   bench/floor_app.py (a signed-in page on bare Flask), all up at once, measured with wrk
+   (/usr/bin/wrk) in interleaved rounds of the same duration and connections, with the CPU
+   each run costs the server, PostgreSQL and wrk read from /proc; the directory is measured
+   as full pages and as the builder's live-count partial (htmx);
 4. the figures, the ratios and the plans printed, and with --record written to the
    "Directory search" section of docs/benchmarks.md.
 """
@@ -34,6 +36,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.common import CpuMeter, per_request_us, postmaster_pid  # noqa: E402
 
 DB_NAME = "growthdesk_bench_directory"
 ADMIN_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -199,30 +203,45 @@ def login(port: int) -> str:
 
 
 def run_wrk(url: str, *, duration: int, connections: int, env_extra: dict | None = None,
-            script: Path | None = None) -> dict:
-    cmd = ["/usr/bin/wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency"]
+            script: Path | None = None, cookie: str | None = None, meter: CpuMeter | None = None,
+            server: str = "") -> dict:
+    cmd = ["/usr/bin/wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-H", f"User-Agent: {AGENT}"]
     if script:
         cmd += ["-s", str(script)]
-    out = subprocess.run(cmd + [url], capture_output=True, text=True, env=dict(os.environ, **(env_extra or {})),
-                         check=True).stdout
+    if cookie:
+        cmd += ["-H", f"Cookie: {cookie}"]
+    meter = meter or CpuMeter()
+    with meter.span() as used:
+        out = subprocess.run(cmd + [url], capture_output=True, text=True,
+                             env=dict(os.environ, **(env_extra or {})), check=True).stdout
+    cpu = per_request_us(used, int(re.search(r"(\d+) requests in", out).group(1)))
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = re.search(r"50%\s+([\d.]+\w+)", out).group(1)
     p99 = re.search(r"99%\s+([\d.]+\w+)", out).group(1)
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     non200 = re.search(r"non-200 answers: (\d+)", out)
     return {"rps": rps, "p50": p50, "p99": p99,
-            "bad": int(bad.group(1)) if bad else 0 + (int(non200.group(1)) if non200 else 0), "raw": out}
+            "bad": int(bad.group(1)) if bad else 0 + (int(non200.group(1)) if non200 else 0), "raw": out,
+            "cpu": {"server": cpu.get(server), "postgres": cpu.get("postgres"), "wrk": cpu.get("wrk"),
+                    "other": cpu.get("other"), "all": cpu.get("machine")}}
 
 
 def measure(duration: int, connections: int, rounds: int) -> dict:
     """Both servers up at once, measured in interleaved rounds (medians per target), so whatever
     else the machine does in the meantime hits every target alike."""
     hello_port, app_port = free_port(), free_port()
-    hello = start_gunicorn("bench.directory_hello_app:app", hello_port)
+    hello = start_gunicorn("bench.hello_app:app", hello_port)
     app = start_gunicorn("wsgi:app", app_port)
+    floor_port = free_port()
+    floor = start_gunicorn("bench.floor_app:app", floor_port)
+    meter = CpuMeter(hello=hello.pid, app=app.pid, floor=floor.pid, postgres=postmaster_pid(db_url()))
     paths_file = ceiling_file = None
     try:
         cookie = login(app_port)
+        floor_jar = http.cookiejar.CookieJar()
+        urllib.request.build_opener(urllib.request.HTTPCookieProcessor(floor_jar)).open(
+            f"http://127.0.0.1:{floor_port}/login").read()
+        floor_cookie = "; ".join(f"{c.name}={c.value}" for c in floor_jar)
         with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
             f.write("\n".join(shape_path(city, all_, any_) for _, city, all_, any_ in SHAPES) + "\n")
             paths_file = f.name
@@ -234,28 +253,34 @@ def measure(duration: int, connections: int, rounds: int) -> dict:
         base = {"DIRECTORY_COOKIE": cookie, "DIRECTORY_AGENT": AGENT}
         app_url = f"http://127.0.0.1:{app_port}/people"
         targets = {
-            "hello": dict(url=f"http://127.0.0.1:{hello_port}/"),
-            "page": dict(url=app_url, env_extra=dict(base, DIRECTORY_PATHS=paths_file), script=script),
+            "hello": dict(url=f"http://127.0.0.1:{hello_port}/", server="hello"),
+            "page": dict(url=app_url, env_extra=dict(base, DIRECTORY_PATHS=paths_file), script=script, server="app"),
             "partial": dict(url=app_url, env_extra=dict(base, DIRECTORY_PATHS=paths_file, DIRECTORY_HTMX="1"),
-                            script=script),
-            "ceiling": dict(url=app_url, env_extra=dict(base, DIRECTORY_PATHS=ceiling_file), script=script),
+                            script=script, server="app"),
+            "ceiling": dict(url=app_url, env_extra=dict(base, DIRECTORY_PATHS=ceiling_file), script=script,
+                            server="app"),
+            # The floor: a signed-in page of the same size on bare Flask + Flask-Login (bench/floor_app.py).
+            "floor": dict(url=f"http://127.0.0.1:{floor_port}/page", cookie=floor_cookie, server="floor"),
         }
         for target in targets.values():  # warm-up: templates, caches, connection pools
             run_wrk(duration=2, connections=connections, **target)
         runs: dict[str, list[dict]] = {name: [] for name in targets}
         for _ in range(rounds):
             for name, target in targets.items():
-                runs[name].append(run_wrk(duration=duration, connections=connections, **target))
+                runs[name].append(run_wrk(duration=duration, connections=connections, meter=meter, **target))
     finally:
         stop(app)
         stop(hello)
+        stop(floor)
         for name in (paths_file, ceiling_file):
             if name:
                 os.unlink(name)
     results = {}
     for name, rs in runs.items():
         middle = sorted(rs, key=lambda r: r["rps"])[len(rs) // 2]  # the median round, figures kept together
-        results[name] = dict(middle, rounds=[r["rps"] for r in rs],
+        cpu = {part: statistics.median(r["cpu"][part] for r in rs) if all(r["cpu"].get(part) is not None for r in rs)
+               else None for part in ("server", "postgres", "wrk", "other", "all")}
+        results[name] = dict(middle, rounds=[r["rps"] for r in rs], cpu=cpu,
                              share=statistics.median(r["rps"] / h["rps"] for r, h in zip(rs, runs["hello"])))
     return results
 
@@ -279,10 +304,31 @@ def report(profiles: int, plans: list[dict], load: dict, duration: int, connecti
     for key, label in (("hello", "hello-world Flask (baseline)"), ("page", "directory, full page"),
                        ("partial", "directory, live-count partial (htmx)"),
                        ("ceiling", "ceiling: signed-in `/notifications` (a \"coming soon\" page: the base layout, "
-                                   "one paragraph)")):
+                                   "one paragraph)"),
+                       ("floor", "floor: a signed-in page of the same size on bare Flask + Flask-Login "
+                                 "(`bench/floor_app.py`)")):
         r = load[key]
         lines.append(f"| {label} | {r['rps']:,.0f} | {r['p50']} | {r['p99']} | {r['bad']} | {r['share']:.0%} | "
                      + ", ".join(f"{x:,.0f}" for x in r["rounds"]) + " |")
+
+    def us(value: float | None) -> str:
+        return "–" if value is None else f"{value:,.0f}"
+
+    lines += ["", "CPU per request, µs (from /proc over each run; medians over the rounds; \"rest\" is everything "
+              "else the machine did meanwhile):", "",
+              "| Server | its gunicorn workers | PostgreSQL | wrk | rest | all |", "|---|---:|---:|---:|---:|---:|"]
+    for key, label in (("hello", "hello-world Flask"), ("floor", "bare Flask signed-in page (floor)"),
+                       ("ceiling", "signed-in `/notifications` (ceiling)"), ("page", "directory, full page"),
+                       ("partial", "directory, live-count partial")):
+        c = load[key]["cpu"]
+        lines.append(f"| {label} | {us(c['server'])} | {us(c['postgres'])} | {us(c['wrk'])} | {us(c['other'])} | "
+                     f"{us(c['all'])} |")
+    hello_cpu = load["hello"]["cpu"]["all"]
+    budget = (f" The budget: both cores are busy in every run, so req/s follows the CPU a request costs, all "
+              f"processes together. At {GOAL:.0%} of hello world's rate a search may cost {us(hello_cpu / GOAL)} µs "
+              f"of CPU in all; a full page costs {us(load['page']['cpu']['all'])} µs, of which PostgreSQL alone "
+              f"{us(load['page']['cpu']['postgres'])} µs, and the bare-Flask floor page "
+              f"{us(load['floor']['cpu']['all'])} µs." if hello_cpu else "")
     best = max(load["page"]["share"], load["partial"]["share"])
     ceiling = load["ceiling"]["share"]
     page_ms = [p["page_ms"] for p in plans if p["page_ms"] is not None]
@@ -298,7 +344,7 @@ def report(profiles: int, plans: list[dict], load: dict, duration: int, connecti
                "(webapp/accounts/loader.py); the page and count statements compiled once per search and run "
                "straight through psycopg outside a transaction (webapp/reads.py); the count (capped at 1,001) "
                "remembered for 30 s. The page of matches itself is deliberately not cached: the figure is a "
-               "search at a million profiles, every time.")
+               "search at a million profiles, every time." + budget)
     lines += [
         "",
         f"Load average when the run started: {LOAD_AT_START}.",

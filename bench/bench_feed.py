@@ -7,13 +7,14 @@ What it does, all on this machine (127.0.0.1 only, bounded in time):
    (default postgresql://postgres@127.0.0.1:5432/postgres), migrates it, and loads
    a reader, 2,000 authors and N posts with COPY (85% band 0, 10% band 1, 5% band 2,
    90% published), unless it already holds N posts.
-2. Starts gunicorn with `-c gunicorn.conf.py` twice on their own ports: the app
-   (DATABASE_URL -> that database) and bench/feed_hello_app.py.
+2. Starts gunicorn with `-c gunicorn.conf.py` three times on their own ports: the app
+   (DATABASE_URL -> that database), bench/hello_app.py and bench/floor_app.py.
 3. Logs in through /login for a session cookie, then runs /usr/bin/wrk in interleaved rounds
-   against hello-world, /feed, a cursor 10,000 pages deep and a signed-in page with no content
-   of its own (the ceiling of any signed-in page), and measures the median latency of the first
-   page and of the deep cursor.
-4. Prints figures and ratios and writes them under "## Feed" in docs/benchmarks.md.
+   against hello-world, /feed, a cursor 10,000 pages deep, a signed-in page with no content
+   of its own (the ceiling of any signed-in page) and the bare-Flask signed-in page of
+   floor_app.py, reading the CPU time each run costs the server, PostgreSQL and wrk from /proc;
+   then measures the median latency of the first page and of the deep cursor.
+4. Prints figures, ratios and CPU per request, and writes them under "## Feed" in docs/benchmarks.md.
 Goals: /feed req/s >= 40% of hello-world; deep-cursor median <= 1.2x first page.
 """
 from __future__ import annotations
@@ -39,6 +40,7 @@ from psycopg import sql
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import CpuMeter, per_request_us, postmaster_pid  # noqa: E402
 from webapp.database import upgrade  # noqa: E402
 from webapp.feed.markdown import render_markdown  # noqa: E402
 from webapp.keyset import encode as encode_cursor  # noqa: E402
@@ -50,7 +52,7 @@ DB_NAME = "growthdesk_bench_feed"
 READER_EMAIL = "bench-reader@bench.test"
 READER_PASSWORD = "bench-feed-password"
 USER_AGENT = "growthdesk-bench-feed"  # the session is bound to it (Flask-Login strong protection)
-APP_PORT, HELLO_PORT = 8761, 8762
+APP_PORT, HELLO_PORT, FLOOR_PORT = 8761, 8762, 8763
 KINDS = ("case_study", "availability", "touring", "studio_slot", "influence")
 PAGE_SIZE = 20
 DEEP_PAGES = 10_000
@@ -211,6 +213,15 @@ def log_in(port: int) -> str:
     return updated.split(";")[0] if updated else cookie
 
 
+def floor_cookie() -> str:
+    """The session cookie of bench/floor_app.py's one reader."""
+    conn = http.client.HTTPConnection("127.0.0.1", FLOOR_PORT, timeout=10)
+    conn.request("GET", "/login", headers={"User-Agent": USER_AGENT})
+    response = conn.getresponse()
+    response.read()
+    return response.getheader("Set-Cookie").split(";")[0]
+
+
 def get(conn: http.client.HTTPConnection, path: str, cookie: str) -> tuple[int, bytes]:
     conn.request("GET", path, headers={"User-Agent": USER_AGENT, "Cookie": cookie})
     response = conn.getresponse()
@@ -225,9 +236,10 @@ def wrk(url: str, duration: int, cookie: str | None = None) -> dict:
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", out)
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     scale = {"us": 0.001, "ms": 1, "s": 1000}[p50.group(2)]
     return {"rps": rps, "p50_ms": float(p50.group(1)) * scale, "non2xx": int(non2xx.group(1)) if non2xx else 0,
-            "raw": out}
+            "requests": requests, "raw": out}
 
 
 def median_latency(paths: dict[str, str], cookie: str, rounds: int) -> dict[str, float]:
@@ -295,27 +307,38 @@ def main() -> None:
     cursor, deep_pages = deep_cursor()
     deep_path = "/feed?before=" + cursor
     app = start_gunicorn("wsgi:app", APP_PORT, {"DATABASE_URL": db_url(), "APP_ENV": "development"})
-    hello = start_gunicorn("bench.feed_hello_app:app", HELLO_PORT, {})
+    hello = start_gunicorn("bench.hello_app:app", HELLO_PORT, {})
+    floor = start_gunicorn("bench.floor_app:app", FLOOR_PORT, {})
+    meter = CpuMeter(app=app.pid, hello=hello.pid, floor=floor.pid, postgres=postmaster_pid(db_url()))
+    # name: (url, which cookie, whose workers serve it)
     targets = {
-        "hello": (f"http://127.0.0.1:{HELLO_PORT}/", False),
-        "feed": (f"http://127.0.0.1:{APP_PORT}/feed", True),
-        "deep": (f"http://127.0.0.1:{APP_PORT}{deep_path}", True),
+        "hello": (f"http://127.0.0.1:{HELLO_PORT}/", None, "hello"),
+        "feed": (f"http://127.0.0.1:{APP_PORT}/feed", "app", "app"),
+        "deep": (f"http://127.0.0.1:{APP_PORT}{deep_path}", "app", "app"),
         # The ceiling: a signed-in page with the base layout and one paragraph (a "coming soon" page).
-        "empty": (f"http://127.0.0.1:{APP_PORT}/notifications", True),
+        "empty": (f"http://127.0.0.1:{APP_PORT}/notifications", "app", "app"),
+        # The floor: a signed-in page of the same size on bare Flask + Flask-Login (bench/floor_app.py).
+        "floor": (f"http://127.0.0.1:{FLOOR_PORT}/page", "floor", "floor"),
     }
     runs: dict[str, list[dict]] = {name: [] for name in targets}
     try:
-        cookie = log_in(APP_PORT)
-        for url, signed in targets.values():  # warm-up: templates, caches, connection pools
-            wrk(url, 2, cookie if signed else None)
+        cookies = {None: None, "app": log_in(APP_PORT), "floor": floor_cookie()}
+        for url, signed, _ in targets.values():  # warm-up: templates, caches, connection pools
+            wrk(url, 2, cookies[signed])
         # Interleaved rounds: whatever else the machine does hits every target alike.
         for _ in range(args.rounds_wrk):
-            for name, (url, signed) in targets.items():
-                runs[name].append(wrk(url, args.duration, cookie if signed else None))
-        medians = median_latency({"first": "/feed", "deep": deep_path}, cookie, args.rounds)
+            for name, (url, signed, server) in targets.items():
+                with meter.span() as used:
+                    result = wrk(url, args.duration, cookies[signed])
+                cpu = per_request_us(used, result["requests"])
+                result["cpu"] = {"server": cpu.get(server), "postgres": cpu.get("postgres"), "wrk": cpu.get("wrk"),
+                                 "other": cpu.get("other"), "all": cpu.get("machine")}
+                runs[name].append(result)
+        medians = median_latency({"first": "/feed", "deep": deep_path}, cookies["app"], args.rounds)
     finally:
         stop(app)
         stop(hello)
+        stop(floor)
     for name, results in runs.items():
         if any(r["non2xx"] for r in results):
             raise SystemExit(f"wrk saw non-2xx answers for {name}: the session was not accepted")
@@ -328,6 +351,20 @@ def main() -> None:
 
     def p50(name: str) -> float:
         return statistics.median(r["p50_ms"] for r in runs[name])
+
+    def cpu(name: str, part: str) -> float | None:  # µs per request, the median over the rounds
+        values = [r["cpu"][part] for r in runs[name] if r["cpu"].get(part) is not None]
+        return statistics.median(values) if values else None
+
+    def us(value: float | None) -> str:
+        return "–" if value is None else f"{value:,.0f}"
+
+    budget = cpu("hello", "all") / 0.40 if cpu("hello", "all") else None
+    cpu_rows = [f"| {label} | {us(cpu(name, 'server'))} | {us(cpu(name, 'postgres'))} | {us(cpu(name, 'wrk'))} | "
+                f"{us(cpu(name, 'other'))} | {us(cpu(name, 'all'))} |"
+                for name, label in (("hello", "hello-world Flask"), ("floor", "bare Flask signed-in page (floor)"),
+                                    ("empty", "signed-in `/notifications` (ceiling)"), ("feed", "signed-in `/feed`"),
+                                    ("deep", f"`/feed`, {deep_pages:,} pages deep"))]
 
     depth_ratio = medians["deep"] / medians["first"]
     workers = os.environ.get("WEB_CONCURRENCY", str((os.cpu_count() or 1) * 2))
@@ -350,6 +387,15 @@ def main() -> None:
         f"{share('deep'):.0%} |",
         f"| ceiling: signed-in `/notifications` (a \"coming soon\" page: the base layout, one paragraph) | "
         f"{rps('empty'):,.0f} | {p50('empty'):.2f} | {share('empty'):.0%} |",
+        f"| floor: a signed-in page of the same size on bare Flask + Flask-Login (`bench/floor_app.py`) | "
+        f"{rps('floor'):,.0f} | {p50('floor'):.2f} | {share('floor'):.0%} |",
+        "",
+        "CPU per request, µs (from /proc over each run; medians over the rounds; \"rest\" is everything else the "
+        "machine did meanwhile):",
+        "",
+        "| target | its gunicorn workers | PostgreSQL | wrk | rest | all |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        *cpu_rows,
         "",
         f"- `/feed` vs hello-world: **{share('feed'):.0%}** of its req/s (rounds: {rounds_text}; goal ≥ 40%: "
         f"{'met' if share('feed') >= 0.4 else 'NOT met'}).",
@@ -360,6 +406,11 @@ def main() -> None:
         "in the same rounds (session, user, CSRF token, security headers, the base layout); `/feed` gets "
         f"{rps('feed') / rps('empty'):.0%} of that page's req/s while it also reads a page of 20 posts with their "
         "authors and the reader's follow state, and draws 20 cards.",
+        *([f"- The budget: both cores are busy in every run, so req/s follows the CPU a request costs, all processes "
+            f"together. At 40% of hello world's rate a `/feed` request may cost {us(budget)} µs of CPU in all; it "
+            f"costs {us(cpu('feed', 'all'))} µs, of which PostgreSQL alone {us(cpu('feed', 'postgres'))} µs. The "
+            f"bare-Flask floor page costs {us(cpu('floor', 'all'))} µs and the app's empty signed-in page "
+            f"{us(cpu('empty', 'all'))} µs."] if budget else []),
         f"- The keyset query is an index-only scan of `idx_feed_post_keyset` at any depth "
         f"({explain_time(None):.2f} ms first page, {explain_time(cursor):.2f} ms deep, EXPLAIN ANALYZE). Per request: "
         "the user from a 5-second per-process cache (webapp/accounts/loader.py), one SQL statement for the page "

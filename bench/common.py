@@ -1,6 +1,6 @@
 """Shared benchmark helpers: a bench database, gunicorn with the production
-settings, logging in, wrk with latency parsing, machine facts, and writing a
-section of docs/benchmarks.md.
+settings, logging in, wrk with latency parsing, CPU time per request by process
+(the server, PostgreSQL, wrk), machine facts, and writing a section of docs/benchmarks.md.
 
 Every benchmark imports these (run it from the checkout root):
 
@@ -13,6 +13,7 @@ import contextlib
 import http.cookiejar
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -22,6 +23,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -192,6 +194,106 @@ def wrk(url: str, *, cookie: str | None = None, duration: int = DURATION_S, thre
     out = subprocess.run([WRK, "--latency", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s",
                           *headers, url], capture_output=True, text=True, check=True).stdout
     return parse_wrk(out)
+
+
+# --- CPU per request -------------------------------------------------------------
+# Every process of a run shares the machine's cores, so req/s is roughly cores / (CPU per request,
+# all processes together). Measuring where that CPU goes (the server's workers, PostgreSQL, wrk)
+# tells what a page costs and what a goal leaves it, which req/s alone cannot.
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _proc_stat(pid: int) -> tuple[int, float, float]:
+    """(parent pid, CPU seconds of its own, CPU seconds of the children it has reaped) from /proc."""
+    with open(f"/proc/{pid}/stat") as f:
+        data = f.read()
+    fields = data[data.rindex(")") + 2:].split()  # after "pid (name) "; the name may hold spaces
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICK, (int(fields[13]) + int(fields[14])) / _TICK
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU seconds used so far by `root`, its live descendants and the children they reaped.
+
+    A gunicorn worker recycled between two readings moves from "live" to its master's reaped
+    children, so differences between readings stay right.
+    """
+    table: dict[int, tuple[int, float, float]] = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                table[int(name)] = _proc_stat(int(name))
+            except (OSError, ValueError, IndexError):
+                pass  # gone in the meantime
+    children: dict[int, list[int]] = defaultdict(list)
+    for pid, (ppid, _, _) in table.items():
+        children[ppid].append(pid)
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        if pid in table:
+            total += table[pid][1] + table[pid][2]
+            todo.extend(children[pid])
+    return total
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores have spent busy since boot (/proc/stat: all but idle and iowait)."""
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    return (sum(values[:8]) - values[3] - values[4]) / _TICK
+
+
+def postmaster_pid(database_url: str) -> int | None:
+    """The PostgreSQL server's main process, when it runs on this machine (else None)."""
+    import psycopg
+
+    try:
+        with psycopg.connect(database_url) as conn:
+            backend = conn.execute("select pg_backend_pid()").fetchone()[0]
+        return _proc_stat(backend)[0]  # a backend's parent is the postmaster
+    except (OSError, psycopg.Error):
+        return None
+
+
+class CpuMeter:
+    """CPU seconds spent during one span by named process trees, by wrk and by the whole machine.
+
+        meter = CpuMeter(server=gunicorn_pid, postgres=postmaster_pid(url))
+        with meter.span() as used:
+            run wrk
+        used -> {"server": 1.9, "postgres": 0.4, "wrk": 0.3, "machine": 2.7, "other": 0.1}
+
+    wrk is counted through this process's reaped children, so run nothing else as a child during a span.
+    """
+
+    def __init__(self, **roots: int | None):
+        self.roots = {name: pid for name, pid in roots.items() if pid}
+        self.available = os.path.isdir("/proc") and os.path.exists("/proc/stat")
+
+    def _reading(self) -> dict[str, float]:
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        reading = {name: tree_cpu_seconds(pid) for name, pid in self.roots.items()}
+        reading["wrk"] = children.ru_utime + children.ru_stime
+        reading["machine"] = machine_busy_seconds()
+        return reading
+
+    @contextlib.contextmanager
+    def span(self):
+        used: dict[str, float] = {}
+        if not self.available:
+            yield used
+            return
+        before = self._reading()
+        yield used
+        after = self._reading()
+        used.update({name: after[name] - before[name] for name in after})
+        used["other"] = max(0.0, used["machine"] - sum(v for k, v in used.items() if k != "machine"))
+
+
+def per_request_us(used: dict[str, float], requests: int) -> dict[str, float]:
+    """A span's CPU seconds as microseconds per request."""
+    return {name: seconds / requests * 1e6 for name, seconds in used.items()} if requests else {}
 
 
 # --- reporting -----------------------------------------------------------------
