@@ -1,5 +1,7 @@
 """Logging in and out, and the session cookie that carries it."""
 from tests.conftest import page_text
+from webapp import create_app
+from webapp.database import sqlalchemy_url
 
 
 def test_the_right_password_signs_in(auth, make_user, client):
@@ -71,3 +73,11 @@ def test_htmx_login_redirects_through_hx_redirect(auth, make_user, client):
                                            "csrf_token": auth.token()}, headers={"HX-Request": "true"})
     assert response.status_code == 204
     assert response.headers["HX-Redirect"] == "/"
+
+
+def test_a_configured_default_rate_limit_applies_to_every_page(database_url):
+    # Only route decorators limit today; an app-wide limit set in config must still bite.
+    limited = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url),
+                          "RATELIMIT_DEFAULT": "2 per minute"})
+    client = limited.test_client()
+    assert [client.get("/healthz").status_code for _ in range(3)] == [200, 200, 429]
