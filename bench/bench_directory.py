@@ -47,13 +47,11 @@ LOGIN = ("buyer@demo.test", "growthdesk-demo")
 GOAL = 0.25
 LOAD_AT_START = "?"
 # The figures this section replaced, and what changed since (kept by hand, one line).
-PREVIOUS = ("Previous recorded run (2026-11-24, load average 6.7): full page 5%, live-count partial 6% of hello "
-            "world; at the start of the next session, on a quiet machine, 9% and 10%. Since then: the user from a "
-            "5-second per-process cache, page reads straight through psycopg outside a transaction, each "
-            "search's SQL compiled once per process (building and compiling it took as long as PostgreSQL's "
-            "answer), and the capped count taken in no order (it had sorted every match of a bitmap plan first: "
-            "up to 442 ms per count, which showed as the p99). Ratios swing ±20% between runs while other work shares the machine, hence the interleaved "
-            "rounds.")
+PREVIOUS = ("Previous recorded run (2026-11-24, load average 0.8): full page 9%, live-count partial 10%, the "
+            "ceiling 25% of hello world (719, 869 and 2,136 vs 8,596 req/s). Since then: Flask-Limiter's per-request "
+            "pass dropped (every limit is a route decorator; 65 µs a page), and the CPU per request measured by "
+            "process, with the bare-Flask floor row. Ratios swing ±20% between runs while other work shares the "
+            "machine, hence the interleaved rounds.")
 
 # (label, city, all conditions, any conditions): each operator shape the compiler produces.
 SHAPES = [

@@ -57,12 +57,11 @@ KINDS = ("case_study", "availability", "touring", "studio_slot", "influence")
 PAGE_SIZE = 20
 DEEP_PAGES = 10_000
 # The figures this section replaced, and what changed since (kept by hand, one line).
-PREVIOUS = ("Previous recorded run (2026-11-24 20:19, machine heavily loaded): /feed 7% of hello world, medians "
-            "17.35 / 17.24 ms (0.99×); at the start of this session, on a quiet machine, 8–9%. Since then: page reads "
-            "straight through psycopg outside a transaction (no BEGIN/ROLLBACK, no SQLAlchemy result layer), the "
-            "page size written into the SQL so the prepared statement's plan counts on a small page (it measured "
-            "2.5× slower as a parameter), and the signed-in user from a 5-second per-process cache. The ratios "
-            "swing ±20% between runs while other work shares the machine, which is why the rounds are interleaved.")
+PREVIOUS = ("Previous recorded run (2026-11-24 23:16, load average 6.4): /feed 11% of hello world (727 vs 6,761 "
+            "req/s), the ceiling 31%, medians 2.77 / 2.82 ms (1.02×). Since then: Flask-Limiter's per-request pass "
+            "dropped (every limit is a route decorator; 65 µs a page), the post cards drawn in one macro call a "
+            "page, and the CPU per request measured by process, with the bare-Flask floor row. The ratios swing "
+            "±20% between runs while other work shares the machine, which is why the rounds are interleaved.")
 BODY = "Shot on location with **natural light**.\n\n- styling by the team\n- [portfolio](https://example.com)"
 
 
