@@ -2,6 +2,7 @@
 from tests.conftest import page_text
 from webapp import create_app
 from webapp.database import sqlalchemy_url
+from webapp.extensions import db
 
 
 def test_the_right_password_signs_in(auth, make_user, client):
@@ -79,5 +80,10 @@ def test_a_configured_default_rate_limit_applies_to_every_page(database_url):
     # Only route decorators limit today; an app-wide limit set in config must still bite.
     limited = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url),
                           "RATELIMIT_DEFAULT": "2 per minute"})
-    client = limited.test_client()
-    assert [client.get("/healthz").status_code for _ in range(3)] == [200, 200, 429]
+    try:
+        client = limited.test_client()
+        assert [client.get("/healthz").status_code for _ in range(3)] == [200, 200, 429]
+    finally:
+        with limited.app_context():  # this app's pooled connections, closed before the next test
+            for engine in db.engines.values():
+                engine.dispose()
