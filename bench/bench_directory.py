@@ -19,12 +19,11 @@ One run does everything, on this machine:
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
+import contextlib
 import os
 import re
 import shutil
 import statistics
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,12 +36,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import CpuMeter, per_request_us, postmaster_pid  # noqa: E402
+from bench.common import (AGENT, CpuMeter, cookie_from, fetch, gunicorn, login, postmaster_pid,  # noqa: E402
+                          wrk)
 
 DB_NAME = "growthdesk_bench_directory"
 ADMIN_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 VENV_BIN = ROOT / ".venv" / "bin"
-AGENT = "growthdesk-bench"  # the session is bound to the user agent (session_protection=strong)
 LOGIN = ("buyer@demo.test", "growthdesk-demo")
 GOAL = 0.25
 LOAD_AT_START = "?"
@@ -155,121 +154,53 @@ def explain_shapes() -> list[dict]:
 
 # --- servers and load -------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_gunicorn(target: str, port: int) -> subprocess.Popen:
-    env = dict(os.environ, PORT=str(port), HOST="127.0.0.1", DATABASE_URL=db_url(), APP_ENV="development",
-               PYTHONPATH=str(ROOT))
-    env.pop("GUNICORN_ACCESS_LOG", None)
-    proc = subprocess.Popen([str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", target], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/login" if target.startswith("wsgi") else
-                                   f"http://127.0.0.1:{port}/", timeout=2)
-            return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.terminate()
-    raise RuntimeError(f"gunicorn {target} did not start on port {port}")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
-def login(port: int) -> str:
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    opener.addheaders = [("User-Agent", AGENT)]
-    html = opener.open(f"http://127.0.0.1:{port}/login").read().decode()
-    token = re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
-    data = urllib.parse.urlencode({"email": LOGIN[0], "password": LOGIN[1], "csrf_token": token}).encode()
-    opener.open(f"http://127.0.0.1:{port}/login", data=data).read()
-    page = opener.open(f"http://127.0.0.1:{port}{shape_path(*SHAPES[0][1:])}").read().decode()
-    assert 'id="match-count"' in page, "could not log in as the demo buyer"
-    return "; ".join(f"{c.name}={c.value}" for c in jar)
-
-
-def run_wrk(url: str, *, duration: int, connections: int, env_extra: dict | None = None,
-            script: Path | None = None, cookie: str | None = None, meter: CpuMeter | None = None,
-            server: str = "") -> dict:
-    cmd = ["/usr/bin/wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-H", f"User-Agent: {AGENT}"]
-    if script:
-        cmd += ["-s", str(script)]
-    if cookie:
-        cmd += ["-H", f"Cookie: {cookie}"]
-    meter = meter or CpuMeter()
-    with meter.span() as used:
-        out = subprocess.run(cmd + [url], capture_output=True, text=True,
-                             env=dict(os.environ, **(env_extra or {})), check=True).stdout
-    cpu = per_request_us(used, int(re.search(r"(\d+) requests in", out).group(1)))
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = re.search(r"50%\s+([\d.]+\w+)", out).group(1)
-    p99 = re.search(r"99%\s+([\d.]+\w+)", out).group(1)
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    non200 = re.search(r"non-200 answers: (\d+)", out)
-    return {"rps": rps, "p50": p50, "p99": p99,
-            "bad": int(bad.group(1)) if bad else 0 + (int(non200.group(1)) if non200 else 0), "raw": out,
-            "cpu": {"server": cpu.get(server), "postgres": cpu.get("postgres"), "wrk": cpu.get("wrk"),
-                    "other": cpu.get("other"), "all": cpu.get("machine")}}
+def sign_in(base: str) -> str:
+    cookie = login(base, *LOGIN)
+    status, page = fetch(base + shape_path(*SHAPES[0][1:]), cookie)
+    assert status == 200 and 'id="match-count"' in page, "could not log in as the demo buyer"
+    return cookie
 
 
 def measure(duration: int, connections: int, rounds: int) -> dict:
     """Both servers up at once, measured in interleaved rounds (medians per target), so whatever
     else the machine does in the meantime hits every target alike."""
-    hello_port, app_port = free_port(), free_port()
-    hello = start_gunicorn("bench.hello_app:app", hello_port)
-    app = start_gunicorn("wsgi:app", app_port)
-    floor_port = free_port()
-    floor = start_gunicorn("bench.floor_app:app", floor_port)
-    meter = CpuMeter(hello=hello.pid, app=app.pid, floor=floor.pid, postgres=postmaster_pid(db_url()))
     paths_file = ceiling_file = None
+    env = {"DATABASE_URL": db_url(), "APP_ENV": "development"}
     try:
-        cookie = login(app_port)
-        floor_jar = http.cookiejar.CookieJar()
-        urllib.request.build_opener(urllib.request.HTTPCookieProcessor(floor_jar)).open(
-            f"http://127.0.0.1:{floor_port}/login").read()
-        floor_cookie = "; ".join(f"{c.name}={c.value}" for c in floor_jar)
-        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
-            f.write("\n".join(shape_path(city, all_, any_) for _, city, all_, any_ in SHAPES) + "\n")
-            paths_file = f.name
-        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
-            # The ceiling: a signed-in page with the base layout and one paragraph (a "coming soon" page).
-            f.write("/notifications\n")
-            ceiling_file = f.name
-        script = ROOT / "bench" / "directory_paths.lua"
-        base = {"DIRECTORY_COOKIE": cookie, "DIRECTORY_AGENT": AGENT}
-        app_url = f"http://127.0.0.1:{app_port}/people"
-        targets = {
-            "hello": dict(url=f"http://127.0.0.1:{hello_port}/", server="hello"),
-            "page": dict(url=app_url, env_extra=dict(base, DIRECTORY_PATHS=paths_file), script=script, server="app"),
-            "partial": dict(url=app_url, env_extra=dict(base, DIRECTORY_PATHS=paths_file, DIRECTORY_HTMX="1"),
-                            script=script, server="app"),
-            "ceiling": dict(url=app_url, env_extra=dict(base, DIRECTORY_PATHS=ceiling_file), script=script,
-                            server="app"),
-            # The floor: a signed-in page of the same size on bare Flask + Flask-Login (bench/floor_app.py).
-            "floor": dict(url=f"http://127.0.0.1:{floor_port}/page", cookie=floor_cookie, server="floor"),
-        }
-        for target in targets.values():  # warm-up: templates, caches, connection pools
-            run_wrk(duration=2, connections=connections, **target)
-        runs: dict[str, list[dict]] = {name: [] for name in targets}
-        for _ in range(rounds):
-            for name, target in targets.items():
-                runs[name].append(run_wrk(duration=duration, connections=connections, meter=meter, **target))
+        with contextlib.ExitStack() as servers:
+            hello = servers.enter_context(gunicorn("bench.hello_app:app"))
+            app = servers.enter_context(gunicorn("wsgi:app", env=env, ready_path="/login"))
+            floor = servers.enter_context(gunicorn("bench.floor_app:app"))
+            meter = CpuMeter(hello=hello.pid, app=app.pid, floor=floor.pid, postgres=postmaster_pid(db_url()))
+            cookie = sign_in(app.url)
+            with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+                f.write("\n".join(shape_path(city, all_, any_) for _, city, all_, any_ in SHAPES) + "\n")
+                paths_file = f.name
+            with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+                # The ceiling: a signed-in page with the base layout and one paragraph (a "coming soon" page).
+                f.write("/notifications\n")
+                ceiling_file = f.name
+            script = ROOT / "bench" / "directory_paths.lua"
+            base = {"DIRECTORY_COOKIE": cookie, "DIRECTORY_AGENT": AGENT}
+            app_url = f"{app.url}/people"
+            targets = {
+                "hello": dict(url=f"{hello.url}/", server="hello"),
+                "page": dict(url=app_url, env=dict(base, DIRECTORY_PATHS=paths_file), script=script, server="app"),
+                "partial": dict(url=app_url, env=dict(base, DIRECTORY_PATHS=paths_file, DIRECTORY_HTMX="1"),
+                                script=script, server="app"),
+                "ceiling": dict(url=app_url, env=dict(base, DIRECTORY_PATHS=ceiling_file), script=script,
+                                server="app"),
+                # The floor: a signed-in page of the same size on bare Flask + Flask-Login (bench/floor_app.py).
+                "floor": dict(url=f"{floor.url}/page", cookie=cookie_from(floor.url + "/login"), server="floor"),
+            }
+            for target in targets.values():  # warm-up: templates, caches, connection pools
+                wrk(duration=2, connections=connections, warmup=0, **target)
+            runs: dict[str, list[dict]] = {name: [] for name in targets}
+            for _ in range(rounds):
+                for name, target in targets.items():
+                    runs[name].append(wrk(duration=duration, connections=connections, warmup=0, meter=meter,
+                                          **target))
     finally:
-        stop(app)
-        stop(hello)
-        stop(floor)
         for name in (paths_file, ceiling_file):
             if name:
                 os.unlink(name)
@@ -286,7 +217,6 @@ def measure(duration: int, connections: int, rounds: int) -> dict:
 # --- report -----------------------------------------------------------------------
 
 def report(profiles: int, plans: list[dict], load: dict, duration: int, connections: int, rounds: int) -> str:
-    hello = load["hello"]["rps"]
     lines = [
         "## Directory search",
         "",
@@ -306,7 +236,8 @@ def report(profiles: int, plans: list[dict], load: dict, duration: int, connecti
                        ("floor", "floor: a signed-in page of the same size on bare Flask + Flask-Login "
                                  "(`bench/floor_app.py`)")):
         r = load[key]
-        lines.append(f"| {label} | {r['rps']:,.0f} | {r['p50']} | {r['p99']} | {r['bad']} | {r['share']:.0%} | "
+        lines.append(f"| {label} | {r['rps']:,.0f} | {r['p50_ms']:.2f}ms | {r['p99_ms']:.2f}ms | {r['non_2xx']} | "
+                     f"{r['share']:.0%} | "
                      + ", ".join(f"{x:,.0f}" for x in r["rounds"]) + " |")
 
     def us(value: float | None) -> str:
@@ -404,9 +335,10 @@ def main() -> None:
         print(f"{p['label']:<42} page: {', '.join(p['page_index']) or 'SEQ'} {p['page_ms']:.1f} ms | "
               f"count: {', '.join(p['count_index']) or 'SEQ'} {p['count_ms']:.1f} ms | {p['matches']:,} matches")
     load = measure(args.duration, args.connections, args.rounds)
-    for key in ("hello", "page", "partial", "ceiling"):
+    for key in ("hello", "page", "partial", "ceiling", "floor"):
         r = load[key]
-        print(f"{key:<8} {r['rps']:>9,.0f} req/s  p50 {r['p50']:>8}  p99 {r['p99']:>8}  non-200 {r['bad']}  "
+        print(f"{key:<8} {r['rps']:>9,.0f} req/s  p50 {r['p50_ms']:>7.2f}ms  p99 {r['p99_ms']:>7.2f}ms  "
+              f"non-200 {r['non_2xx']}  "
               f"{r['share']:.0%} of hello world")
     section = report(profiles, plans, load, args.duration, args.connections, args.rounds)
     if args.record:

@@ -20,14 +20,13 @@ Goals: /feed req/s >= 40% of hello-world; deep-cursor median <= 1.2x first page.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
 import platform
 import re
-import signal
 import statistics
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -40,7 +39,7 @@ from psycopg import sql
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import CpuMeter, per_request_us, postmaster_pid  # noqa: E402
+from bench.common import AGENT, CpuMeter, cookie_from, gunicorn, login, postmaster_pid, wrk  # noqa: E402
 from webapp.database import upgrade  # noqa: E402
 from webapp.feed.markdown import render_markdown  # noqa: E402
 from webapp.keyset import encode as encode_cursor  # noqa: E402
@@ -51,10 +50,9 @@ from webapp.taxonomy import CITIES, ROLE_TAGS  # noqa: E402
 DB_NAME = "growthdesk_bench_feed"
 READER_EMAIL = "bench-reader@bench.test"
 READER_PASSWORD = "bench-feed-password"
-USER_AGENT = "growthdesk-bench-feed"  # the session is bound to it (Flask-Login strong protection)
-APP_PORT, HELLO_PORT, FLOOR_PORT = 8761, 8762, 8763
 KINDS = ("case_study", "availability", "touring", "studio_slot", "influence")
 PAGE_SIZE = 20
+CONNECTIONS = 16
 DEEP_PAGES = 10_000
 # The figures this section replaced, and what changed since (kept by hand, one line).
 PREVIOUS = ("Previous recorded run (2026-11-24 23:16, load average 6.4): /feed 11% of hello world (727 vs 6,761 "
@@ -161,89 +159,15 @@ def deep_cursor() -> tuple[str, int]:
 # --- servers and clients ---------------------------------------------------------------------------
 
 
-def start_gunicorn(app: str, port: int, extra_env: dict) -> subprocess.Popen:
-    env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", **extra_env}
-    env.pop("GUNICORN_ACCESS_LOG", None)
-    process = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", app], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/login" if "wsgi" in app else "/")
-            conn.getresponse().read()
-            return process
-        except OSError:
-            time.sleep(0.3)
-    stop(process)
-    raise SystemExit(f"gunicorn for {app} did not start: {process.stderr.read().decode()[-2000:]}")
-
-
-def stop(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(process.pid, signal.SIGKILL)
-
-
-def log_in(port: int) -> str:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    conn.request("GET", "/login", headers={"User-Agent": USER_AGENT})
-    response = conn.getresponse()
-    html = response.read().decode()
-    cookie = response.getheader("Set-Cookie").split(";")[0]
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
-        re.search(r'name="csrf-token" content="([^"]+)"', html)
-    body = urllib.parse.urlencode({"email": READER_EMAIL, "password": READER_PASSWORD, "csrf_token": token.group(1)})
-    conn.request("POST", "/login", body=body, headers={
-        "User-Agent": USER_AGENT, "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
-    response = conn.getresponse()
-    response.read()
-    if response.status != 303:
-        raise SystemExit(f"log-in failed: HTTP {response.status}")
-    cookie = response.getheader("Set-Cookie").split(";")[0]
-    # Follow the redirect as a browser would: the welcome message is shown (and taken out of the
-    # session) once, so wrk replays the cookie a browser would hold from then on.
-    conn.request("GET", response.getheader("Location"), headers={"User-Agent": USER_AGENT, "Cookie": cookie})
-    response = conn.getresponse()
-    response.read()
-    updated = response.getheader("Set-Cookie")
-    return updated.split(";")[0] if updated else cookie
-
-
-def floor_cookie() -> str:
-    """The session cookie of bench/floor_app.py's one reader."""
-    conn = http.client.HTTPConnection("127.0.0.1", FLOOR_PORT, timeout=10)
-    conn.request("GET", "/login", headers={"User-Agent": USER_AGENT})
-    response = conn.getresponse()
-    response.read()
-    return response.getheader("Set-Cookie").split(";")[0]
-
-
 def get(conn: http.client.HTTPConnection, path: str, cookie: str) -> tuple[int, bytes]:
-    conn.request("GET", path, headers={"User-Agent": USER_AGENT, "Cookie": cookie})
+    conn.request("GET", path, headers={"User-Agent": AGENT, "Cookie": cookie})
     response = conn.getresponse()
     return response.status, response.read()
 
 
-def wrk(url: str, duration: int, cookie: str | None = None) -> dict:
-    cmd = ["/usr/bin/wrk", "-t2", "-c16", f"-d{duration}s", "--latency", "-H", f"User-Agent: {USER_AGENT}"]
-    if cookie:
-        cmd += ["-H", f"Cookie: {cookie}"]
-    out = subprocess.run(cmd + [url], capture_output=True, text=True, timeout=duration + 60).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", out)
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    requests = int(re.search(r"(\d+) requests in", out).group(1))
-    scale = {"us": 0.001, "ms": 1, "s": 1000}[p50.group(2)]
-    return {"rps": rps, "p50_ms": float(p50.group(1)) * scale, "non2xx": int(non2xx.group(1)) if non2xx else 0,
-            "requests": requests, "raw": out}
-
-
-def median_latency(paths: dict[str, str], cookie: str, rounds: int) -> dict[str, float]:
+def median_latency(base: str, paths: dict[str, str], cookie: str, rounds: int) -> dict[str, float]:
     """Sequential requests on one keep-alive connection, the paths interleaved so drift hits both alike."""
-    conn = http.client.HTTPConnection("127.0.0.1", APP_PORT, timeout=30)
+    conn = http.client.HTTPConnection(urllib.parse.urlsplit(base).netloc, timeout=30)
     samples: dict[str, list[float]] = {name: [] for name in paths}
     for name, path in paths.items():  # warm-up
         for _ in range(5):
@@ -305,41 +229,37 @@ def main() -> None:
     prepare(args.posts, args.reload)
     cursor, deep_pages = deep_cursor()
     deep_path = "/feed?before=" + cursor
-    app = start_gunicorn("wsgi:app", APP_PORT, {"DATABASE_URL": db_url(), "APP_ENV": "development"})
-    hello = start_gunicorn("bench.hello_app:app", HELLO_PORT, {})
-    floor = start_gunicorn("bench.floor_app:app", FLOOR_PORT, {})
-    meter = CpuMeter(app=app.pid, hello=hello.pid, floor=floor.pid, postgres=postmaster_pid(db_url()))
-    # name: (url, which cookie, whose workers serve it)
-    targets = {
-        "hello": (f"http://127.0.0.1:{HELLO_PORT}/", None, "hello"),
-        "feed": (f"http://127.0.0.1:{APP_PORT}/feed", "app", "app"),
-        "deep": (f"http://127.0.0.1:{APP_PORT}{deep_path}", "app", "app"),
-        # The ceiling: a signed-in page with the base layout and one paragraph (a "coming soon" page).
-        "empty": (f"http://127.0.0.1:{APP_PORT}/notifications", "app", "app"),
-        # The floor: a signed-in page of the same size on bare Flask + Flask-Login (bench/floor_app.py).
-        "floor": (f"http://127.0.0.1:{FLOOR_PORT}/page", "floor", "floor"),
-    }
-    runs: dict[str, list[dict]] = {name: [] for name in targets}
-    try:
-        cookies = {None: None, "app": log_in(APP_PORT), "floor": floor_cookie()}
+    targets: dict[str, tuple[str, str | None, str]] = {}
+    runs: dict[str, list[dict]] = {}
+    with contextlib.ExitStack() as servers:
+        app = servers.enter_context(gunicorn("wsgi:app", env={"DATABASE_URL": db_url(), "APP_ENV": "development"},
+                                             ready_path="/login"))
+        hello = servers.enter_context(gunicorn("bench.hello_app:app"))
+        floor = servers.enter_context(gunicorn("bench.floor_app:app"))
+        meter = CpuMeter(app=app.pid, hello=hello.pid, floor=floor.pid, postgres=postmaster_pid(db_url()))
+        # name: (url, which cookie, whose workers serve it)
+        targets = {
+            "hello": (f"{hello.url}/", None, "hello"),
+            "feed": (f"{app.url}/feed", "app", "app"),
+            "deep": (f"{app.url}{deep_path}", "app", "app"),
+            # The ceiling: a signed-in page with the base layout and one paragraph (a "coming soon" page).
+            "empty": (f"{app.url}/notifications", "app", "app"),
+            # The floor: a signed-in page of the same size on bare Flask + Flask-Login (bench/floor_app.py).
+            "floor": (f"{floor.url}/page", "floor", "floor"),
+        }
+        runs = {name: [] for name in targets}
+        cookies = {None: None, "app": login(app.url, READER_EMAIL, READER_PASSWORD),
+                   "floor": cookie_from(floor.url + "/login")}
         for url, signed, _ in targets.values():  # warm-up: templates, caches, connection pools
-            wrk(url, 2, cookies[signed])
+            wrk(url, cookie=cookies[signed], duration=2, connections=CONNECTIONS, warmup=0)
         # Interleaved rounds: whatever else the machine does hits every target alike.
         for _ in range(args.rounds_wrk):
             for name, (url, signed, server) in targets.items():
-                with meter.span() as used:
-                    result = wrk(url, args.duration, cookies[signed])
-                cpu = per_request_us(used, result["requests"])
-                result["cpu"] = {"server": cpu.get(server), "postgres": cpu.get("postgres"), "wrk": cpu.get("wrk"),
-                                 "other": cpu.get("other"), "all": cpu.get("machine")}
-                runs[name].append(result)
-        medians = median_latency({"first": "/feed", "deep": deep_path}, cookies["app"], args.rounds)
-    finally:
-        stop(app)
-        stop(hello)
-        stop(floor)
+                runs[name].append(wrk(url, cookie=cookies[signed], duration=args.duration, connections=CONNECTIONS,
+                                      warmup=0, meter=meter, server=server))
+        medians = median_latency(app.url, {"first": "/feed", "deep": deep_path}, cookies["app"], args.rounds)
     for name, results in runs.items():
-        if any(r["non2xx"] for r in results):
+        if any(r["non_2xx"] for r in results):
             raise SystemExit(f"wrk saw non-2xx answers for {name}: the session was not accepted")
 
     def rps(name: str) -> float:
@@ -375,7 +295,7 @@ def main() -> None:
         f"{platform.python_implementation()} {platform.python_version()}, PostgreSQL on 127.0.0.1. "
         f"{args.posts:,} posts (85% band 0, 10% band 1, 5% band 2; 90% published), 2,000 authors. gunicorn "
         f"`-c gunicorn.conf.py` ({workers} gthread workers × {os.environ.get('GUNICORN_THREADS', '4')} threads) for "
-        f"both apps; wrk -t2 -c16, {args.rounds_wrk} interleaved rounds of {args.duration} s per target (medians "
+        f"every app (the app, hello world, the floor); wrk -t2 -c{CONNECTIONS}, {args.rounds_wrk} interleaved rounds of {args.duration} s per target (medians "
         f"below); the reader is signed in (session cookie). Load average when the run started: {load_at_start}.",
         "",
         "| target | req/s | wrk p50 (ms) | vs hello world |",

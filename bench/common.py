@@ -5,7 +5,7 @@ settings, logging in, wrk with latency parsing, CPU time per request by process
 Every benchmark imports these (run it from the checkout root):
 
     import sys, pathlib; sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
-    from bench.common import bench_database, gunicorn, login, wrk, machine, write_section, table
+    from bench.common import bench_database, gunicorn, login, wrk, CpuMeter, machine, write_section, table
 """
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ import urllib.request
 from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -98,12 +99,18 @@ def wait_until_up(url: str, timeout: float = 60) -> None:
     raise RuntimeError(f"{url} did not come up within {timeout:.0f} s")
 
 
+class Server(NamedTuple):
+    url: str   # http://127.0.0.1:PORT
+    pid: int   # gunicorn's master: its process tree is the server (CpuMeter)
+
+
 @contextlib.contextmanager
 def gunicorn(app_spec: str, *, env: dict[str, str] | None = None, ready_path: str = "/"):
     """Serve `app_spec` with `gunicorn -c gunicorn.conf.py` (the production settings) on
-    a free port; yields the base URL and stops the server (only this one) afterwards."""
+    a free port; yields a Server and stops it (only this one) afterwards."""
     port = free_port()
     full_env = {**os.environ, **(env or {}), "HOST": "127.0.0.1", "PORT": str(port)}
+    full_env.pop("GUNICORN_ACCESS_LOG", None)  # a log line per request costs req/s
     log = open(PROJECT_ROOT / ".data" / f"bench-gunicorn-{port}.log", "w") if (PROJECT_ROOT / ".data").is_dir() \
         else subprocess.DEVNULL
     proc = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", app_spec], cwd=PROJECT_ROOT,
@@ -111,7 +118,7 @@ def gunicorn(app_spec: str, *, env: dict[str, str] | None = None, ready_path: st
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base + ready_path)
-        yield base
+        yield Server(base, proc.pid)
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -140,6 +147,15 @@ def login(base: str, email: str, password: str = DEMO_PASSWORD) -> str:
     if final.status != 200 or "/login" in final.url:
         raise RuntimeError(f"log-in as {email} failed")
     return cookie
+
+
+def cookie_from(url: str) -> str:
+    """The cookies a GET of `url` sets, as a Cookie header value (bench/floor_app.py's /login)."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", AGENT)]
+    opener.open(url, timeout=10).read()
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
 def fetch(url: str, cookie: str | None = None) -> tuple[int, str]:
@@ -183,17 +199,28 @@ def parse_wrk(output: str) -> dict:
 
 
 def wrk(url: str, *, cookie: str | None = None, duration: int = DURATION_S, threads: int = THREADS,
-        connections: int = CONNECTIONS, warmup: int = 2) -> dict:
-    """A short warm-up, then one bounded `wrk --latency` run; parsed figures."""
+        connections: int = CONNECTIONS, warmup: int = 2, script: Path | None = None,
+        env: dict[str, str] | None = None, meter: "CpuMeter | None" = None, server: str = "") -> dict:
+    """A short warm-up, then one bounded `wrk --latency` run; parsed figures.
+
+    `script` is a wrk Lua script (with `env` for its settings). With a `meter`, the result also
+    has "cpu": µs of CPU per request spent by the `server` tree, PostgreSQL, wrk, the rest of the
+    machine and all of it ("all")."""
     if not shutil.which(WRK):
         raise RuntimeError(f"wrk not found at {WRK} (apt-get install wrk, or set WRK=...)")
-    headers = ["-H", f"User-Agent: {AGENT}"] + (["-H", f"Cookie: {cookie}"] if cookie else [])
+    options = ["-t", str(threads), "-c", str(connections), "-H", f"User-Agent: {AGENT}"]
+    options += (["-H", f"Cookie: {cookie}"] if cookie else []) + (["-s", str(script)] if script else [])
+    run_env = {**os.environ, **(env or {})}
     if warmup:
-        subprocess.run([WRK, "-t", str(threads), "-c", str(connections), "-d", f"{warmup}s", *headers, url],
-                       capture_output=True, check=True)
-    out = subprocess.run([WRK, "--latency", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s",
-                          *headers, url], capture_output=True, text=True, check=True).stdout
-    return parse_wrk(out)
+        subprocess.run([WRK, *options, "-d", f"{warmup}s", url], capture_output=True, check=True, env=run_env)
+    with (meter or CpuMeter()).span() as used:
+        out = subprocess.run([WRK, "--latency", *options, "-d", f"{duration}s", url], capture_output=True,
+                             text=True, check=True, env=run_env).stdout
+    result = parse_wrk(out)
+    cpu = per_request_us(used, result["requests"] or 0)
+    result["cpu"] = {"server": cpu.get(server), "postgres": cpu.get("postgres"), "wrk": cpu.get("wrk"),
+                     "other": cpu.get("other"), "all": cpu.get("machine")}
+    return result
 
 
 # --- CPU per request -------------------------------------------------------------

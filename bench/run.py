@@ -29,13 +29,14 @@ def main() -> int:
     print(machine_line(facts))
     results: dict[str, dict] = {}
 
-    with gunicorn("bench.hello_app:app") as base:
+    with gunicorn("bench.hello_app:app") as hello:
         print("hello world ...", flush=True)
-        results["hello"] = wrk(base + "/")
+        results["hello"] = wrk(hello.url + "/")
 
     db_name = os.environ.get("BENCH_DB_NAME", "growthdesk_bench")
     url = bench_database(db_name)
-    with gunicorn("wsgi:app", env={"DATABASE_URL": url, "APP_ENV": "development"}, ready_path="/healthz") as base:
+    with gunicorn("wsgi:app", env={"DATABASE_URL": url, "APP_ENV": "development"}, ready_path="/healthz") as app:
+        base = app.url
         cookie = login(base, "buyer@demo.test")
         status, body = fetch(base + "/", cookie)
         assert status == 200 and "Bea Buyer" in body, "the dashboard did not render for the demo buyer"
