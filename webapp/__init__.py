@@ -29,7 +29,8 @@ def _limit_decorated_routes_only(app: Flask) -> None:
 
     A decorated view checks its own limits when it runs. The library's before_request pass
     looks for default and application-wide limits on every request, and here there are none:
-    it cost about 80 µs a page, a sixth of a signed-in page with no content (docs/benchmarks.md).
+    it cost 65–80 µs a page in-process, about a seventh of a signed-in page with no content
+    (docs/decisions.md, Performance).
     Should such limits ever be configured, the pass stays.
     """
     if app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION"):
