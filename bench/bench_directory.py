@@ -11,7 +11,7 @@ One run does everything, on this machine:
 3. gunicorn -c gunicorn.conf.py serving bench/hello_app.py (the baseline), wsgi:app and
    bench/floor_app.py (a signed-in page on bare Flask), all up at once, measured with wrk
    (/usr/bin/wrk) in interleaved rounds of the same duration and connections, with the CPU
-   each run costs the server, PostgreSQL and wrk read from /proc; the directory is measured
+   each run costs the server, PostgreSQL and wrk read with psutil; the directory is measured
    as full pages and as the builder's live-count partial (htmx);
 4. the figures, the ratios and the plans printed, and with --record written to the
    "Directory search" section of docs/benchmarks.md.
@@ -243,8 +243,8 @@ def report(profiles: int, plans: list[dict], load: dict, duration: int, connecti
     def us(value: float | None) -> str:
         return "–" if value is None else f"{value:,.0f}"
 
-    lines += ["", "CPU per request, µs (from /proc over each run; medians over the rounds; \"rest\" is everything "
-              "else the machine did meanwhile):", "",
+    lines += ["", "CPU per request, µs (the processes' CPU time over each run, read with psutil; medians over "
+              "the rounds; \"rest\" is everything else the machine did meanwhile):", "",
               "| Server | its gunicorn workers | PostgreSQL | wrk | rest | all |", "|---|---:|---:|---:|---:|---:|"]
     for key, label in (("hello", "hello-world Flask"), ("floor", "bare Flask signed-in page (floor)"),
                        ("ceiling", "signed-in `/notifications` (ceiling)"), ("page", "directory, full page"),

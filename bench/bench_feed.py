@@ -12,7 +12,7 @@ What it does, all on this machine (127.0.0.1 only, bounded in time):
 3. Logs in through /login for a session cookie, then runs /usr/bin/wrk in interleaved rounds
    against hello-world, /feed, a cursor 10,000 pages deep, a signed-in page with no content
    of its own (the ceiling of any signed-in page) and the bare-Flask signed-in page of
-   floor_app.py, reading the CPU time each run costs the server, PostgreSQL and wrk from /proc;
+   floor_app.py, reading (psutil) the CPU time each run costs the server, PostgreSQL and wrk;
    then measures the median latency of the first page and of the deep cursor.
 4. Prints figures, ratios and CPU per request, and writes them under "## Feed" in docs/benchmarks.md.
 Goals: /feed req/s >= 40% of hello-world; deep-cursor median <= 1.2x first page.
@@ -309,8 +309,8 @@ def main() -> None:
         f"| floor: a signed-in page of the same size on bare Flask + Flask-Login (`bench/floor_app.py`) | "
         f"{rps('floor'):,.0f} | {p50('floor'):.2f} | {share('floor'):.0%} |",
         "",
-        "CPU per request, µs (from /proc over each run; medians over the rounds; \"rest\" is everything else the "
-        "machine did meanwhile):",
+        "CPU per request, µs (the processes' CPU time over each run, read with psutil; medians over the rounds; "
+        "\"rest\" is everything else the machine did meanwhile):",
         "",
         "| target | its gunicorn workers | PostgreSQL | wrk | rest | all |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",

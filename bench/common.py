@@ -23,11 +23,12 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit, urlunsplit
+
+import psutil
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # the venv running the benchmark
@@ -228,47 +229,31 @@ def wrk(url: str, *, cookie: str | None = None, duration: int = DURATION_S, thre
 # all processes together). Measuring where that CPU goes (the server's workers, PostgreSQL, wrk)
 # tells what a page costs and what a goal leaves it, which req/s alone cannot.
 
-_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-
-def _proc_stat(pid: int) -> tuple[int, float, float]:
-    """(parent pid, CPU seconds of its own, CPU seconds of the children it has reaped) from /proc."""
-    with open(f"/proc/{pid}/stat") as f:
-        data = f.read()
-    fields = data[data.rindex(")") + 2:].split()  # after "pid (name) "; the name may hold spaces
-    return int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICK, (int(fields[13]) + int(fields[14])) / _TICK
-
-
 def tree_cpu_seconds(root: int) -> float:
     """CPU seconds used so far by `root`, its live descendants and the children they reaped.
 
     A gunicorn worker recycled between two readings moves from "live" to its master's reaped
     children, so differences between readings stay right.
     """
-    table: dict[int, tuple[int, float, float]] = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                table[int(name)] = _proc_stat(int(name))
-            except (OSError, ValueError, IndexError):
-                pass  # gone in the meantime
-    children: dict[int, list[int]] = defaultdict(list)
-    for pid, (ppid, _, _) in table.items():
-        children[ppid].append(pid)
-    total, todo = 0.0, [root]
-    while todo:
-        pid = todo.pop()
-        if pid in table:
-            total += table[pid][1] + table[pid][2]
-            todo.extend(children[pid])
+    try:
+        root_process = psutil.Process(root)
+        family = [root_process, *root_process.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    total = 0.0
+    for process in family:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue  # gone in the meantime
+        total += times.user + times.system + times.children_user + times.children_system
     return total
 
 
 def machine_busy_seconds() -> float:
-    """CPU seconds all cores have spent busy since boot (/proc/stat: all but idle and iowait)."""
-    with open("/proc/stat") as f:
-        values = [int(v) for v in f.readline().split()[1:]]
-    return (sum(values[:8]) - values[3] - values[4]) / _TICK
+    """CPU seconds all cores have spent busy so far (all but idle and waiting for I/O)."""
+    times = psutil.cpu_times()
+    return sum(getattr(times, name, 0.0) for name in ("user", "nice", "system", "irq", "softirq", "steal"))
 
 
 def postmaster_pid(database_url: str) -> int | None:
@@ -278,9 +263,9 @@ def postmaster_pid(database_url: str) -> int | None:
     try:
         with psycopg.connect(database_url) as conn:
             backend = conn.execute("select pg_backend_pid()").fetchone()[0]
-        return _proc_stat(backend)[0]  # a backend's parent is the postmaster
-    except (OSError, psycopg.Error):
-        return None
+        return psutil.Process(backend).ppid()  # a backend's parent is the postmaster
+    except (psutil.Error, psycopg.Error):
+        return None  # the server is elsewhere: its CPU is not this machine's
 
 
 class CpuMeter:
@@ -296,7 +281,6 @@ class CpuMeter:
 
     def __init__(self, **roots: int | None):
         self.roots = {name: pid for name, pid in roots.items() if pid}
-        self.available = os.path.isdir("/proc") and os.path.exists("/proc/stat")
 
     def _reading(self) -> dict[str, float]:
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -308,9 +292,6 @@ class CpuMeter:
     @contextlib.contextmanager
     def span(self):
         used: dict[str, float] = {}
-        if not self.available:
-            yield used
-            return
         before = self._reading()
         yield used
         after = self._reading()
