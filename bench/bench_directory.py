@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import (AGENT, CpuMeter, cookie_from, fetch, gunicorn, login, postmaster_pid,  # noqa: E402
-                          wrk)
+                          wrk, write_section)
 
 DB_NAME = "growthdesk_bench_directory"
 ADMIN_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -303,20 +303,6 @@ def report(profiles: int, plans: list[dict], load: dict, duration: int, connecti
     return "\n".join(lines)
 
 
-def record(section: str) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    path.parent.mkdir(exist_ok=True)
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    start = text.find("## Directory search")
-    if start >= 0:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text)
-    print(f"recorded in {path.relative_to(ROOT)}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--profiles", type=int, default=1_000_000)
@@ -342,7 +328,8 @@ def main() -> None:
               f"{r['share']:.0%} of hello world")
     section = report(profiles, plans, load, args.duration, args.connections, args.rounds)
     if args.record:
-        record(section)
+        write_section("Directory search", section.split("\n", 1)[1])  # the section without its heading
+        print("recorded in docs/benchmarks.md")
     else:
         print(section)
 

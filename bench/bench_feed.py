@@ -39,7 +39,8 @@ from psycopg import sql
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import AGENT, CpuMeter, cookie_from, gunicorn, login, postmaster_pid, wrk  # noqa: E402
+from bench.common import (AGENT, CpuMeter, cookie_from, gunicorn, login, postmaster_pid, wrk,  # noqa: E402
+                          write_section)
 from webapp.database import upgrade  # noqa: E402
 from webapp.feed.markdown import render_markdown  # noqa: E402
 from webapp.keyset import encode as encode_cursor  # noqa: E402
@@ -202,17 +203,6 @@ def explain_time(path_cursor: str | None) -> float:
 # --- report ----------------------------------------------------------------------------------------
 
 
-def record(text: str) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    path.parent.mkdir(exist_ok=True)
-    current = path.read_text() if path.exists() else "# Benchmarks\n"
-    start = current.find("\n## Feed\n")
-    if start != -1:  # replace our own section only
-        end = current.find("\n## ", start + 1)
-        current = current[:start] + (current[end:] if end != -1 else "\n")
-    path.write_text(current.rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=1_000_000)
@@ -229,8 +219,6 @@ def main() -> None:
     prepare(args.posts, args.reload)
     cursor, deep_pages = deep_cursor()
     deep_path = "/feed?before=" + cursor
-    targets: dict[str, tuple[str, str | None, str]] = {}
-    runs: dict[str, list[dict]] = {}
     with contextlib.ExitStack() as servers:
         app = servers.enter_context(gunicorn("wsgi:app", env={"DATABASE_URL": db_url(), "APP_ENV": "development"},
                                              ready_path="/login"))
@@ -247,7 +235,7 @@ def main() -> None:
             # The floor: a signed-in page of the same size on bare Flask + Flask-Login (bench/floor_app.py).
             "floor": (f"{floor.url}/page", "floor", "floor"),
         }
-        runs = {name: [] for name in targets}
+        runs: dict[str, list[dict]] = {name: [] for name in targets}
         cookies = {None: None, "app": login(app.url, READER_EMAIL, READER_PASSWORD),
                    "floor": cookie_from(floor.url + "/login")}
         for url, signed, _ in targets.values():  # warm-up: templates, caches, connection pools
@@ -343,7 +331,7 @@ def main() -> None:
     print("\nplan, first page:\n" + explain(None))
     print("\nplan, deep cursor:\n" + explain(cursor))
     if not args.no_record:
-        record(report)
+        write_section("Feed", report.split("\n", 1)[1])  # the section without its heading
         print("\nrecorded in docs/benchmarks.md")
 
 
