@@ -27,8 +27,9 @@ def decode(value: str | None, prefixes: tuple[str, ...]) -> tuple[datetime, str]
     if not value:
         return None
     micros, _, key = value.partition(".")
-    if not micros.isdigit() or len(micros) > 17 or not key.startswith(prefixes) or len(key) > 40 \
-            or not key[4:].isalnum():
+    prefix = next((p for p in prefixes if key.startswith(p)), None)
+    if not micros.isdigit() or len(micros) > 17 or prefix is None or len(key) > 40 \
+            or not key[len(prefix):].isalnum():
         raise ValueError("bad cursor")
     return _EPOCH + timedelta(microseconds=int(micros)), key
 
