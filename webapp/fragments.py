@@ -16,7 +16,7 @@ from typing import Callable, Hashable
 
 from cachetools import LRUCache
 
-# Entries per cache and per process (a post card is about 2 kB); 0 turns the card and button caches off
+# Entries per cache and per process (a post card is about 2 kB); 0 turns the card caches off
 # (for measuring what they save).
 DEFAULT_SIZE = int(os.environ.get("FRAGMENT_CACHE_SIZE", "4096"))
 
