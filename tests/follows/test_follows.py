@@ -132,3 +132,13 @@ def test_a_broken_following_page_link_is_a_400(client, signed_in):
     signed_in()
     response = client.get("/following?after=not-a-cursor")
     assert response.status_code == 400 and "That page link is broken" in page_text(response)
+
+
+def test_the_following_total_counts_only_whom_the_page_lists(client, signed_in, make_user, db_conn):
+    me = signed_in()
+    _follows_people(db_conn, make_user, me, 2)
+    gone = db_conn.execute("select target_id from follow where follower_user_id = %s limit 1",
+                           (me["user_id"],)).fetchone()[0]
+    db_conn.execute("delete from service_profile where user_id = %s", (gone,))  # the follow row stays
+    page = page_text(client.get("/following"))
+    assert "(1)" in page and "(2)" not in page

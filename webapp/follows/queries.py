@@ -62,6 +62,15 @@ def follower_count(target_id: str, target_kind: str) -> int:
     ).scalar_one()
 
 
+# Whom a user follows, as the Following page lists and counts them: a follow whose profile or
+# creator is gone (the follow table has no foreign key to its polymorphic target) is left out.
+_FOLLOWED = """
+      from follow f
+      left join service_profile sp on f.target_kind = 'service_profile' and sp.user_id = f.target_id
+      left join fansub_creator fc on f.target_kind = 'fansub_creator' and fc.creator_id = f.target_id
+     where f.follower_user_id = :u and (sp.user_id is not null or fc.creator_id is not null)"""
+
+
 def followed_by(follower_user_id: str, *, after: tuple | None = None, limit: int = 50) -> list[dict]:
     """Whom the user follows, newest first, with what a list row shows: `limit` rows after the
     (created_at, target_id) cursor `after`."""
@@ -79,11 +88,7 @@ def followed_by(follower_user_id: str, *, after: tuple | None = None, limit: int
                    sp.headline, sp.role_tags, fc.category_tags,
                    (select count(*) from follow c where c.target_id = f.target_id
                       and c.target_kind = f.target_kind) as follower_count
-              from follow f
-              left join service_profile sp on f.target_kind = 'service_profile' and sp.user_id = f.target_id
-              left join fansub_creator fc on f.target_kind = 'fansub_creator' and fc.creator_id = f.target_id
-             where f.follower_user_id = :u{keyset}
-               and (sp.user_id is not null or fc.creator_id is not null)
+              {_FOLLOWED}{keyset}
              order by f.created_at desc, f.target_id
              limit :limit
             """
@@ -94,6 +99,5 @@ def followed_by(follower_user_id: str, *, after: tuple | None = None, limit: int
 
 
 def count_followed(follower_user_id: str) -> int:
-    return db.session.execute(
-        text("select count(*) from follow where follower_user_id = :u"), {"u": follower_user_id}
-    ).scalar_one()
+    """How many rows the Following page lists in all."""
+    return db.session.execute(text(f"select count(*) {_FOLLOWED}"), {"u": follower_user_id}).scalar_one()
