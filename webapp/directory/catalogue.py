@@ -88,7 +88,8 @@ class Scope:
 
 
 PEOPLE = Scope(
-    name="people", title="People", noun="people", noun_one="person", table="service_profile", key="user_id", key_prefix="usr_",
+    name="people", title="People", noun="people", noun_one="person", table="service_profile", key="user_id",
+    key_prefix="usr_",
     subject_field="role_tags", card_columns=("display_name", "headline"),
     fields=(
         Field("role_tags", "Role", "tags", "role_tags", ("has",), "What they do.", values=ROLE_TAGS,
@@ -109,7 +110,8 @@ PEOPLE = Scope(
 )
 
 STUDIOS = Scope(
-    name="studios", title="Studios", noun="studios", noun_one="studio", table="studio", key="studio_id", key_prefix="std_",
+    name="studios", title="Studios", noun="studios", noun_one="studio", table="studio", key="studio_id",
+    key_prefix="std_",
     subject_field=None, card_columns=("name",),
     fields=(
         Field("amenity_tags", "Amenity", "tags", "amenity_tags", ("has",), "What the studio offers.",
