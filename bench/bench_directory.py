@@ -93,7 +93,7 @@ def prepare_database(profiles: int) -> int:
     import psycopg
     from psycopg import sql
 
-    from webapp.database import upgrade
+    from webapp.core.migrations import upgrade
 
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
         if not conn.execute("select 1 from pg_database where datname = %s", (DB_NAME,)).fetchone():
@@ -116,12 +116,12 @@ def prepare_database(profiles: int) -> int:
 def explain_shapes() -> list[dict]:
     """EXPLAIN ANALYZE the page query and the count query of each shape, as the app runs them."""
     from webapp import create_app
-    from webapp.database import sqlalchemy_url
+    from webapp.core.config import sqlalchemy_url
     from webapp.directory import queries
     from webapp.directory.catalogue import PEOPLE
     from webapp.directory.compiler import match_condition
     from webapp.directory.query import Condition, Query, canonical
-    from webapp.extensions import db
+    from webapp.core.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": sqlalchemy_url(db_url())})
     results = []

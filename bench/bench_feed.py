@@ -41,12 +41,12 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import (AGENT, CpuMeter, cookie_from, gunicorn, login, postmaster_pid, wrk,  # noqa: E402
                           write_section)
-from webapp.database import upgrade  # noqa: E402
+from webapp.core.migrations import upgrade  # noqa: E402
 from webapp.feed.markdown import render_markdown  # noqa: E402
-from webapp.keyset import encode as encode_cursor  # noqa: E402
-from webapp.ids import new_id  # noqa: E402
-from webapp.security import hash_password  # noqa: E402
-from webapp.taxonomy import CITIES, ROLE_TAGS  # noqa: E402
+from webapp.core.keyset import encode as encode_cursor  # noqa: E402
+from webapp.core.ids import new_id  # noqa: E402
+from webapp.core.security import hash_password  # noqa: E402
+from webapp.core.taxonomy import CITIES, ROLE_TAGS  # noqa: E402
 
 DB_NAME = "growthdesk_bench_feed"
 READER_EMAIL = "bench-reader@bench.test"

@@ -16,11 +16,12 @@ import pytest
 from psycopg import sql
 
 from webapp import create_app
-from webapp.config import DATA_DIR
-from webapp.database import libpq_url, sqlalchemy_url, upgrade
-from webapp.extensions import db, limiter
-from webapp.ids import new_id
-from webapp.security import hash_password
+from webapp.core.config import DATA_DIR
+from webapp.core.config import libpq_url, sqlalchemy_url
+from webapp.core.migrations import upgrade
+from webapp.core.extensions import db, limiter
+from webapp.core.ids import new_id
+from webapp.core.security import hash_password
 
 # Parallel runs (several developers on one server) each set their own name.
 TEST_DB_NAME = os.environ.get("TEST_DB_NAME", "growthdesk_test")
@@ -32,7 +33,7 @@ def _server_url() -> str:
     url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
     if url:
         return libpq_url(url)
-    from webapp.database import embedded_url
+    from webapp.core.embedded import embedded_url
 
     return embedded_url(DATA_DIR / "test-pg", dbname="postgres")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from webapp.demo import scale
-from webapp.ids import new_id
+from webapp.core.ids import new_id
 
 TABLES = ("app_user", "service_profile", "saved_search", "feed_post", "referral_invite", "credit_ledger")
 SCALE = {"profiles": 7, "searches": 9, "posts": 5, "invites": 6, "ledger": 11}

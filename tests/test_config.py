@@ -1,7 +1,7 @@
 """Production refuses to start without strong secrets; development works out of the box."""
 import pytest
 
-from webapp.config import ConfigError, load_settings
+from webapp.core.config import ConfigError, load_settings
 
 STRONG = "q8V#r2Lx!m9Tz4Wp7Ks1Yd6Hf3Nc0Bg5Je"
 
@@ -47,7 +47,7 @@ def test_an_unknown_app_env_is_refused():
 
 def test_production_cookies_are_secure(monkeypatch, database_url):
     from webapp import create_app
-    from webapp.database import sqlalchemy_url
+    from webapp.core.config import sqlalchemy_url
 
     for key, value in production().items():
         monkeypatch.setenv(key, value)
@@ -61,7 +61,7 @@ def test_behind_a_trusted_proxy_the_client_address_comes_from_x_forwarded_for(mo
     from flask import request
 
     from webapp import create_app
-    from webapp.database import sqlalchemy_url
+    from webapp.core.config import sqlalchemy_url
 
     monkeypatch.setenv("TRUSTED_PROXIES", "1")
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url)})

@@ -23,7 +23,7 @@ def test_an_htmx_error_is_a_message_partial_for_the_alert_region(client):
 @pytest.fixture
 def failing_app(database_url):
     from webapp import create_app
-    from webapp.database import sqlalchemy_url
+    from webapp.core.config import sqlalchemy_url
 
     app = create_app({"TESTING": False, "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url)})
 
@@ -37,10 +37,10 @@ def failing_app(database_url):
 
     @app.get("/rule/<outcome>")
     def rule(outcome):
-        from webapp import rules
+        from webapp.core.errors import Invalid, NotFound, Refused
 
-        raise {"missing": rules.NotFound("x"), "refused": rules.Refused("Only the owner may do that."),
-               "invalid": rules.Invalid("Choose a date in the future.")}[outcome]
+        raise {"missing": NotFound("x"), "refused": Refused("Only the owner may do that."),
+               "invalid": Invalid("Choose a date in the future.")}[outcome]
 
     return app
 

@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from webapp import keyset
+from webapp.core import keyset
 
 AT = datetime(2026, 11, 24, 9, 30, 15, 123456, tzinfo=timezone.utc)
 

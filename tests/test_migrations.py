@@ -13,7 +13,7 @@ import psycopg
 import pytest
 
 from tests.conftest import TEST_DB_NAME, drop_database, fresh_database
-from webapp.database import migration_files, pending, upgrade
+from webapp.core.migrations import migration_files, pending, upgrade
 
 BLUEPRINT = Path(__file__).resolve().parents[1] / "docs" / "blueprint" / "TD-306-growth-referrals-schema.md"
 TABLES = ("saved_search", "saved_search_alert", "follow", "feed_post", "referral_program", "referral_invite",

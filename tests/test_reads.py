@@ -3,7 +3,8 @@ import pytest
 from sqlalchemy import select, table, column, Text
 from sqlalchemy.exc import OperationalError
 
-from webapp import create_app, reads
+from webapp import create_app
+from webapp.core import reads
 
 
 def test_named_parameters_become_psycopg_placeholders_and_casts_stay():

@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from flask import Flask
 
-from .config import PROJECT_ROOT, load_settings
-from .database import embedded_url, sqlalchemy_url
-from .extensions import csrf, db, limiter, login_manager, talisman
+from .core.config import PROJECT_ROOT, load_settings
+from .core.config import sqlalchemy_url
+from .core.embedded import embedded_url
+from .core.extensions import csrf, db, limiter, login_manager, talisman
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -116,14 +117,16 @@ def create_app(test_config: dict | None = None) -> Flask:
         x_content_type_options=True,
     )
 
-    from . import (accounts, cli, dashboard, directory, errors, feed, follows, health, mail, media, placeholders,
-                   profiles, searches, templating)
+    from . import accounts, art, dashboard, directory, feed, follows, mail, profiles, searches
+    from .core import cli, errors, health, placeholders, templating
+    from .demo import cli as demo_cli
 
     accounts.init_app(app)
-    for feature in (dashboard, directory, searches, follows, feed, profiles, health, media, mail):
+    for feature in (dashboard, directory, searches, follows, feed, profiles, health, art, mail):
         app.register_blueprint(feature.bp)
     placeholders.init_app(app)  # last: fills only the pages no feature serves yet
     templating.init_app(app)
     errors.register_error_handlers(app)
-    cli.init_app(app)
+    app.cli.add_command(cli.db_cli)
+    app.cli.add_command(demo_cli.seed)
     return app

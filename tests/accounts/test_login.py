@@ -1,8 +1,8 @@
 """Logging in and out, and the session cookie that carries it."""
 from tests.conftest import page_text
 from webapp import create_app
-from webapp.database import sqlalchemy_url
-from webapp.extensions import db
+from webapp.core.config import sqlalchemy_url
+from webapp.core.extensions import db
 
 
 def test_the_right_password_signs_in(auth, make_user, client):

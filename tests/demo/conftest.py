@@ -11,8 +11,9 @@ import pytest
 
 from tests.conftest import TEST_DB_NAME, drop_database, fresh_database
 from webapp import create_app
-from webapp.database import sqlalchemy_url, upgrade
-from webapp.extensions import db
+from webapp.core.config import sqlalchemy_url
+from webapp.core.migrations import upgrade
+from webapp.core.extensions import db
 
 
 @pytest.fixture(scope="package")

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from webapp.security import keyed_hash
-from webapp.taxonomy import AMENITY_TAGS, CITY_BY_SLUG, LANGUAGES, ROLE_TAGS, STYLE_TAGS
+from webapp.core.security import keyed_hash
+from webapp.core.taxonomy import AMENITY_TAGS, CITY_BY_SLUG, LANGUAGES, ROLE_TAGS, STYLE_TAGS
 
 TABLES = ("app_user", "service_profile", "studio", "fansub_creator", "saved_search", "saved_search_alert",
           "follow", "feed_post", "referral_program", "referral_invite", "credit_ledger")

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from webapp.ids import new_id
+from webapp.core.ids import new_id
 
 _BASE = datetime(2025, 1, 1, tzinfo=timezone.utc)
 

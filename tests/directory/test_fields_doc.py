@@ -1,5 +1,5 @@
 """docs/fields.md is generated from the catalogue and kept in step with it."""
-from webapp.config import PROJECT_ROOT
+from webapp.core.config import PROJECT_ROOT
 from webapp.directory.catalogue import SCOPES, fields_markdown
 
 

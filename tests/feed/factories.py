@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 
-from webapp.ids import new_id
+from webapp.core.ids import new_id
 
 BASE_TIME = datetime(2025, 11, 1, 12, 0, tzinfo=timezone.utc)
 

@@ -7,7 +7,7 @@ from tests.conftest import Auth, page_text
 from tests.feed.factories import make_post, make_profile, sensitive_post
 from tests.feed.test_posts import post_form
 from webapp.feed.cards import post_cards
-from webapp.fragments import FragmentCache
+from webapp.core.cache import FragmentCache
 
 SECRET = "/media/scene/cached-secret.svg?label=CACHED-BAND-ONE"
 

@@ -1,12 +1,13 @@
 """Accounts: sign-up, log-in, log-out, settings, roles."""
 from flask import Blueprint
 
-bp = Blueprint("accounts", __name__)
+bp = Blueprint("accounts", __name__, cli_group="users")
+bp.cli.help = "Manage accounts."
 
 
 def init_app(app) -> None:
-    from ..extensions import login_manager
-    from . import views  # noqa: F401  (routes register on import)
+    from ..core.extensions import login_manager
+    from . import cli, views  # noqa: F401  (routes and commands register on import)
     from .loader import load_user
 
     login_manager.login_view = "accounts.login"

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from ..taxonomy import CITIES, ROLE_TAGS, tag_label
+from ..core.taxonomy import CITIES, ROLE_TAGS, tag_label
 from .service import MIN_PASSWORD_LENGTH
 
 _CITY_CHOICES = [SelectChoice(c.slug, f"{c.name}, {c.country}") for c in CITIES]

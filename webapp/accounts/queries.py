@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from .. import reads
-from ..extensions import db
+from ..core import reads
+from ..core.extensions import db
 from .user import User
 
 _USER_COLUMNS = "user_id, email, display_name, role, email_alerts, sensitive_opt_in, city"

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
-from ..extensions import db
-from ..ids import new_id
-from ..security import hash_password, password_needs_rehash, verify_password
+from ..core.extensions import db
+from ..core.ids import new_id
+from ..core.security import hash_password, password_needs_rehash, verify_password
 from . import queries
 from .user import User
 

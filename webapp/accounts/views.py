@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 from flask import flash, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import limiter
-from ..htmx import redirect_to, render_page
+from ..core.extensions import limiter
+from ..core.htmx import redirect_to, render_page
 from . import bp, loader, service
 from .forms import LoginForm, PasswordForm, SettingsForm, SignupForm
 

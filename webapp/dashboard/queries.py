@@ -1,7 +1,7 @@
 """Figures for the dashboard, one query each, all scoped to one user."""
 from __future__ import annotations
 
-from .. import reads
+from ..core import reads
 
 
 def user_summary(user_id: str) -> dict:

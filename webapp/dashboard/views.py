@@ -1,7 +1,7 @@
 """Dashboard routes."""
 from flask_login import current_user, login_required
 
-from ..htmx import render_page
+from ..core.htmx import render_page
 from . import bp, queries
 
 

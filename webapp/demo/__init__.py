@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask import current_app
 
-from ..extensions import db
-from ..security import hash_password
+from ..core.extensions import db
+from ..core.security import hash_password
 from . import base, credits, feed, follows, people, referrals, searches
 from .people import DEMO_ACCOUNTS
 

@@ -20,8 +20,8 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import text
 
-from ..extensions import db
-from ..ids import new_id
+from ..core.extensions import db
+from ..core.ids import new_id
 
 SEED = 306  # TD-306: any constant works; changing it changes every name and number.
 SPAN_DAYS = 90

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import quote
 
-from ..taxonomy import CITIES, tag_label
+from ..core.taxonomy import CITIES, tag_label
 from .base import DemoData
 from .people import CLIENTS
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
 
-from ..security import keyed_hash
+from ..core.security import keyed_hash
 from .base import DemoData
 from .people import accounts_of, add_account, add_person, unique_name
 

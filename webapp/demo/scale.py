@@ -27,9 +27,9 @@ from urllib.parse import quote
 import psycopg
 from flask import current_app
 
-from ..database import libpq_url
-from ..security import hash_password, keyed_hash
-from ..taxonomy import AMENITY_TAGS, CITIES, LANGUAGES, ROLE_TAGS, STYLE_TAGS
+from ..core.config import libpq_url
+from ..core.security import hash_password, keyed_hash
+from ..core.taxonomy import AMENITY_TAGS, CITIES, LANGUAGES, ROLE_TAGS, STYLE_TAGS
 from .base import SEED, SPAN_DAYS
 from .people import NAMES, RATE_RANGE
 

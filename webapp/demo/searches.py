@@ -6,7 +6,7 @@ import json
 from datetime import datetime, time, timedelta, timezone
 
 from .base import DemoData
-from ..taxonomy import city_name
+from ..core.taxonomy import city_name
 from .people import accounts_of
 
 TAG_FIELDS = {"role_tags", "style_tags", "languages", "amenity_tags"}

@@ -2,5 +2,6 @@
 from flask import Blueprint
 
 bp = Blueprint("directory", __name__)
+bp.cli.help = "The directories' field catalogue."
 
-from . import views  # noqa: E402,F401
+from . import cli, views  # noqa: E402,F401

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import current_app
 from markupsafe import Markup
 
-from ..fragments import FragmentCache
+from ..core.cache import FragmentCache
 from .catalogue import SCOPES
 
 directory_cards = FragmentCache()

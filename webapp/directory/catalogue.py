@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..taxonomy import AMENITY_TAGS, CITIES, LANGUAGES, ROLE_TAGS, STYLE_TAGS, tag_label
+from ..core.taxonomy import AMENITY_TAGS, CITIES, LANGUAGES, ROLE_TAGS, STYLE_TAGS, tag_label
 
 # Operators and how they read in the builder.
 OPERATOR_LABELS = {
@@ -54,7 +54,7 @@ class Field:
         if self.kind == "bool":
             return "yes" if value else "no"
         if self.money:
-            from ..templating import money
+            from ..core.templating import money
 
             return money(value)
         return f"{value:,}"

@@ -10,8 +10,8 @@ from flask import current_app
 from sqlalchemy import Text, and_, bindparam, exists, func, or_, select
 from sqlalchemy.sql import column, table
 
-from .. import keyset, reads
-from ..extensions import db
+from ..core import keyset, reads
+from ..core.extensions import db
 from .catalogue import SCOPES, Scope
 from .compiler import match_condition, scope_table
 from .query import Query, QueryError

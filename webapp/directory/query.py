@@ -14,7 +14,7 @@ import json
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
-from ..taxonomy import CITY_BY_SLUG, city_name, tag_label
+from ..core.taxonomy import CITY_BY_SLUG, city_name, tag_label
 from .catalogue import MAX_CONDITIONS, MAX_QUERY_BYTES, OPERATOR_LABELS, SCOPES, Field, Scope
 
 GROUPS = ("all", "any")

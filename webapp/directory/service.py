@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from ..taxonomy import CITIES
+from ..core.taxonomy import CITIES
 from . import queries
 from .catalogue import MAX_CONDITIONS, Scope
 from .query import GROUPS, Query, QueryError, Row, canonical, check_city, describe, dumps, query_from_rows

@@ -12,8 +12,8 @@ from flask import abort, make_response, redirect, render_template, request
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_blocks
 
-from ..htmx import is_htmx
-from ..taxonomy import CITIES
+from ..core.htmx import is_htmx
+from ..core.taxonomy import CITIES
 from . import bp, cards
 from .catalogue import MAX_CONDITIONS, OPERATOR_LABELS, SCOPES, Scope
 from .query import QueryError, rows_from_args
@@ -127,17 +127,3 @@ def people_builder():
 @login_required
 def studios_builder():
     return _builder(SCOPES["studios"])
-
-
-@bp.cli.command("fields-doc")
-def fields_doc():
-    """Write docs/fields.md from the field catalogue."""
-    import click
-
-    from ..config import PROJECT_ROOT
-    from .catalogue import fields_markdown
-
-    path = PROJECT_ROOT / "docs" / "fields.md"
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(fields_markdown())
-    click.echo(f"Wrote {path.relative_to(PROJECT_ROOT)}")

@@ -2,5 +2,6 @@
 from flask import Blueprint
 
 bp = Blueprint("feed", __name__)
+bp.cli.help = "Posts the growth team reviews from the command line."
 
 from . import cli, views  # noqa: E402,F401

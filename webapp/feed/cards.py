@@ -13,7 +13,7 @@ from flask import current_app
 from markupsafe import Markup
 
 from .catalogue import BAND_BLOCK
-from ..fragments import FragmentCache
+from ..core.cache import FragmentCache
 
 post_cards = FragmentCache()
 

@@ -1,7 +1,7 @@
 """What a feed post can be: kinds, bands, limits. Forms, validation, filters and SQL read these."""
 from __future__ import annotations
 
-from ..taxonomy import ROLE_TAGS, STUDIO_ROLE_TAGS
+from ..core.taxonomy import ROLE_TAGS, STUDIO_ROLE_TAGS
 
 KINDS = {
     "case_study": "Case study",

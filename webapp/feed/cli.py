@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import click
 
-from .. import rules
+from ..core.errors import Invalid, NotFound, Refused
 from ..accounts import queries as accounts
 from . import bp, queries, service
 
@@ -40,8 +40,8 @@ def set_band(feed_id: str, band: int, actor_email: str):
         raise click.ClickException(f"No account with e-mail {actor_email}.")
     try:
         service.set_band(actor, feed_id, band)
-    except rules.NotFound as exc:
+    except NotFound as exc:
         raise click.ClickException(f"No post {feed_id}.") from exc
-    except (rules.Refused, rules.Invalid) as exc:
+    except (Refused, Invalid) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{feed_id} is now in band {band}.")

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import text
 
-from .. import reads
-from ..extensions import db
+from ..core import reads
+from ..core.extensions import db
 
 POST_COLUMNS = (
     "p.feed_id, p.author_id, p.role_tags, p.kind, p.title, p.body_md, p.body_html, p.media_preview,"

@@ -8,10 +8,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .. import keyset, rules
-from ..extensions import db
-from ..ids import new_id
-from ..taxonomy import CITY_BY_SLUG
+from ..core import keyset
+from ..core.errors import Invalid, NotFound, Refused
+from ..core.extensions import db
+from ..core.ids import new_id
+from ..core.taxonomy import CITY_BY_SLUG
 from . import queries, uploads
 from .catalogue import (AUTHOR_BANDS, BAND_BLOCK, BAND_BLUR, BAND_SAFE, BANDS, KINDS, MAX_ALT_CHARS,
                         MAX_BODY_CHARS, MAX_IMAGE_BYTES, MAX_IMAGES, MAX_TITLE_CHARS, PAGE_SIZE, POST_ROLE_TAGS)
@@ -29,11 +30,11 @@ class PostError(ValueError):
         self.errors = errors
 
 
-class NotFound(rules.NotFound):
+class NotFound(NotFound):
     """No such post for this user (another author's post looks exactly like a missing one)."""
 
 
-class Refused(rules.Refused):
+class Refused(Refused):
     """Allowed to see it, not allowed to do this; the message is shown as written."""
 
 
@@ -362,7 +363,7 @@ def _refresh_preview(feed_id: str, band: int) -> None:
 def publish(author, feed_id: str) -> None:
     post = own_post(feed_id, author)
     if not post["title"].strip():
-        raise rules.Invalid("Give the post a title before publishing.")
+        raise Invalid("Give the post a title before publishing.")
     queries.publish(feed_id, queries.author_verified(author.user_id))
     db.session.commit()
 
@@ -382,7 +383,7 @@ def set_band(actor, feed_id: str, band) -> None:
     except (TypeError, ValueError):
         band = -1
     if band not in BANDS:
-        raise rules.Invalid("Choose band 0, 1 or 2.")
+        raise Invalid("Choose band 0, 1 or 2.")
     post = queries.get_post(feed_id)
     if post is None:
         raise NotFound(feed_id)

@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ..config import DATA_DIR
+from ..core.config import DATA_DIR
 from .catalogue import ALLOWED_IMAGE_FORMATS, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE
 
 STORED_MIME = "image/webp"

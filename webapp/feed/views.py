@@ -6,11 +6,11 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from ..accounts.access import role_required
-from ..errors import user_error
-from ..extensions import limiter
+from ..core.errors import user_error
+from ..core.extensions import limiter
 from ..follows.queries import following_among
-from ..htmx import is_htmx, redirect_to, render_page
-from ..taxonomy import CITIES
+from ..core.htmx import is_htmx, redirect_to, render_page
+from ..core.taxonomy import CITIES
 from . import bp, queries, service, uploads
 from .cards import card_parts
 from .catalogue import AUTHOR_BANDS, kind_label, BANDS, KINDS, MAX_BODY_CHARS, MAX_IMAGES, MAX_TITLE_CHARS, POST_ROLE_TAGS

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, text
 
-from ..extensions import db
+from ..core.extensions import db
 
 
 def following_among(follower_user_id: str, target_kind: str, target_ids: list[str]) -> set[str]:

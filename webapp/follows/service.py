@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .. import keyset
-from ..extensions import db
+from ..core import keyset
+from ..core.extensions import db
 from . import queries
 
 TARGET_KINDS = ("service_profile", "fansub_creator")

@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 from flask import abort, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..errors import user_error
-from ..htmx import is_htmx, redirect_to, render_page
+from ..core.errors import user_error
+from ..core.htmx import is_htmx, redirect_to, render_page
 from . import bp, queries, service
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import abort, current_app
 from flask_login import login_required
 
-from ..htmx import render_page
+from ..core.htmx import render_page
 from . import bp
 
 

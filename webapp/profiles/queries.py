@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from ..extensions import db
+from ..core.extensions import db
 
 
 def person(user_id: str) -> dict | None:

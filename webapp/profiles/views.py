@@ -8,13 +8,13 @@ from __future__ import annotations
 from flask import abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..errors import user_error
+from ..core.errors import user_error
 from ..feed import service as feed_service
 from ..feed.catalogue import BANDS
 from ..feed.markdown import render_markdown
 from ..feed.views import BROKEN_CURSOR, followed_set
 from ..follows.queries import is_following
-from ..htmx import is_htmx, render_page
+from ..core.htmx import is_htmx, render_page
 from . import bp, queries
 
 

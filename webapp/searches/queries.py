@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import text
 
-from ..extensions import db
+from ..core.extensions import db
 
 _COLUMNS = "search_id, user_id, scope, city, query_json, name, paused_until, last_alert_dt, created_at, updated_at"
 

@@ -14,9 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from ..directory.catalogue import MAX_QUERY_BYTES
 from ..directory.queries import COUNT_CAP, count_matches
 from ..directory.query import QueryError, canonical_json, check_city, describe, get_scope, parse_json
-from .. import rules
-from ..extensions import db
-from ..ids import new_id
+from ..core.errors import NotFound
+from ..core.extensions import db
+from ..core.ids import new_id
 from . import queries
 
 MAX_NAME = 80
@@ -27,7 +27,7 @@ class SearchError(ValueError):
     """A rule was broken; the message is shown to the user as written."""
 
 
-class NotFound(rules.NotFound):
+class NotFound(NotFound):
     """No such search for this user."""
 
 

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from ..directory.query import QueryError, get_scope, parse_json, rows_from_query
 from ..directory.service import directory_url
-from ..htmx import is_htmx, redirect_to, render_page
+from ..core.htmx import is_htmx, redirect_to, render_page
 from . import bp, queries, service
 
 

@@ -1,34 +1,12 @@
-"""Operator commands: flask --app wsgi db upgrade | seed | users ..."""
+"""`flask seed`: the demo data set, and synthetic rows at scale for benchmarks."""
 from __future__ import annotations
 
 import click
 from flask import current_app
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import with_appcontext
 from sqlalchemy import text
 
-from . import database
-from .extensions import db
-
-db_cli = AppGroup("db", help="Schema migrations.")
-users_cli = AppGroup("users", help="Manage accounts.")
-
-
-def _url() -> str:
-    return database.libpq_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
-
-
-@db_cli.command("upgrade")
-def db_upgrade():
-    """Apply pending migrations (safe to run from several hosts at once)."""
-    applied = database.upgrade(_url())
-    click.echo(f"Applied {len(applied)} migration(s): {', '.join(applied)}" if applied else "Database is up to date.")
-
-
-@db_cli.command("status")
-def db_status():
-    """List migrations not yet applied."""
-    pending = database.pending(_url())
-    click.echo("Pending: " + ", ".join(pending) if pending else "Database is up to date.")
+from ..core.extensions import db
 
 
 @click.command("seed")
@@ -47,8 +25,8 @@ def seed(if_empty, profiles, searches, posts, invites, ledger):
     """
     import time
 
-    from .demo import DEMO_PASSWORD, demo_accounts, seed_demo
-    from .demo.scale import ScaleError, seed_scale
+    from . import DEMO_PASSWORD, demo_accounts, seed_demo
+    from .scale import ScaleError, seed_scale
 
     if current_app.config["APP_ENV"] == "production":
         raise click.ClickException("Refusing to seed demo data: APP_ENV is production.")
@@ -72,25 +50,3 @@ def seed(if_empty, profiles, searches, posts, invites, ledger):
         click.echo("Added synthetic rows: " + ", ".join(f"{n} {t}" for t, n in added.items() if n)
                    + f" in {time.perf_counter() - started:.1f} s")
     click.echo(f"Demo logins (password {DEMO_PASSWORD}): " + ", ".join(demo_accounts()))
-
-
-@users_cli.command("set-role")
-@click.argument("email")
-@click.argument("role", type=click.Choice(["member", "provider", "growth"]))
-def set_role(email, role):
-    """Give an account a role, e.g. admit someone to the growth team."""
-    result = db.session.execute(
-        text("update app_user set role = :role, updated_at = now() where lower(email) = lower(:email)"),
-        {"role": role, "email": email},
-    )
-    if result.rowcount == 0:
-        db.session.rollback()
-        raise click.ClickException(f"No account with e-mail {email}.")
-    db.session.commit()
-    click.echo(f"{email} is now {role}.")
-
-
-def init_app(app) -> None:
-    app.cli.add_command(db_cli)
-    app.cli.add_command(users_cli)
-    app.cli.add_command(seed)

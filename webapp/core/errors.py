@@ -12,10 +12,21 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
-from . import rules
 from .htmx import is_htmx
 
 log = logging.getLogger(__name__)
+
+
+class NotFound(LookupError):
+    """No such thing for this user: answered 404, exactly like a missing one."""
+
+
+class Refused(PermissionError):
+    """Allowed to see it, not allowed to do this: 403 with the message as written."""
+
+
+class Invalid(ValueError):
+    """Input that cannot be used: 400 with the message as written."""
 
 MESSAGES = {
     400: ("Something in that request was not right", "Check the form and try again."),
@@ -44,15 +55,15 @@ def register_error_handlers(app) -> None:
     def csrf_error(exc):
         return render_error(400, "Your session form expired. Reload the page and try again.")
 
-    @app.errorhandler(rules.NotFound)
+    @app.errorhandler(NotFound)
     def not_found(exc):
         return render_error(404)
 
-    @app.errorhandler(rules.Refused)
+    @app.errorhandler(Refused)
     def refused(exc):
         return render_error(403, str(exc))
 
-    @app.errorhandler(rules.Invalid)
+    @app.errorhandler(Invalid)
     def invalid(exc):
         return render_error(400, str(exc))
 

@@ -6,7 +6,7 @@ serves, so a feature takes its page over just by defining the route.
 from flask import Blueprint
 from flask_login import login_required
 
-from .accounts.access import role_required
+from ..accounts.access import role_required
 from .htmx import render_page
 
 COMING_SOON = {

