@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import datetime, timezone
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -87,6 +88,19 @@ def _clean_database(request, database_url):
                 sql.SQL(", ").join(sql.Identifier(t) for t in tables)))
     if "app" in request.fixturenames:
         limiter.reset()
+
+
+@pytest.fixture
+def frozen_today(monkeypatch):
+    """Pins the app's clock (webapp.core.clock) to 10:00 UTC on a fixed day; returns that date.
+
+    For tests that compare dates: "today" is then the same for the app and the test, at any
+    hour the suite runs and in any time zone."""
+    from webapp.core import clock
+
+    moment = datetime(2026, 3, 18, 10, 0, tzinfo=timezone.utc)
+    monkeypatch.setattr(clock, "now", lambda: moment)
+    return moment.date()
 
 
 @pytest.fixture

@@ -1,7 +1,10 @@
 """Every page in the spec answers a signed-in user; the growth page only the growth team."""
+from datetime import timedelta
+
 import pytest
 
 from tests.conftest import page_text
+from tests.directory.helpers import visible
 
 PAGES = ["/", "/people", "/studios", "/searches", "/notifications", "/feed", "/following", "/invites",
          "/credits", "/settings"]
@@ -55,3 +58,19 @@ def test_a_signed_in_user_sees_their_own_figures_on_the_dashboard(signed_in, cli
                     (user["user_id"], other))
     assert "$25" in page_text(client.get("/"))
     assert "$99" not in page_text(client.get("/"))
+
+
+def test_the_dashboard_judges_pauses_and_this_weeks_alerts_by_todays_date(signed_in, client, db_conn, frozen_today):
+    user = signed_in("member")
+    day = lambda n: frozen_today + timedelta(days=n)  # noqa: E731
+    for search_id, city, paused_until in (("ssv_a", "berlin", day(0)), ("ssv_b", "paris", day(-1)),
+                                          ("ssv_c", "milan", None)):
+        db_conn.execute("insert into saved_search (search_id, user_id, scope, query_json, city, paused_until)"
+                        " values (%s, %s, 'people', '{\"all\": [], \"any\": []}', %s, %s)",
+                        (search_id, user["user_id"], city, paused_until))
+    for alert_id, days in (("ssa_1", 0), ("ssa_2", -6), ("ssa_3", -7)):
+        db_conn.execute("insert into saved_search_alert (alert_id, search_id, alert_dt, match_count)"
+                        " values (%s, 'ssv_c', %s, 1)", (alert_id, day(days)))
+    text = visible(client.get("/"))
+    assert "3 saved searches · 1 paused" in text  # paused until today still is; until yesterday no longer
+    assert "2 alerts this week" in text           # today and six days ago; seven days ago is last week

@@ -1,5 +1,5 @@
 """Build an ANY/ALL search, watch the count change, save it, see the duplicate refused, pause and resume it."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -31,7 +31,7 @@ def berlin_people(make_profile):  # noqa: F811
     make_profile("Eli Reel", roles=("videographer",), styles=("music",), rate_cents=18000)
 
 
-def test_build_save_refuse_duplicate_pause_and_resume(page, make_user, berlin_people):
+def test_build_save_refuse_duplicate_pause_and_resume(page, make_user, berlin_people, frozen_today):
     user = make_user(name="Mia Buyer", city="berlin")
     log_in(page, user["email"], user["password"])
     page.get_by_role("link", name="People").first.click()
@@ -83,7 +83,7 @@ def test_build_save_refuse_duplicate_pause_and_resume(page, make_user, berlin_pe
     expect(card.get_by_text("Alerts on")).to_be_visible()
 
     card.get_by_text("Pause alerts", exact=True).click()
-    day = date.today() + timedelta(days=12)
+    day = frozen_today + timedelta(days=12)
     card.get_by_label("Or pick a date").fill(day.isoformat())
     card.get_by_role("button", name="Pause until this date").click()
     expect(card.get_by_text(f"Alerts paused until {day.day} {day:%b %Y}")).to_be_visible()

@@ -165,12 +165,12 @@ def test_the_delete_button_asks_first(client, auth, signed_in):
     assert 'data-confirm="Delete Crew? Its alerts stop."' in page_text(client.get("/searches"))
 
 
-def test_pausing_for_a_week_then_resuming(client, auth, signed_in, db_conn):
+def test_pausing_for_a_week_then_resuming(client, auth, signed_in, db_conn, frozen_today):
     user = signed_in()
     save(auth, SPEC_QUERY)
     [(search_id, *_)] = stored(db_conn, user["user_id"])
     response = auth.post(f"/searches/{search_id}/pause", {"quick": "week"}, page="/searches", headers=HX)
-    week = date.today() + timedelta(days=7)
+    week = frozen_today + timedelta(days=7)
     assert response.status_code == 200
     assert f"Alerts paused until {week.day} {week:%b %Y}" in visible(response)
     assert stored(db_conn, user["user_id"])[0][5] == week
@@ -187,21 +187,21 @@ def test_pausing_for_a_month_lands_on_the_same_day_next_month():
     assert add_months(date(2025, 12, 15), 1) == date(2026, 1, 15)
 
 
-def test_pausing_until_a_picked_date(auth, signed_in, db_conn):
+def test_pausing_until_a_picked_date(auth, signed_in, db_conn, frozen_today):
     user = signed_in()
     save(auth, SPEC_QUERY)
     [(search_id, *_)] = stored(db_conn, user["user_id"])
-    day = date.today() + timedelta(days=10)
+    day = frozen_today + timedelta(days=10)
     response = auth.post(f"/searches/{search_id}/pause", {"until": day.isoformat()}, page="/searches")
     assert response.status_code == 303
     assert stored(db_conn, user["user_id"])[0][5] == day
 
 
-def test_a_past_date_is_refused(auth, signed_in, db_conn):
+def test_a_past_date_is_refused(auth, signed_in, db_conn, frozen_today):
     user = signed_in()
     save(auth, SPEC_QUERY)
     [(search_id, *_)] = stored(db_conn, user["user_id"])
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = frozen_today - timedelta(days=1)
     response = auth.post(f"/searches/{search_id}/pause", {"until": yesterday.isoformat()}, page="/searches",
                          headers=HX)
     assert response.status_code == 400

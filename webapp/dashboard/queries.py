@@ -1,19 +1,22 @@
 """Figures for the dashboard, one query each, all scoped to one user."""
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from ..core import reads
 
 
-def user_summary(user_id: str) -> dict:
-    """Counts and balance the dashboard cards show for `user_id`."""
+def user_summary(user_id: str, today: date) -> dict:
+    """Counts and balance the dashboard cards show for `user_id` on `today` (paused searches,
+    alerts of the last seven days)."""
     return reads.first(
         """
             select
               (select count(*) from saved_search where user_id = :u) as searches,
               (select count(*) from saved_search where user_id = :u
-                 and paused_until is not null and paused_until >= current_date) as paused_searches,
+                 and paused_until is not null and paused_until >= :today) as paused_searches,
               (select count(*) from saved_search_alert a join saved_search s using (search_id)
-                 where s.user_id = :u and a.alert_dt > current_date - 7) as alerts_this_week,
+                 where s.user_id = :u and a.alert_dt > :week_ago) as alerts_this_week,
               (select count(*) from follow where follower_user_id = :u) as following,
               (select count(*) from follow where target_id = :u) as followers,
               (select count(*) from referral_invite where inviter_user_id = :u) as invites,
@@ -23,5 +26,5 @@ def user_summary(user_id: str) -> dict:
               (select count(*) from feed_post where author_id = :u and is_published) as published_posts,
               (select count(*) from feed_post where author_id = :u and not is_published) as draft_posts
         """,
-        {"u": user_id},
+        {"u": user_id, "today": today, "week_ago": today - timedelta(days=7)},
     )

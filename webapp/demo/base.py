@@ -16,10 +16,11 @@ from __future__ import annotations
 import json
 import random
 from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import text
 
+from ..core import clock
 from ..core.extensions import db
 from ..core.ids import new_id
 
@@ -42,7 +43,7 @@ class DemoData:
 
     def __init__(self, *, seed: int = SEED, now: datetime | None = None, secret_key: str | None = None):
         self.rng = random.Random(seed)
-        self.now = (now or datetime.now(timezone.utc)).replace(microsecond=0)
+        self.now = (now or clock.now()).replace(microsecond=0)
         self.today: date = self.now.date()
         self.secret_key = secret_key
         self.password_hash: str = ""  # one argon2 hash of DEMO_PASSWORD, shared by every demo account

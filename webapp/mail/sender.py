@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import smtplib
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import current_app
+
+from ..core import clock
 
 DEFAULT_FROM = "Growth desk <no-reply@growthdesk.invalid>"
 
@@ -23,7 +25,7 @@ def build_message(*, to: str, subject: str, text: str, html: str | None = None,
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
-    message["Date"] = formatdate(localtime=False)
+    message["Date"] = format_datetime(clock.now())
     message["Message-ID"] = make_msgid(domain="growthdesk.invalid")
     for name, value in (headers or {}).items():
         message[name] = value

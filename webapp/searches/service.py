@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from ..directory.catalogue import MAX_QUERY_BYTES
 from ..directory.queries import COUNT_CAP, count_matches
 from ..directory.query import QueryError, canonical_json, check_city, describe, get_scope, parse_json
+from ..core import clock
 from ..core.errors import NotFound
 from ..core.extensions import db
 from ..core.ids import new_id
@@ -36,11 +37,6 @@ class SaveOutcome:
     search: dict
     created: bool          # False: an equal search already existed and nothing was saved
     updated: bool = False
-
-
-def today() -> date:
-    """The date alerts and pauses are judged by (UTC, as the daily alert run)."""
-    return date.today()
 
 
 def _clean_name(name: str | None) -> str | None:
@@ -116,7 +112,7 @@ QUICK_PAUSES = {"week": ("a week", lambda d: d + timedelta(days=7)), "month": ("
 
 def pause_date(*, until: str | None, quick: str | None, on: date | None = None) -> date:
     """The date a pause runs to (inclusive): a quick pick or a date; never in the past."""
-    on = on or today()
+    on = on or clock.today()
     if quick:
         if quick not in QUICK_PAUSES:
             raise SearchError("Choose a week, a month or a date.")
@@ -150,7 +146,7 @@ def resume(user_id: str, search_id: str) -> dict:
 
 def is_paused(search, on: date | None = None) -> bool:
     """Paused on a day when paused_until is that day or later (the alert job skips it)."""
-    on = on or today()
+    on = on or clock.today()
     return search["paused_until"] is not None and search["paused_until"] >= on
 
 
@@ -167,12 +163,13 @@ def card(search, *, with_count: bool = True) -> dict:
     from ..directory.query import rows_from_query
     from ..directory.service import directory_url
 
+    today = clock.today()
     return dict(
         search=search, scope=scope, description=description,
         matches_url=directory_url(scope, search["city"], rows_from_query(query, scope)) if query else None,
         count=None if count is None else min(count, COUNT_CAP), capped=count is not None and count > COUNT_CAP,
-        paused=is_paused(search), today=today(),
-        quick=[(key, label, fn(today())) for key, (label, fn) in QUICK_PAUSES.items()],
+        paused=is_paused(search, today), today=today,
+        quick=[(key, label, fn(today)) for key, (label, fn) in QUICK_PAUSES.items()],
     )
 
 
