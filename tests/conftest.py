@@ -68,7 +68,10 @@ def database_url() -> str:
 
 @pytest.fixture(scope="session")
 def app(database_url):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url)})
+    # The signed-in user and search counts are not remembered: tests change rows behind the
+    # app's back between two looks. The tests of those caches turn them on.
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url),
+                      "USER_CACHE_SECONDS": 0, "DIRECTORY_COUNT_CACHE_SECONDS": 0})
     yield app
     with app.app_context():
         for engine in db.engines.values():

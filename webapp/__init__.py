@@ -50,7 +50,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(
         APP_ENV=settings.app_env,
         SECRET_KEY=settings.secret_key,
-        INTERNAL_EVENTS_SECRET=settings.internal_events_secret,
         SMTP_URL=settings.smtp_url,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -75,6 +74,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_REFRESH_EACH_REQUEST=False,
         OUTBOX_DIR=str(PROJECT_ROOT / ".data" / "outbox"),
         UPLOAD_DIR=settings.upload_dir,
+        FRAGMENT_CACHE_SIZE=settings.fragment_cache_size,
+        USER_CACHE_SECONDS=settings.user_cache_seconds,
+        DIRECTORY_COUNT_CACHE_SECONDS=settings.directory_count_cache_seconds,
         SEED_ON_EMPTY=False,
     )
     if test_config:

@@ -11,11 +11,11 @@ CACHE_SECONDS = 0.5
 
 
 @pytest.fixture
-def user_cache(app):
-    app.config["USER_CACHE_SECONDS"] = CACHE_SECONDS
+def user_cache(app, monkeypatch):
+    """The cache on, as in production (the test app runs with it off)."""
+    monkeypatch.setitem(app.config, "USER_CACHE_SECONDS", CACHE_SECONDS)
     loader.forget_all()
     yield
-    del app.config["USER_CACHE_SECONDS"]
     loader.forget_all()
 
 

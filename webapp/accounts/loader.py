@@ -3,7 +3,7 @@
 Every signed-in request needs the account row (name, role, opt-ins); reading it is a
 database round trip that measured about a third of a small page's time. A user's
 requests come in bursts (a page and its htmx partials, the live count while typing),
-so each worker keeps the rows it read for USER_CACHE_SECONDS.
+so each worker keeps the rows it read for USER_CACHE_SECONDS (a setting).
 
 What that means for freshness:
 - a user's own changes (settings) show at once in every worker: they bump a stamp in
@@ -13,54 +13,31 @@ What that means for freshness:
 """
 from __future__ import annotations
 
-import os
-import threading
 import time
 
-from cachetools import TTLCache
-from flask import current_app, session
+from flask import session
 
+from ..core.cache import TimedCache
 from . import queries
 from .user import User
 
-USER_CACHE_SECONDS = float(os.environ.get("USER_CACHE_SECONDS", "5"))
 MAX_ENTRIES = 10_000
 STAMP_KEY = "_account_stamp"
 
-_lock = threading.Lock()
-_cache: TTLCache = TTLCache(maxsize=MAX_ENTRIES, ttl=USER_CACHE_SECONDS)  # user_id -> (user, session stamp)
-
-
-def _ttl() -> float:
-    # Tests change rows behind the app's back between two requests: there the cache is off unless asked for.
-    default = 0.0 if current_app.testing else USER_CACHE_SECONDS
-    return float(current_app.config.get("USER_CACHE_SECONDS", default))
-
-
-def _entries(ttl: float) -> TTLCache:
-    """The cache, made again (empty) if the configured lifetime changed (tests set their own)."""
-    global _cache
-    if _cache.ttl != ttl:
-        _cache = TTLCache(maxsize=MAX_ENTRIES, ttl=ttl)
-    return _cache
+_cache = TimedCache("USER_CACHE_SECONDS", MAX_ENTRIES)  # user_id -> (user, session stamp)
 
 
 def load_user(user_id: str) -> User | None:
     """Flask-Login's user loader."""
-    ttl = _ttl()
-    if ttl <= 0:
-        return queries.get_user(user_id)
     stamp = session.get(STAMP_KEY)
-    with _lock:
-        hit = _entries(ttl).get(user_id)
+    hit = _cache.get(user_id)
     if hit and hit[1] == stamp:
         return hit[0]
     user = queries.get_user(user_id)
-    with _lock:
-        if user is None:
-            _entries(ttl).pop(user_id, None)
-        else:
-            _entries(ttl)[user_id] = (user, stamp)
+    if user is None:
+        _cache.pop(user_id)
+    else:
+        _cache.put(user_id, (user, stamp))
     return user
 
 
@@ -69,11 +46,9 @@ def refresh(user_id: str) -> None:
 
     Called on log-in and after the signed-in user's own account row changes.
     """
-    with _lock:
-        _cache.pop(user_id, None)
+    _cache.pop(user_id)
     session[STAMP_KEY] = time.time_ns()
 
 
 def forget_all() -> None:
-    with _lock:
-        _cache.clear()
+    _cache.clear()

@@ -1,4 +1,5 @@
-"""A small process-local cache of rendered card HTML (post cards, directory cards).
+"""Process-local caches: rendered card HTML (post cards, directory cards), and short-lived
+entries whose lifetime is a setting (the signed-in user, a search's count).
 
 Only the parts of a card that are the same for every viewer in a variant are
 cached; whatever is the viewer's own (the follow button with its state and CSRF
@@ -10,25 +11,38 @@ values from other tables and from the viewer that the markup shows. Bounded
 """
 from __future__ import annotations
 
-import os
 import threading
 from typing import Callable, Hashable
 
-from cachetools import LRUCache
-
-# Entries per cache and per process (a post card is about 2 kB); 0 turns the card caches off
-# (for measuring what they save).
-DEFAULT_SIZE = int(os.environ.get("FRAGMENT_CACHE_SIZE", "4096"))
+from cachetools import LRUCache, TTLCache
+from flask import current_app
 
 
 class FragmentCache:
-    """An LRU cache (cachetools) behind a lock, with hit and miss counts."""
+    """An LRU cache (cachetools) behind a lock, with hit and miss counts.
 
-    def __init__(self, maxsize: int = DEFAULT_SIZE):
-        self.maxsize = maxsize
-        self._items: LRUCache = LRUCache(maxsize=max(maxsize, 1))
+    It holds `maxsize` entries, by default the app's FRAGMENT_CACHE_SIZE (a post card is about
+    2 kB; 0 turns the card caches off, for measuring what they save), read when the cache is
+    first used: the caches are made when their module is imported, before any app exists.
+    """
+
+    def __init__(self, maxsize: int | None = None):
+        self._maxsize = maxsize
+        self._cache: LRUCache | None = None
         self._lock = threading.Lock()
         self.hits = self.misses = 0
+
+    @property
+    def maxsize(self) -> int:
+        if self._maxsize is None:
+            self._maxsize = int(current_app.config["FRAGMENT_CACHE_SIZE"])
+        return self._maxsize
+
+    @property
+    def _items(self) -> LRUCache:
+        if self._cache is None:
+            self._cache = LRUCache(maxsize=max(self.maxsize, 1))
+        return self._cache
 
     def get_or_render(self, key: Hashable, render: Callable[[], object]):
         with self._lock:
@@ -45,11 +59,50 @@ class FragmentCache:
 
     def clear(self) -> None:
         with self._lock:
-            self._items.clear()
+            self._cache = None  # made again, at the configured size, on next use
             self.hits = self.misses = 0
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._cache or ())
 
     def __contains__(self, key: Hashable) -> bool:
-        return key in self._items
+        return self._cache is not None and key in self._cache
+
+
+class TimedCache:
+    """A TTL cache (cachetools) behind a lock, whose lifetime in seconds is the app setting
+    `setting`, read on every use: 0 turns it off (tests set their own), and a changed
+    lifetime starts the cache afresh."""
+
+    def __init__(self, setting: str, maxsize: int):
+        self.setting, self.maxsize = setting, maxsize
+        self._items = TTLCache(maxsize=maxsize, ttl=1)
+        self._lock = threading.Lock()
+
+    def _entries(self) -> TTLCache | None:
+        """The entries under the configured lifetime, or None when the cache is off (hold the lock)."""
+        ttl = float(current_app.config[self.setting])
+        if ttl <= 0:
+            return None
+        if self._items.ttl != ttl:
+            self._items = TTLCache(maxsize=self.maxsize, ttl=ttl)
+        return self._items
+
+    def get(self, key: Hashable):
+        with self._lock:
+            entries = self._entries()
+            return None if entries is None else entries.get(key)
+
+    def put(self, key: Hashable, value) -> None:
+        with self._lock:
+            entries = self._entries()
+            if entries is not None:
+                entries[key] = value
+
+    def pop(self, key: Hashable) -> None:
+        with self._lock:
+            self._items.pop(key, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()

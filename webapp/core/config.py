@@ -1,6 +1,7 @@
-"""Settings from the environment.
+"""Settings from the environment: every variable the app reads is read here, once.
 
-Development gets working defaults (an embedded PostgreSQL, a random secret kept
+(gunicorn.conf.py reads the server's own: HOST, PORT, WEB_CONCURRENCY, GUNICORN_THREADS,
+GUNICORN_ACCESS_LOG.) Development gets working defaults (an embedded PostgreSQL, a random secret kept
 under .data/); production refuses to start without strong secrets, because a
 default secret in production is a forged session waiting to happen.
 """
@@ -40,17 +41,29 @@ def _require_strong(name: str, value: str | None) -> str:
     return value
 
 
+def _number(env, name: str, default: str, kind: type[int] | type[float]) -> int | float:
+    try:
+        value = kind(env.get(name, default))
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number") from exc
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     app_env: str
     database_url: str | None
     secret_key: str
-    internal_events_secret: str
     smtp_url: str | None
-    port: int
     ratelimit_storage_uri: str
     trusted_proxies: int
     upload_dir: str
+    # The per-process caches (docs/decisions.md, Performance); 0 turns each off.
+    fragment_cache_size: int            # rendered cards per cache
+    user_cache_seconds: float           # how long the signed-in account is remembered
+    directory_count_cache_seconds: float  # how long a search's capped count is remembered
 
     @property
     def production(self) -> bool:
@@ -67,29 +80,22 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
 
     if production:
         secret_key = _require_strong("SECRET_KEY", env.get("SECRET_KEY"))
-        events_secret = _require_strong("INTERNAL_EVENTS_SECRET", env.get("INTERNAL_EVENTS_SECRET"))
         if not env.get("DATABASE_URL"):
             raise ConfigError("DATABASE_URL must be set when APP_ENV=production")
     else:
         secret_key = env.get("SECRET_KEY") or _dev_secret("SECRET_KEY")
-        events_secret = env.get("INTERNAL_EVENTS_SECRET") or _dev_secret("INTERNAL_EVENTS_SECRET")
-
-    try:
-        port = int(env.get("PORT", "8000"))
-        trusted_proxies = int(env.get("TRUSTED_PROXIES", "0"))
-    except ValueError as exc:
-        raise ConfigError("PORT and TRUSTED_PROXIES must be numbers") from exc
 
     return Settings(
         app_env=app_env,
         database_url=env.get("DATABASE_URL") or None,
         secret_key=secret_key,
-        internal_events_secret=events_secret,
         smtp_url=env.get("SMTP_URL") or None,
-        port=port,
         ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI", "memory://"),
-        trusted_proxies=trusted_proxies,
+        trusted_proxies=_number(env, "TRUSTED_PROXIES", "0", int),
         upload_dir=env.get("UPLOAD_DIR") or str(DATA_DIR / "uploads"),
+        fragment_cache_size=_number(env, "FRAGMENT_CACHE_SIZE", "4096", int),
+        user_cache_seconds=_number(env, "USER_CACHE_SECONDS", "5", float),
+        directory_count_cache_seconds=_number(env, "DIRECTORY_COUNT_CACHE_SECONDS", "30", float),
     )
 
 

@@ -1,16 +1,13 @@
 """Directory reads: a keyset page of matches and a bounded count, both from the compiler."""
 from __future__ import annotations
 
-import os
-import threading
 from functools import lru_cache
 
-from cachetools import TTLCache
-from flask import current_app
 from sqlalchemy import Text, and_, bindparam, exists, func, or_, select
 from sqlalchemy.sql import column, table
 
 from ..core import keyset, reads
+from ..core.cache import TimedCache
 from ..core.extensions import db
 from .catalogue import SCOPES, Scope
 from .compiler import match_condition, scope_table
@@ -25,9 +22,7 @@ COUNT_CAP = 1000
 # (each edit, the back button, pagination, a shared link, popular searches). So a
 # count is remembered per worker process for a short while: a directory that is a
 # few seconds stale reads fine, and the page of matches itself is always fresh.
-COUNT_CACHE_SECONDS = float(os.environ.get("DIRECTORY_COUNT_CACHE_SECONDS", "30"))
-_count_cache = TTLCache(maxsize=4096, ttl=COUNT_CACHE_SECONDS)
-_count_lock = threading.Lock()
+_count_cache = TimedCache("DIRECTORY_COUNT_CACHE_SECONDS", maxsize=4096)
 
 
 BROKEN_CURSOR = "That page link is broken. Start again from the first page."
@@ -120,26 +115,22 @@ def page_of_matches(scope: Scope, city: str, query: Query, *, after: str | None 
 
 
 def count_matches(scope: Scope, city: str, query: Query, cap: int = COUNT_CAP, *, cached: bool = True) -> int:
-    """Matches up to `cap` + 1 (more than `cap` shows as "cap+"), remembered for COUNT_CACHE_SECONDS."""
-    # Tests change rows between two looks within seconds: there the cache is off unless asked for.
-    cached = cached and COUNT_CACHE_SECONDS > 0 and current_app.config.get("DIRECTORY_COUNT_CACHE", not current_app.testing)
+    """Matches up to `cap` + 1 (more than `cap` shows as "cap+"), remembered for
+    DIRECTORY_COUNT_CACHE_SECONDS (a setting)."""
     key = (scope.name, city, query, cap)
     if cached:
-        with _count_lock:
-            count = _count_cache.get(key)
+        count = _count_cache.get(key)
         if count is not None:
             return count
     count = reads.scalar(_compiled_count(scope.name, city, query, cap), prepare=False, planner=COUNT_PLANNER)
     if cached:
-        with _count_lock:
-            _count_cache[key] = count
+        _count_cache.put(key, count)
     return count
 
 
 def forget_counts() -> None:
     """Empty the count cache (tests that change rows between two looks)."""
-    with _count_lock:
-        _count_cache.clear()
+    _count_cache.clear()
 
 
 def explain(stmt, *, analyze: bool = False, planner: dict[str, str] | None = None) -> list[str]:
