@@ -6,7 +6,7 @@
 One run does everything, on this machine:
 1. a database of its own (growthdesk_bench_directory) on the PostgreSQL at BENCH_DATABASE_URL
    (default postgresql://postgres@127.0.0.1:5432/postgres), migrated, with demo data and
-   enough synthetic people (`flask --app wsgi seed --profiles N`, which loads with COPY);
+   enough synthetic people (`python -m bench.scale --profiles N`, which loads with COPY);
 2. EXPLAIN ANALYZE of the page query and the count query of each search shape;
 3. gunicorn -c gunicorn.conf.py serving bench/hello_app.py (the baseline), wsgi:app and
    bench/floor_app.py (a signed-in page on bare Flask), all up at once, measured with wrk
@@ -24,7 +24,6 @@ import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,12 +35,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import (AGENT, CpuMeter, cookie_from, fetch, gunicorn, login, postmaster_pid,  # noqa: E402
-                          wrk, write_section)
+from bench.common import (AGENT, CpuMeter, cookie_from, fetch, flask, gunicorn, load_scale, login,  # noqa: E402
+                          postmaster_pid, wrk, write_section)
 
 DB_NAME = "growthdesk_bench_directory"
 ADMIN_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-VENV_BIN = ROOT / ".venv" / "bin"
 LOGIN = ("buyer@demo.test", "growthdesk-demo")
 GOAL = 0.25
 LOAD_AT_START = "?"
@@ -101,12 +99,11 @@ def prepare_database(profiles: int) -> int:
     upgrade(db_url())
     with psycopg.connect(db_url()) as conn:
         have = conn.execute("select count(*) from service_profile").fetchone()[0]
-    env = dict(os.environ, DATABASE_URL=db_url(), APP_ENV="development")
     if have < profiles:
         print(f"loading {profiles - have:,} synthetic profiles (COPY) ...", flush=True)
         started = time.perf_counter()
-        subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", "seed", "--profiles", str(profiles - have)],
-                       cwd=ROOT, env=env, check=True)
+        flask(["seed", "--if-empty"], db_url())
+        print(load_scale(db_url(), profiles=profiles - have).strip())
         print(f"loaded in {time.perf_counter() - started:.0f} s", flush=True)
     with psycopg.connect(db_url(), autocommit=True) as conn:
         conn.execute("vacuum analyze service_profile")
@@ -115,6 +112,7 @@ def prepare_database(profiles: int) -> int:
 
 def explain_shapes() -> list[dict]:
     """EXPLAIN ANALYZE the page query and the count query of each shape, as the app runs them."""
+    from bench.plans import explain
     from webapp import create_app
     from webapp.core.config import sqlalchemy_url
     from webapp.directory import queries
@@ -135,7 +133,7 @@ def explain_shapes() -> list[dict]:
             entry = {"label": label, "sql": str(where.compile(dialect=db.engine.dialect,
                                                               compile_kwargs={"literal_binds": False}))}
             for name, stmt in (("page", page), ("count", count)):
-                plan = queries.explain(stmt, analyze=True,
+                plan = explain(stmt, analyze=True,
                                        planner=queries.COUNT_PLANNER if name == "count" else None)
                 text = "\n".join(plan)
                 entry[name] = plan

@@ -51,21 +51,33 @@ def with_dbname(url: str, dbname: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path="/" + dbname))
 
 
-def flask(args: list[str], database_url: str, *, quiet: bool = True) -> str:
-    """Run `flask --app wsgi ...` against `database_url`; returns its output."""
+def _command(command: list[str], database_url: str) -> str:
+    """Run an app command against `database_url` (development settings); returns its output."""
     env = {**os.environ, "DATABASE_URL": database_url, "APP_ENV": "development"}
-    result = subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=PROJECT_ROOT, env=env,
-                            capture_output=True, text=True)
+    result = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
     if result.returncode != 0:
-        raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    if not quiet:
-        print(result.stdout.strip())
+        raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout
 
 
-def bench_database(name: str, *, seed_args: list[str] | None = None) -> str:
+def flask(args: list[str], database_url: str, *, quiet: bool = True) -> str:
+    """Run `flask --app wsgi ...` against `database_url`; returns its output."""
+    output = _command([str(BIN / "flask"), "--app", "wsgi", *args], database_url)
+    if not quiet:
+        print(output.strip())
+    return output
+
+
+def load_scale(database_url: str, **counts: int) -> str:
+    """Add synthetic rows with bench/scale.py (`profiles=N, posts=N, ...`); returns its report."""
+    return _command([sys.executable, "-m", "bench.scale", *(f"--{kind}={n}" for kind, n in counts.items())],
+                    database_url)
+
+
+def bench_database(name: str, *, scale: dict[str, int] | None = None) -> str:
     """A fresh database `name` on BENCH_DATABASE_URL's server: migrated, demo data
-    seeded, plus `seed_args` (scale options) when given. Returns its URL."""
+    seeded, plus synthetic rows (bench/scale.py) when `scale` gives counts
+    ({"profiles": N, "posts": N, ...}). Returns its URL."""
     import psycopg
     from psycopg import sql
 
@@ -75,7 +87,9 @@ def bench_database(name: str, *, seed_args: list[str] | None = None) -> str:
         conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
     url = with_dbname(admin, name)
     flask(["db", "upgrade"], url)
-    print(flask(["seed", *(seed_args or [])], url).strip().splitlines()[-2])
+    print(flask(["seed"], url).strip().splitlines()[-2])
+    if scale:
+        print(load_scale(url, **scale).strip())
     return url
 
 

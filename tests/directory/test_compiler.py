@@ -3,11 +3,11 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.dialects import postgresql
 
+from bench.plans import explain
+from webapp.core.extensions import db
 from webapp.directory.catalogue import PEOPLE, STUDIOS
 from webapp.directory.compiler import match_condition, match_select, scope_table, search_id_column
 from webapp.directory.query import Condition, Query
-from webapp.directory.queries import explain
-from webapp.core.extensions import db
 
 
 def sql_of(stmt):

@@ -8,7 +8,6 @@ from sqlalchemy.sql import column, table
 
 from ..core import keyset, reads
 from ..core.cache import TimedCache
-from ..core.extensions import db
 from .catalogue import SCOPES, Scope
 from .compiler import match_condition, scope_table
 from .query import Query, QueryError
@@ -132,13 +131,3 @@ def forget_counts() -> None:
     """Empty the count cache (tests that change rows between two looks)."""
     _count_cache.clear()
 
-
-def explain(stmt, *, analyze: bool = False, planner: dict[str, str] | None = None) -> list[str]:
-    """PostgreSQL's plan for a compiled statement (tests and the benchmark prove index use with it),
-    under the `planner` settings it runs with (for the rest of the session's transaction)."""
-    conn = db.session.connection()
-    for name, value in (planner or {}).items():
-        conn.exec_driver_sql("select set_config(%(name)s, %(value)s, true)", {"name": name, "value": value})
-    compiled = stmt.compile(dialect=conn.dialect)
-    prefix = "explain (analyze, buffers off) " if analyze else "explain "
-    return [r[0] for r in conn.exec_driver_sql(prefix + str(compiled), compiled.params)]

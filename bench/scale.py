@@ -1,9 +1,11 @@
 """Synthetic rows for benchmarks, loaded with COPY.
 
-`flask --app wsgi seed --profiles N --searches N --posts N --invites N --ledger N`
-adds exactly N rows of each kind on top of what is there (profiles bring their
-app_user rows; posts bring feed_media rows when that table exists), every row
-valid under every constraint: foreign keys point at real rows, e-mails are
+    .venv/bin/python -m bench.scale --profiles N --searches N --posts N --invites N --ledger N
+
+adds exactly N rows of each kind to the database the app would use (DATABASE_URL, or
+the embedded server), on top of what is there: run `flask --app wsgi seed` first, for
+the accounts and programs the rows refer to. Profiles bring their app_user rows;
+posts bring their feed_media rows. Every row is valid under every constraint: foreign keys point at real rows, e-mails are
 unique (they embed the row's id), each user's saved searches are distinct, and
 no credit balance ever goes below zero. Everything is one transaction on a raw
 psycopg connection using COPY, then ANALYZE so the planner sees the new sizes.
@@ -14,24 +16,32 @@ never collides with the first.
 """
 from __future__ import annotations
 
+import argparse
 import base64
 import json
+import logging
 import os
 import random
+import sys
 import time
 import zlib
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from urllib.parse import quote
 
 import psycopg
-from flask import current_app
 
-from ..core.config import libpq_url
-from ..core.security import hash_password, keyed_hash
-from ..core.taxonomy import AMENITY_TAGS, CITIES, LANGUAGES, ROLE_TAGS, STYLE_TAGS
-from .base import SEED, SPAN_DAYS
-from .people import NAMES, RATE_RANGE
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from webapp.core import clock  # noqa: E402
+from webapp.core.config import libpq_url  # noqa: E402
+from webapp.core.security import hash_password, keyed_hash  # noqa: E402
+from webapp.core.taxonomy import AMENITY_TAGS, CITIES, LANGUAGES, ROLE_TAGS, STYLE_TAGS  # noqa: E402
+from webapp.demo.base import SEED, SPAN_DAYS  # noqa: E402
+from webapp.demo.people import NAMES, RATE_RANGE, ascii_slug  # noqa: E402
+
+log = logging.getLogger(__name__)
 
 _CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
 _B32_TO_CROCKFORD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", _CROCKFORD)
@@ -47,7 +57,7 @@ class ScaleError(RuntimeError):
 
 
 def fast_ids(prefix: str, ms_values: list[int]) -> list[str]:
-    """Ids in exactly webapp.ids.new_id's format (48-bit ms, 80 random bits, Crockford
+    """Ids in exactly webapp.core.ids.new_id's format (48-bit ms, 80 random bits, Crockford
     base32), made in bulk: the 80 random bits are 16 base32 characters, so one
     b32encode of os.urandom covers every row at once."""
     n = len(ms_values)
@@ -135,18 +145,11 @@ class Loader:
         self.conn = conn
         self.rng = rng
         self.secret_key = secret_key
-        self.now = datetime.now(timezone.utc).replace(microsecond=0)
+        self.now = clock.now().replace(microsecond=0)
         self.start_ms = int((self.now - timedelta(days=SPAN_DAYS)).timestamp() * 1000)
         self.end_ms = int(self.now.timestamp() * 1000)
-        self.tables = {r[0] for r in conn.execute(
-            "select tablename from pg_tables where schemaname = current_schema()")}
         self.touched: set[str] = set()
         self.timings: dict[str, float] = {}
-
-    def columns(self, table: str) -> set[str]:
-        return {r[0] for r in self.conn.execute(
-            "select column_name from information_schema.columns"
-            " where table_schema = current_schema() and table_name = %s", (table,))}
 
     def times(self, n: int) -> list[int]:
         """n creation moments (ms) spread over the last 90 days, in ascending order."""
@@ -217,8 +220,6 @@ class Loader:
 
     def profiles(self, n: int) -> int:
         """n people: app_user rows (provider, password growthdesk-demo) and their service profiles."""
-        from .people import ascii_slug
-
         rng = self.rng
         password_hash = hash_password("growthdesk-demo")
         ms = self.times(n)
@@ -284,7 +285,6 @@ class Loader:
         prime = 7919
         ms = self.times(n)
         ids = fast_ids("ssv", ms)
-        has_name = "name" in self.columns("saved_search")
 
         def rows():
             for i in range(n):
@@ -312,11 +312,10 @@ class Loader:
                 roll = rng.random()
                 paused = (self.now.date() + timedelta(days=rng.randint(1, 60))) if roll < 0.1 else None
                 last_alert = (self.now.date() - timedelta(days=rng.randint(1, 30))) if roll > 0.6 else None
-                row = (ids[i], user, scope, json.dumps(query), CITY_SLUGS[city], paused, last_alert, at, at)
-                yield row + ((None,) if has_name else ())
+                yield (ids[i], user, scope, json.dumps(query), CITY_SLUGS[city], paused, last_alert, at, at)
 
         columns = ["search_id", "user_id", "scope", "query_json", "city", "paused_until", "last_alert_dt",
-                   "created_at", "updated_at"] + (["name"] if has_name else [])
+                   "created_at", "updated_at"]
         return self.copy("saved_search", columns, rows(), n)
 
     # -- feed posts ---------------------------------------------------------------
@@ -328,10 +327,8 @@ class Loader:
             raise ScaleError("No people to write posts: run `flask --app wsgi seed` first.")
         ms = self.times(n)
         ids = fast_ids("fdp", ms)
-        has_media = "feed_media" in self.tables
-        has_first = "first_published_at" in self.columns("feed_post")
         media: list[tuple] = []
-        media_ids = fast_ids("fdm", [m for m in ms for _ in range(2)]) if has_media else []
+        media_ids = fast_ids("fdm", [m for m in ms for _ in range(2)])
 
         def rows():
             for i in range(n):
@@ -346,21 +343,19 @@ class Loader:
                 for pos in range(count):
                     src = f"/media/scene/s{ids[i][-12:]}-{pos}.svg?label={quote(label)}"
                     item = {"alt": f"{label} picture {pos + 1}", "width": 640, "height": 400}
-                    if band == 0 or not has_media:
+                    if band == 0:  # band 1-2 previews keep only alt text and size (migration 030)
                         item = {"src": src, **item}
                     preview.append(item)
-                    if has_media:
-                        media.append((media_ids[2 * i + pos], ids[i], pos, src, "image/svg+xml", 640, 400,
-                                      item["alt"], self.ts(ms[i])))
+                    media.append((media_ids[2 * i + pos], ids[i], pos, src, "image/svg+xml", 640, 400,
+                                  item["alt"], self.ts(ms[i])))
                 at = self.ts(ms[i])
-                row = (ids[i], user_id, list(roles) or ["photographer"], kind, f"{kind.replace('_', ' ').title()} #{i}",
+                yield (ids[i], user_id, list(roles) or ["photographer"], kind, f"{kind.replace('_', ' ').title()} #{i}",
                        "Synthetic post for benchmarks.", json.dumps(preview), band, post_city, verified, published,
-                       at, at)
-                yield row + ((at if published else None,) if has_first else ())
+                       at, at, at if published else None)
 
         columns = ["feed_id", "author_id", "role_tags", "kind", "title", "body_md", "media_preview", "nsfw_band",
-                   "city", "verified_chip", "is_published", "created_at", "updated_at"]
-        count = self.copy("feed_post", columns + (["first_published_at"] if has_first else []), rows(), n)
+                   "city", "verified_chip", "is_published", "created_at", "updated_at", "first_published_at"]
+        count = self.copy("feed_post", columns, rows(), n)
         if media:
             self.copy("feed_media", ["media_id", "feed_id", "position", "src", "mime", "width", "height", "alt",
                                      "created_at"], iter(media), len(media))
@@ -449,20 +444,25 @@ class Loader:
                                            "reason", "related_id", "created_at"], rows(), len(plan))
 
 
-def seed_scale(*, profiles: int = 0, searches: int = 0, posts: int = 0, invites: int = 0, ledger: int = 0,
-               seed: int = SEED) -> dict[str, int]:
-    """Add synthetic rows with COPY in one transaction, then ANALYZE; returns rows added per kind."""
-    url = libpq_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
+KINDS_OF_ROWS = {"profiles": "people, with their accounts", "searches": "saved searches",
+                 "posts": "feed posts, with their pictures", "invites": "referral invites",
+                 "ledger": "credit ledger entries"}
+
+
+def load(database_url: str, *, secret_key: str, profiles: int = 0, searches: int = 0, posts: int = 0,
+         invites: int = 0, ledger: int = 0, seed: int = SEED) -> dict[str, int]:
+    """Add synthetic rows with COPY in one transaction, then ANALYZE; returns rows added per kind.
+
+    `secret_key` is the app's: invites hold keyed hashes made with it."""
+    counts = {"profiles": profiles, "searches": searches, "posts": posts, "invites": invites, "ledger": ledger}
     added: dict[str, int] = {}
-    with psycopg.connect(url) as conn:
+    with psycopg.connect(libpq_url(database_url)) as conn:
         conn.execute("set local synchronous_commit = off")
-        loader = Loader(conn, random.Random(seed * 1_000_003 + sum((profiles, searches, posts, invites, ledger))),
-                        current_app.config["SECRET_KEY"])
-        for name, n in (("profiles", profiles), ("searches", searches), ("posts", posts), ("invites", invites),
-                        ("ledger", ledger)):
-            if n:
+        loader = Loader(conn, random.Random(seed * 1_000_003 + sum(counts.values())), secret_key)
+        for name in KINDS_OF_ROWS:
+            if counts[name]:
                 started = time.perf_counter()
-                added[name] = getattr(loader, name)(n)
+                added[name] = getattr(loader, name)(counts[name])
                 loader.timings[name] = time.perf_counter() - started
         conn.commit()
         conn.autocommit = True
@@ -470,5 +470,35 @@ def seed_scale(*, profiles: int = 0, searches: int = 0, posts: int = 0, invites:
         for table in sorted(loader.touched):
             conn.execute(f"analyze {table}")
         loader.timings["analyze"] = time.perf_counter() - started
-    current_app.logger.info("scale load seconds: %s", {k: round(v, 2) for k, v in loader.timings.items()})
+    log.info("scale load seconds: %s", {k: round(v, 2) for k, v in loader.timings.items()})
     return added
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The command line: the app's own settings say which database and which secret key."""
+    from webapp import create_app
+
+    parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__.split("\n\n")[0])
+    for name, what in KINDS_OF_ROWS.items():
+        parser.add_argument(f"--{name}", type=int, default=0, metavar="N", help=f"add N {what}")
+    args = parser.parse_args(argv)
+    counts = {name: getattr(args, name) for name in KINDS_OF_ROWS}
+    if any(n < 0 for n in counts.values()):
+        parser.error("counts must not be negative")
+    app = create_app()
+    if app.config["APP_ENV"] == "production":
+        print("Refusing to add synthetic rows: APP_ENV is production.", file=sys.stderr)
+        return 1
+    started = time.perf_counter()
+    try:
+        added = load(app.config["SQLALCHEMY_DATABASE_URI"], secret_key=app.config["SECRET_KEY"], **counts)
+    except ScaleError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print("Added synthetic rows: " + ", ".join(f"{n} {kind}" for kind, n in added.items() if n)
+          + f" in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
