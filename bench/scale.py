@@ -38,8 +38,10 @@ from webapp.core import clock  # noqa: E402
 from webapp.core.config import libpq_url  # noqa: E402
 from webapp.core.security import hash_password, keyed_hash  # noqa: E402
 from webapp.core.taxonomy import AMENITY_TAGS, CITIES, LANGUAGES, ROLE_TAGS, STYLE_TAGS  # noqa: E402
+from webapp.credits.rules import SIGNED_AMOUNT_SQL, redeemable_cents, signed_cents  # noqa: E402
 from webapp.demo.base import SEED, SPAN_DAYS  # noqa: E402
 from webapp.demo.people import NAMES, RATE_RANGE, ascii_slug  # noqa: E402
+from webapp.referrals.rules import SOURCES  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +51,6 @@ _PAIRS = [a + b for a in _CROCKFORD for b in _CROCKFORD]
 CITY_SLUGS = [c.slug for c in CITIES]
 CITY_COUNTRY = {c.slug: c.country for c in CITIES}
 KINDS = ("case_study", "availability", "touring", "studio_slot", "influence")
-SOURCES = ("link", "sharecard", "linkinbio", "qr")
 
 
 class ScaleError(RuntimeError):
@@ -405,8 +406,7 @@ class Loader:
         if not users:
             raise ScaleError("No accounts to credit: run `flask --app wsgi seed` first.")
         state = {r[0]: (r[1], r[2]) for r in self.conn.execute(
-            "select user_id, sum(case kind when 'award' then amount_cents else -amount_cents end),"
-            " max(created_at) from credit_ledger group by user_id")}
+            f"select user_id, sum({SIGNED_AMOUNT_SQL}), max(created_at) from credit_ledger group by user_id")}
         per_user = [n // len(users) + (1 if i < n % len(users) else 0) for i in range(len(users))]
         entry_ms = []
         plan = []
@@ -418,10 +418,10 @@ class Loader:
                 if balance <= 0 or rng.random() < 0.55:
                     kind, amount = "award", rng.randrange(250, 5_000, 25)
                 elif rng.random() < 0.75:
-                    kind, amount = "redeem", min(balance, rng.randrange(100, 3_000, 25))
+                    kind, amount = "redeem", redeemable_cents(balance, rng.randrange(100, 3_000, 25))
                 else:
                     kind, amount = "clawback", min(balance, rng.randrange(250, 5_000, 25))
-                balance += amount if kind == "award" else -amount
+                balance += signed_cents(kind, amount)
                 plan.append((user, kind, amount, at))
                 entry_ms.append(at)
         ids = fast_ids("crl", entry_ms)

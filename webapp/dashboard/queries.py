@@ -4,13 +4,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from ..core import reads
+from ..credits.rules import SIGNED_AMOUNT_SQL
 
 
 def user_summary(user_id: str, today: date) -> dict:
     """Counts and balance the dashboard cards show for `user_id` on `today` (paused searches,
     alerts of the last seven days)."""
     return reads.first(
-        """
+        f"""
             select
               (select count(*) from saved_search where user_id = :u) as searches,
               (select count(*) from saved_search where user_id = :u
@@ -21,7 +22,7 @@ def user_summary(user_id: str, today: date) -> dict:
               (select count(*) from follow where target_id = :u) as followers,
               (select count(*) from referral_invite where inviter_user_id = :u) as invites,
               (select count(*) from referral_invite where inviter_user_id = :u and accepted_at is not null) as accepted,
-              (select coalesce(sum(case kind when 'award' then amount_cents else -amount_cents end), 0)
+              (select coalesce(sum({SIGNED_AMOUNT_SQL}), 0)
                  from credit_ledger where user_id = :u) as balance_cents,
               (select count(*) from feed_post where author_id = :u and is_published) as published_posts,
               (select count(*) from feed_post where author_id = :u and not is_published) as draft_posts

@@ -20,7 +20,7 @@ def demo_accounts() -> list[str]:
     return [email for email, _, _ in DEMO_ACCOUNTS]
 
 
-def build_demo(*, secret_key: str, now=None, tables: set[str] | None = None) -> base.DemoData:
+def build_demo(*, secret_key: str, now=None) -> base.DemoData:
     """The whole demo data set in memory (no database access)."""
     data = base.DemoData(now=now, secret_key=secret_key)
     data.password_hash = hash_password(DEMO_PASSWORD)  # once: every demo account shares the password
@@ -28,17 +28,14 @@ def build_demo(*, secret_key: str, now=None, tables: set[str] | None = None) -> 
     referrals.seed_referrals(data)  # before the feed: invitees who joined as providers post too
     searches.seed_searches(data)
     follows.seed_follows(data)
-    feed.seed_feed(data, has_feed_media="feed_media" in (tables or set()))
+    feed.seed_feed(data)
     credits.seed_credits(data)
     return data
 
 
 def seed_demo() -> dict[str, int]:
     """Insert the demo data set in one transaction; returns row counts per table."""
-    data = build_demo(
-        secret_key=current_app.config["SECRET_KEY"],
-        tables=base.existing_tables(),
-    )
+    data = build_demo(secret_key=current_app.config["SECRET_KEY"])
     try:
         counts = base.write(data)
         db.session.commit()

@@ -1,20 +1,19 @@
 """The credit ledger: awards for rewarded invites, clawbacks (refunds and
 confirmed fraud), redeems against buyers' service fees, and one manual award
-by the growth team. Amounts are positive; `kind` gives the sign. No balance
-ever goes below zero at any moment of the history (checked before writing).
+by the growth team. The reward formula, the sign of each kind and the monthly
+cap are the features' rules (webapp/credits/rules.py, webapp/referrals/rules.py).
+No balance ever goes below zero at any moment of the history (checked before
+writing).
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import timedelta
 
+from ..credits.rules import balance_cents, redeemable_cents, reward_cents, signed_cents
+from ..referrals.rules import InviteStatus, cap_month, is_capped
 from .base import DemoData
 from .people import accounts_of
-
-
-def reward_cents(program: dict, buyer_fee_cents: int) -> int:
-    """SPEC: reward = fixed cents + bips x the booking's buyer fee / 10 000 (rounded down)."""
-    return program["reward_fixed_cents"] + program["reward_bips"] * buyer_fee_cents // 10_000
 
 
 def _entry(data: DemoData, user_id: str, kind: str, amount: int, at, reason: str, related_id: str | None,
@@ -25,11 +24,19 @@ def _entry(data: DemoData, user_id: str, kind: str, amount: int, at, reason: str
 
 
 def seed_credits(data: DemoData) -> None:
-    for r in data.rewards:
-        if not r["paid"]:
-            continue  # capped: the booking counts, nothing is paid
+    paid = Counter()  # rewards paid per inviter, program and calendar month
+    for r in sorted(data.rewards, key=lambda r: r["booking_at"]):
         invite, program = r["invite"], r["program"]
-        amount = reward_cents(program, r["fee"])
+        month = (invite["inviter_user_id"], program["program_id"], cap_month(r["booking_at"]))
+        capped = is_capped(paid[month], program["monthly_cap"])
+        if capped != (invite["_state"] == InviteStatus.CAPPED):
+            raise AssertionError(f"demo invite {invite['invite_id']} ({invite['_state']}) is"
+                                 f" {'' if capped else 'not '}past its program's monthly cap")
+        if capped:
+            continue  # the booking counts, nothing is paid
+        paid[month] += 1
+        amount = reward_cents(fixed_cents=program["reward_fixed_cents"], bips=program["reward_bips"],
+                              buyer_fee_cents=r["fee"])
         invitee = invite["_invitee"]["display_name"]
         _entry(data, invite["inviter_user_id"], "award", amount, r["booking_at"] + timedelta(minutes=3),
                f"Referral reward: {invitee}'s first booking ({r['booking_id']})", invite["invite_id"],
@@ -60,18 +67,14 @@ def seed_credits(data: DemoData) -> None:
         if user_id == buyer or data.rng.random() < 0.5:
             continue
         last = entries[-1]["created_at"]
-        balance = sum(_signed(e) for e in entries)
+        balance = balance_cents((e["kind"], e["amount_cents"]) for e in entries)
         if balance <= 0 or last > data.ago(1):
             continue
         at = data.random_time(last + timedelta(hours=1))
-        amount = min(balance, data.rng.randrange(300, 3_000, 50))
+        amount = redeemable_cents(balance, data.rng.randrange(300, 3_000, 50))
         booking_id = data.id_at("bkg", at)
         _entry(data, user_id, "redeem", amount, at, f"Applied to the service fee of booking {booking_id}", booking_id)
     check_balances(data)
-
-
-def _signed(entry: dict) -> int:
-    return entry["amount_cents"] if entry["kind"] == "award" else -entry["amount_cents"]
 
 
 def _history(data: DemoData) -> dict[str, list[dict]]:
@@ -86,6 +89,6 @@ def check_balances(data: DemoData) -> None:
     for user_id, entries in _history(data).items():
         balance = 0
         for e in entries:
-            balance += _signed(e)
+            balance += signed_cents(e["kind"], e["amount_cents"])
             if balance < 0:
                 raise AssertionError(f"demo ledger of {user_id} goes below zero at {e['created_at']}")

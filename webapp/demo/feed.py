@@ -1,9 +1,8 @@
 """Feed posts of every kind and every sensitive-media band, published and drafts.
 
 Pictures are the app's own generated art (/media/scene/<seed>.svg?label=...),
-never external URLs. When the feed's media table exists (migration 030),
-every picture also gets a feed_media row and band 1-2 previews keep only alt
-text and size, as that migration describes.
+never external URLs. Every picture also gets a feed_media row, and band 1-2
+previews keep only alt text and size, as migration 030 describes.
 """
 from __future__ import annotations
 
@@ -93,11 +92,9 @@ def _post(data: DemoData, author: dict, profile_roles: list[str], kind: str, *, 
     return post
 
 
-def _finish_media(data: DemoData, *, has_feed_media: bool) -> None:
+def _finish_media(data: DemoData) -> None:
     for post in data.rows["feed_post"]:
         post["first_published_at"] = post["created_at"] if post["is_published"] else None
-        if not has_feed_media:
-            continue
         for position, item in enumerate(post["media_preview"]):
             data.add("feed_media", media_id=data.id_at("fdm", post["created_at"]), feed_id=post["feed_id"],
                      position=position, src=item["src"], mime="image/svg+xml", width=item["width"],
@@ -106,7 +103,7 @@ def _finish_media(data: DemoData, *, has_feed_media: bool) -> None:
             post["media_preview"] = [{k: v for k, v in item.items() if k != "src"} for item in post["media_preview"]]
 
 
-def seed_feed(data: DemoData, *, has_feed_media: bool = False) -> None:
+def seed_feed(data: DemoData) -> None:
     profiles = {p["user_id"]: p for p in data.rows["service_profile"]}
     provider = data.accounts["provider@demo.test"]
     pp = profiles[provider["user_id"]]
@@ -159,6 +156,6 @@ def seed_feed(data: DemoData, *, has_feed_media: bool = False) -> None:
                 creator = creators[band] if band else data.rows["fansub_creator"][2]
                 author = next(u for u in data.rows["app_user"] if u["user_id"] == creator["user_id"])
                 _post(data, author, ["model"], kind, band=band, verified=creator["verified"])
-    _finish_media(data, has_feed_media=has_feed_media)
+    _finish_media(data)
 
 

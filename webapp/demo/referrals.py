@@ -1,34 +1,39 @@
 """Referral programs of all three kinds and invites in every state.
 
-The blueprint has no status column yet (the referrals issue adds one), so each
-state is what the rows themselves show:
+The states, the monthly cap and the fraud rules are the referrals feature's
+(webapp/referrals/rules.py). The blueprint has no status column yet (the
+referrals work adds one), so each state is what the rows themselves show:
 
 - pending        invitee_user_id is null: the link was opened and an e-mail
                  entered, no account yet;
 - accepted       the invitee's account was created through the invite
                  (invitee_user_id, accepted_at); no qualifying booking yet;
 - rewarded       an `award` ledger entry whose related_id is the invite_id
-                 (reward = fixed cents + bips x buyer fee / 10 000);
+                 (webapp/credits/rules.py: reward_cents);
 - clawed back    a rewarded invite with a `clawback` entry on the same
                  related_id (a refunded booking, or fraud confirmed later);
 - capped         accepted, booked, but the inviter already had `monthly_cap`
                  awards in that program and calendar month: no award;
 - held for fraud accepted, no award, and a fraud rule fires: a self-referral
-                 (same device and IP hash as the invite the inviter joined
+                 (the device and IP hash of the invite the inviter joined
                  through), a burst of sign-ups from one IP hash and device
                  within minutes, or a disposable e-mail domain.
 
-`data.notes[state]` lists the invite ids meant to be in each state.
+`data.notes[state]` lists the invite ids meant to be in each state; before the
+rows are written, `check_fraud_rules` confirms that exactly the held invites
+break a fraud rule (and the credits area that exactly the capped ones are past
+the cap).
 """
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
 
 from ..core.security import keyed_hash
+from ..referrals.rules import SOURCES, Fingerprint, fraud_flags, invitee_role
+from ..referrals.rules import InviteStatus as S
 from .base import DemoData
 from .people import accounts_of, add_account, add_person, unique_name
 
-SOURCES = ("link", "sharecard", "linkinbio", "qr")
 # (key, kind, reward_bips, reward_fixed_cents, monthly_cap, active, created days ago)
 PROGRAMS = (
     ("providers", "provider_invites_provider", 0, 2_500, 3, True, 85),
@@ -68,14 +73,6 @@ class Invites:
         self.programs[key] = row
         return row
 
-    def invitee_role(self, program: dict, inviter: dict) -> str:
-        kind = program["kind"]
-        if kind == "provider_invites_provider":
-            return "provider"
-        if kind == "buyer_invites_buyer":
-            return "member"
-        return "member" if inviter["role"] == "provider" else "provider"
-
     def invite(self, state: str, program_key: str, inviter: dict, at: datetime, *, booking_at: datetime | None = None,
                fee: int | None = None, device: str | None = None, ip: str | None = None,
                email_domain: str | None = None, refunded_at: datetime | None = None,
@@ -84,7 +81,7 @@ class Invites:
         data = self.data
         program = self.programs[program_key]
         city = invitee_city or inviter["city"] or "berlin"
-        role = self.invitee_role(program, inviter)
+        role = invitee_role(program["kind"], inviter["role"])
         created = at - timedelta(minutes=data.rng.randint(2, 25))
         invite = data.add(
             "referral_invite",
@@ -93,7 +90,7 @@ class Invites:
             source=data.rng.choice(SOURCES), device_fp=device or self.device(), ip_addr_sha=self.hash(ip or self.ip()),
             created_at=created, accepted_at=None, _state=state, _inviter=inviter,
         )
-        if state == "pending":
+        if state == S.PENDING:
             name = unique_name(data, city)
             invite["invitee_email_sha"] = self.hash(f"{name.lower().replace(' ', '.')}@example.com")
         else:
@@ -110,11 +107,11 @@ class Invites:
             invite.update(invitee_user_id=invitee["user_id"], invitee_email_sha=self.hash(invitee["email"]),
                           accepted_at=at, _invitee=invitee)
         data.notes[state].append(invite["invite_id"])
-        if state in ("rewarded", "clawed_back", "capped"):
+        if state in (S.REWARDED, S.CLAWED_BACK, S.CAPPED):
             assert booking_at and booking_at <= data.now, (state, booking_at)
             data.rewards.append(dict(
                 invite=invite, program=program, booking_id=data.id_at("bkg", booking_at), booking_at=booking_at,
-                fee=fee or data.rng.randrange(1_500, 9_000, 50), paid=state != "capped",
+                fee=fee or data.rng.randrange(1_500, 9_000, 50),
                 refunded_at=refunded_at, fraud_clawback_at=fraud_clawback_at,
             ))
         return invite
@@ -135,36 +132,36 @@ def seed_referrals(data: DemoData) -> None:
     # --- provider@demo.test: hits the monthly cap (3) last calendar month ---------------
     last_month = _month_start((_month_start(data.today) - timedelta(days=1)).date())
     m = lambda days, hours=0: last_month + timedelta(days=days, hours=hours)  # noqa: E731
-    first = inv.invite("rewarded", "providers", provider, m(1), booking_at=m(5))
-    inv.invite("rewarded", "providers", provider, m(2), booking_at=m(9))
-    inv.invite("rewarded", "providers", provider, m(4), booking_at=m(14))
-    inv.invite("capped", "providers", provider, m(6), booking_at=m(18))
-    inv.invite("capped", "providers", provider, m(8), booking_at=m(22))
+    first = inv.invite(S.REWARDED, "providers", provider, m(1), booking_at=m(5))
+    inv.invite(S.REWARDED, "providers", provider, m(2), booking_at=m(9))
+    inv.invite(S.REWARDED, "providers", provider, m(4), booking_at=m(14))
+    inv.invite(S.CAPPED, "providers", provider, m(6), booking_at=m(18))
+    inv.invite(S.CAPPED, "providers", provider, m(8), booking_at=m(22))
     # The inactive launch program paid out earlier; and open invites now.
-    inv.invite("rewarded", "launch", provider, d(86), booking_at=d(80))
+    inv.invite(S.REWARDED, "launch", provider, d(86), booking_at=d(80))
     recent = d(0, hours=1) if data.today.day <= 3 else d(3)
-    inv.invite("accepted", "providers", provider, recent)
-    inv.invite("pending", "providers", provider, d(2))
-    inv.invite("pending", "providers", provider, d(11))
-    inv.invite("rewarded", "cross", provider, d(40), booking_at=d(33), fee=7_500)
+    inv.invite(S.ACCEPTED, "providers", provider, recent)
+    inv.invite(S.PENDING, "providers", provider, d(2))
+    inv.invite(S.PENDING, "providers", provider, d(11))
+    inv.invite(S.REWARDED, "cross", provider, d(40), booking_at=d(33), fee=7_500)
 
     # Self-referral: the person `first` brought in invites a "new" account from the very
     # device and IP she signed up with herself.
     lena = first["_invitee"]
-    self_ref = inv.invite("held_fraud", "providers", lena, d(7), device=first["device_fp"])
+    self_ref = inv.invite(S.HELD_FRAUD, "providers", lena, d(7), device=first["device_fp"])
     self_ref["ip_addr_sha"] = first["ip_addr_sha"]
     data.notes["held_fraud_self_referral"].append(self_ref["invite_id"])
 
     # --- buyer@demo.test: brands bring brands, and one provider -------------------------
-    inv.invite("rewarded", "brands", buyer, d(70), booking_at=d(60), fee=4_200)
-    inv.invite("clawed_back", "brands", buyer, d(45), booking_at=d(40), fee=6_000, refunded_at=d(35))
-    inv.invite("rewarded", "brands", buyer, d(20), booking_at=d(12), fee=3_000)
-    inv.invite("accepted", "brands", buyer, d(5))
-    inv.invite("pending", "brands", buyer, d(1))
-    inv.invite("pending", "brands", buyer, d(16))
-    disposable = inv.invite("held_fraud", "brands", buyer, d(8), email_domain=DISPOSABLE_DOMAIN)
+    inv.invite(S.REWARDED, "brands", buyer, d(70), booking_at=d(60), fee=4_200)
+    inv.invite(S.CLAWED_BACK, "brands", buyer, d(45), booking_at=d(40), fee=6_000, refunded_at=d(35))
+    inv.invite(S.REWARDED, "brands", buyer, d(20), booking_at=d(12), fee=3_000)
+    inv.invite(S.ACCEPTED, "brands", buyer, d(5))
+    inv.invite(S.PENDING, "brands", buyer, d(1))
+    inv.invite(S.PENDING, "brands", buyer, d(16))
+    disposable = inv.invite(S.HELD_FRAUD, "brands", buyer, d(8), email_domain=DISPOSABLE_DOMAIN)
     data.notes["held_fraud_disposable"].append(disposable["invite_id"])
-    inv.invite("rewarded", "cross", buyer, d(50), booking_at=d(44), fee=8_000)
+    inv.invite(S.REWARDED, "cross", buyer, d(50), booking_at=d(44), fee=8_000)
 
     # --- everyone else: a realistic spread for the funnel, plus two fraud patterns ------
     members = accounts_of(data, "member")
@@ -173,20 +170,20 @@ def seed_referrals(data: DemoData) -> None:
     device, ip = inv.device(), inv.ip()
     burst_at = d(15, hours=4)
     for n in range(3):  # three sign-ups within a quarter of an hour, one device, one IP
-        held = inv.invite("held_fraud", "brands", burst_inviter, burst_at + timedelta(minutes=6 * n),
+        held = inv.invite(S.HELD_FRAUD, "brands", burst_inviter, burst_at + timedelta(minutes=6 * n),
                           device=device, ip=ip)
         data.notes["held_fraud_burst"].append(held["invite_id"])
-    inv.invite("clawed_back", "cross", _joined_before(people, d(40))[1], d(38), booking_at=d(31),
+    inv.invite(S.CLAWED_BACK, "cross", _joined_before(people, d(40))[1], d(38), booking_at=d(31),
                fraud_clawback_at=d(26))
-    data.notes["clawed_back_fraud"].append(data.notes["clawed_back"][-1])
+    data.notes["clawed_back_fraud"].append(data.notes[S.CLAWED_BACK][-1])
 
     # The holiday campaign (now inactive) ran in the first weeks.
     early = _joined_before(members + people, d(78))
-    inv.invite("rewarded", "holiday", early[0], d(77), booking_at=d(72))
-    inv.invite("rewarded", "holiday", early[1], d(76), booking_at=d(70))
-    inv.invite("pending", "holiday", early[2], d(75))
+    inv.invite(S.REWARDED, "holiday", early[0], d(77), booking_at=d(72))
+    inv.invite(S.REWARDED, "holiday", early[1], d(76), booking_at=d(70))
+    inv.invite(S.PENDING, "holiday", early[2], d(75))
 
-    states = ("pending", "pending", "accepted", "accepted", "rewarded", "rewarded", "pending", "accepted")
+    states = (S.PENDING, S.PENDING, S.ACCEPTED, S.ACCEPTED, S.REWARDED, S.REWARDED, S.PENDING, S.ACCEPTED)
     others = _joined_before(people, d(25))[4:24:2] + _joined_before(members, d(25))[2:12:2]
     for i, inviter in enumerate(others):
         state = states[i % len(states)]
@@ -195,8 +192,33 @@ def seed_referrals(data: DemoData) -> None:
         else:
             program = "brands" if i % 2 else "cross"
         at = data.random_time(max(inviter["created_at"], d(60)) + timedelta(hours=1), d(12))
-        booking = data.random_time(at + timedelta(days=1), d(1)) if state == "rewarded" else None
+        booking = data.random_time(at + timedelta(days=1), d(1)) if state == S.REWARDED else None
         inv.invite(state, program, inviter, at, booking_at=booking)
+    check_fraud_rules(data)
+
+
+def check_fraud_rules(data: DemoData) -> None:
+    """Refuse demo data whose held invites are not exactly those that break a fraud rule."""
+    accepted = [i for i in data.rows["referral_invite"] if i["invitee_user_id"]]
+    joined_through = {i["invitee_user_id"]: i for i in accepted}
+
+    def hashed(email: str) -> str:
+        return keyed_hash(email, secret_key=data.secret_key)
+
+    for invite in accepted:
+        inviter, invitee = invite["_inviter"], invite["_invitee"]
+        own = joined_through.get(inviter["user_id"], {})  # the invite the inviter signed up through, if any
+        flags = fraud_flags(
+            invitee=Fingerprint(invite["invitee_email_sha"], invite["device_fp"], invite["ip_addr_sha"]),
+            inviter=Fingerprint(hashed(inviter["email"]), own.get("device_fp"), own.get("ip_addr_sha")),
+            email=invitee["email"], signed_up_at=invite["accepted_at"],
+            same_source=[other["accepted_at"] for other in accepted if other is not invite
+                         and (other["device_fp"] == invite["device_fp"]
+                              or other["ip_addr_sha"] == invite["ip_addr_sha"])],
+        )
+        if bool(flags) != (invite["_state"] == S.HELD_FRAUD):
+            raise AssertionError(f"demo invite {invite['invite_id']} ({invite['_state']}) breaks {set(flags) or 'no'}"
+                                 " fraud rules")
 
 
 def _joined_before(accounts: list[dict], moment: datetime) -> list[dict]:

@@ -1,0 +1,106 @@
+"""The referral rules (SPEC §5): program kinds, who an invite brings in, the states an
+invite passes through, the monthly cap and the fraud rules. Pure functions: no
+database, no request.
+
+The blueprint's referral_invite has no status column yet; the referrals work adds one
+and fills it from these rules.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from enum import StrEnum
+
+from disposable_email_domains import blocklist as _disposable_domains
+
+# referral_program.kind (migration 016's check)
+PROGRAM_KINDS = ("provider_invites_provider", "buyer_invites_buyer", "cross_side")
+# Where an invite link was shared from (referral_invite.source): the ready-to-share forms.
+SOURCES = ("link", "sharecard", "linkinbio", "qr")
+
+
+class InviteStatus(StrEnum):
+    """The states of an invite, in the order it can reach them."""
+    PENDING = "pending"          # the link was opened and an e-mail entered; no account yet
+    ACCEPTED = "accepted"        # the invitee's account was created through the invite
+    REWARDED = "rewarded"        # the first qualifying booking earned the inviter a reward
+    CAPPED = "capped"            # booked, but the inviter had reached the program's monthly cap: no reward
+    HELD_FRAUD = "held_fraud"    # booked, a fraud rule fired: the reward waits for the growth team
+    REJECTED = "rejected"        # held, and the growth team refused the reward
+    CLAWED_BACK = "clawed_back"  # rewarded, then a refund or confirmed fraud took the reward back
+
+
+def invitee_role(program_kind: str, inviter_role: str) -> str:
+    """The role of the account an invite creates: providers bring providers, buyers bring
+    buyers (members), and a cross-side invite brings the other side."""
+    if program_kind == "provider_invites_provider":
+        return "provider"
+    if program_kind == "buyer_invites_buyer":
+        return "member"
+    if program_kind == "cross_side":
+        return "member" if inviter_role == "provider" else "provider"
+    raise ValueError(f"unknown program kind: {program_kind}")
+
+
+# --- the monthly cap -------------------------------------------------------------------
+
+def cap_month(moment: datetime) -> date:
+    """The calendar month (its first day, by UTC) a reward counts against the cap in."""
+    return moment.astimezone(timezone.utc).date().replace(day=1)
+
+
+def is_capped(rewards_this_month: int, monthly_cap: int) -> bool:
+    """At most `monthly_cap` rewards per inviter, program and calendar month: one more is
+    capped (the invite still counts, nothing is paid)."""
+    return rewards_this_month >= monthly_cap
+
+
+# --- fraud rules: they hold a reward for review instead of paying it ---------------------
+
+SELF_REFERRAL = "self_referral"        # the invitee signed up as the inviter
+SIGNUP_BURST = "signup_burst"          # many sign-ups from one IP hash or device in a short time
+DISPOSABLE_EMAIL = "disposable_email"  # a throw-away e-mail domain
+# A burst: this many sign-ups or more (the one judged included) from one IP hash or one device
+# within BURST_WINDOW before or after it.
+BURST_SIGNUPS = 3
+BURST_WINDOW = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What a sign-up leaves behind, as keyed hashes and a device id (never the plain values)."""
+    email_sha: str | None = None
+    device_fp: str | None = None
+    ip_sha: str | None = None
+
+
+def is_self_referral(invitee: Fingerprint, inviter: Fingerprint) -> bool:
+    """The invitee shares the inviter's e-mail hash, device or IP hash."""
+    pairs = ((invitee.email_sha, inviter.email_sha), (invitee.device_fp, inviter.device_fp),
+             (invitee.ip_sha, inviter.ip_sha))
+    return any(mine is not None and mine == theirs for mine, theirs in pairs)
+
+
+def is_burst(signed_up_at: datetime, same_source: Iterable[datetime]) -> bool:
+    """`same_source`: when the other sign-ups from this IP hash or device happened."""
+    near = sum(1 for at in same_source if abs(at - signed_up_at) <= BURST_WINDOW)
+    return 1 + near >= BURST_SIGNUPS
+
+
+def is_disposable(email: str) -> bool:
+    """The address is on a throw-away domain (the disposable-email-domains list)."""
+    return email.rpartition("@")[2].strip().lower() in _disposable_domains
+
+
+def fraud_flags(*, invitee: Fingerprint, inviter: Fingerprint, email: str, signed_up_at: datetime,
+                same_source: Iterable[datetime]) -> frozenset[str]:
+    """Every fraud rule the sign-up breaks; any one holds the reward for review."""
+    flags = set()
+    if is_self_referral(invitee, inviter):
+        flags.add(SELF_REFERRAL)
+    if is_burst(signed_up_at, same_source):
+        flags.add(SIGNUP_BURST)
+    if is_disposable(email):
+        flags.add(DISPOSABLE_EMAIL)
+    return frozenset(flags)
