@@ -26,7 +26,7 @@ class InviteStatus(StrEnum):
     ACCEPTED = "accepted"        # the invitee's account was created through the invite
     REWARDED = "rewarded"        # the first qualifying booking earned the inviter a reward
     CAPPED = "capped"            # booked, but the inviter had reached the program's monthly cap: no reward
-    HELD_FRAUD = "held_fraud"    # booked, a fraud rule fired: the reward waits for the growth team
+    HELD_FRAUD = "held_fraud"    # a fraud rule fired on the sign-up: no reward unless the growth team approves
     REJECTED = "rejected"        # held, and the growth team refused the reward
     CLAWED_BACK = "clawed_back"  # rewarded, then a refund or confirmed fraud took the reward back
 
