@@ -271,3 +271,38 @@ def test_another_users_searches_are_not_listed(client, signed_in, others_search)
 @pytest.mark.parametrize("path", ["/searches", "/people", "/studios"])
 def test_pages_need_a_login(client, path):
     assert client.get(path).status_code == 302
+
+
+def test_the_list_counts_each_search_by_its_own_scope_city_and_conditions(client, auth, signed_in, make_profile,
+                                                                           make_studio):
+    signed_in()
+    make_profile("Ada Frame", roles=("photographer",))
+    make_profile("Bo Lens", roles=("photographer",))
+    make_profile("Cy Face", roles=("model",))
+    make_profile("Dee Paris", city="paris", roles=("photographer",))
+    make_studio("Nord", amenities=("cyclorama",))
+    photographers = {"all": [{"field": "role_tags", "op": "has", "value": "photographer"}], "any": []}
+    save(auth, photographers, name="Berlin photographers")
+    save(auth, photographers, city="paris", name="Paris photographers")
+    save(auth, {"all": [{"field": "amenity_tags", "op": "has", "value": "cyclorama"}], "any": []}, scope="studios",
+         name="Cyc walls")
+    save(auth, {"all": [{"field": "amenity_tags", "op": "has", "value": "kitchen"}], "any": []}, scope="studios",
+         name="Kitchens")
+    text = visible(client.get("/searches"))
+    assert "Berlin photographers" in text and "2 people now" in text
+    assert "Paris photographers" in text and "1 person now" in text
+    assert "Cyc walls" in text and "1 studio now" in text
+    assert "Kitchens" in text and "0 studios now" in text
+
+
+def test_counts_past_the_cap_say_so(make_profile, app):
+    from webapp.directory.catalogue import PEOPLE
+    from webapp.directory.query import Condition, Query
+    from webapp.searches.queries import match_counts
+
+    for name in ("Ada", "Bo", "Cy"):
+        make_profile(name)
+    everyone, models = Query(), Query(all=(Condition("role_tags", "has", "model"),))
+    with app.app_context():
+        assert match_counts([(PEOPLE, "berlin", everyone), (PEOPLE, "berlin", models)], cap=2) == [3, 0]
+        assert match_counts([], cap=2) == []

@@ -4,9 +4,14 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from sqlalchemy import text
+from sqlalchemy import select, text
+from sqlalchemy.dialects.postgresql import array
 
+from ..core import reads
 from ..core.extensions import db
+from ..directory.catalogue import Scope
+from ..directory.queries import COUNT_PLANNER, count_statement
+from ..directory.query import Query
 
 _COLUMNS = "search_id, user_id, scope, city, query_json, name, paused_until, last_alert_dt, created_at, updated_at"
 
@@ -63,3 +68,13 @@ def set_paused_until(user_id: str, search_id: str, until: date | None) -> int:
         text("update saved_search set paused_until = :d, updated_at = now() where search_id = :id and user_id = :u"),
         {"id": search_id, "u": user_id, "d": until},
     ).rowcount
+
+
+def match_counts(searches: list[tuple[Scope, str, Query]], cap: int) -> list[int]:
+    """How many profiles or studios match each (scope, city, query), counted up to `cap` + 1,
+    in the order given: the directory's capped counts, all in one statement (one round trip
+    for the whole list, however many searches it holds)."""
+    if not searches:
+        return []
+    counts = [count_statement(scope, city, query, cap).scalar_subquery() for scope, city, query in searches]
+    return reads.scalar(select(array(counts)), prepare=False, planner=COUNT_PLANNER)

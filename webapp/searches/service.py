@@ -11,9 +11,9 @@ from datetime import date, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
-from ..directory.catalogue import MAX_QUERY_BYTES
+from ..directory.catalogue import MAX_QUERY_BYTES, Scope
 from ..directory.queries import COUNT_CAP, count_matches
-from ..directory.query import QueryError, canonical_json, check_city, describe, get_scope, parse_json
+from ..directory.query import Query, QueryError, canonical_json, check_city, describe, get_scope, parse_json
 from ..core import clock
 from ..core.errors import NotFound
 from ..core.extensions import db
@@ -150,28 +150,47 @@ def is_paused(search, on: date | None = None) -> bool:
     return search["paused_until"] is not None and search["paused_until"] >= on
 
 
-def card(search, *, with_count: bool = True) -> dict:
-    """What the list shows for one search: description, state and current matches."""
+def _parsed(search) -> tuple[Scope, Query | None]:
+    """The search's scope and query; no query when it uses a field since removed from the catalogue."""
     scope = get_scope(search["scope"])
     try:
-        query = parse_json(search["query_json"], scope)
-    except QueryError:  # a field since removed from the catalogue: still listed, editable, deletable
-        query, description, count = None, "This search uses a filter that no longer exists: edit it.", None
-    else:
-        description = describe(scope, search["city"], query)
-        count = count_matches(scope, search["city"], query) if with_count else None
+        return scope, parse_json(search["query_json"], scope)
+    except QueryError:
+        return scope, None
+
+
+def card(search, *, with_count: bool = True) -> dict:
+    """What the list shows for one search: description, state and current matches."""
+    scope, query = _parsed(search)
+    count = count_matches(scope, search["city"], query) if with_count and query is not None else None
+    return _card(search, scope, query, count)
+
+
+def cards(searches) -> list[dict]:
+    """The list's cards; the match counts of all of them come from one statement."""
+    parsed = [(search, *_parsed(search)) for search in searches]
+    counted = [(scope, s["city"], query) for s, scope, query in parsed if query is not None]
+    counts = iter(queries.match_counts(counted, COUNT_CAP))
+    return [_card(s, scope, query, None if query is None else next(counts)) for s, scope, query in parsed]
+
+
+def _card(search, scope: Scope, query: Query | None, count: int | None) -> dict:
     from ..directory.query import rows_from_query
     from ..directory.service import directory_url
 
+    if query is None:  # still listed, editable, deletable
+        description = "This search uses a filter that no longer exists: edit it."
+    else:
+        description = describe(scope, search["city"], query)
     today = clock.today()
     return dict(
         search=search, scope=scope, description=description,
-        matches_url=directory_url(scope, search["city"], rows_from_query(query, scope)) if query else None,
+        matches_url=None if query is None else directory_url(scope, search["city"], rows_from_query(query, scope)),
         count=None if count is None else min(count, COUNT_CAP), capped=count is not None and count > COUNT_CAP,
         paused=is_paused(search, today), today=today,
         quick=[(key, label, fn(today)) for key, (label, fn) in QUICK_PAUSES.items()],
     )
 
 
-__all__ = ["NotFound", "QueryError", "SaveOutcome", "SearchError", "card", "delete", "pause", "pause_date", "resume",
-           "save", "update"]
+__all__ = ["NotFound", "QueryError", "SaveOutcome", "SearchError", "card", "cards", "delete", "pause", "pause_date",
+           "resume", "save", "update"]

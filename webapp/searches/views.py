@@ -64,7 +64,7 @@ def _saved_answer(outcome: service.SaveOutcome, form):
 @bp.get("/searches")
 @login_required
 def index():
-    cards = [service.card(s) for s in queries.list_searches(current_user.user_id)]
+    cards = service.cards(queries.list_searches(current_user.user_id))
     return render_page("searches/index.html", cards=cards)
 
 
