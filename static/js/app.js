@@ -19,16 +19,4 @@
       region.innerHTML = '<p class="message message--error" role="alert">Could not reach Growth desk. Check your connection and try again.</p>';
     }
   });
-
-  // Buttons and links that ask first: data-confirm="Delete this search?"
-  document.addEventListener("htmx:confirm", function (event) {
-    var question = event.target.getAttribute("data-confirm");
-    if (!question) return;
-    event.preventDefault();
-    if (window.confirm(question)) event.detail.issueRequest(true);
-  });
-  document.addEventListener("submit", function (event) {
-    var question = event.target.getAttribute("data-confirm");
-    if (question && !event.target.hasAttribute("hx-post") && !window.confirm(question)) event.preventDefault();
-  });
 })();

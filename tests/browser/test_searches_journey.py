@@ -1,4 +1,4 @@
-"""Build an ANY/ALL search, watch the count change, save it, see the duplicate refused, pause and resume it."""
+"""Build an ANY/ALL search, watch the count change, save it, see the duplicate refused, pause, resume and delete it."""
 from datetime import timedelta
 
 import pytest
@@ -92,6 +92,18 @@ def test_build_save_refuse_duplicate_pause_and_resume(page, make_user, berlin_pe
     card.get_by_role("button", name="Resume alerts").click()
     expect(card.get_by_text("Alerts on")).to_be_visible()
     shot(page, "searches-resumed")
+
+    # Deleting asks first: saying no keeps the search, saying yes removes it.
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    card.get_by_role("button", name="Delete Berlin editorial crew").click()
+    page.reload()
+    expect(card).to_be_visible()
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
+    card.get_by_role("button", name="Delete Berlin editorial crew").click()
+    expect(page.get_by_text("Deleted “Berlin editorial crew”.")).to_be_visible()
+    expect(card).to_have_count(0)
+    assert questions == ["Delete Berlin editorial crew? Its alerts stop."] * 2
 
 
 def test_the_builder_fits_a_phone(phone_page, make_user, berlin_people):

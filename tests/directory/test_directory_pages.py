@@ -179,7 +179,9 @@ def test_a_wrong_value_type_is_a_400(client, signed_in):
     response = client.get(url(all=[("rate_cents", "lte", "cheap")]), headers=HX)
     assert response.status_code == 400
     body = page_text(response)
-    assert "Hourly rate needs a number, not “cheap”" in body and 'id="builder-message"' in body
+    # The message goes to the builder, beside the results htmx swaps in.
+    assert "Hourly rate needs a number, not “cheap”" in body
+    assert '<div id="builder-message" role="alert" hx-swap-oob="true">' in body
 
 
 def test_more_than_twenty_conditions_is_a_400(client, signed_in):

@@ -162,7 +162,7 @@ def test_delete_removes_the_search(auth, signed_in, db_conn):
 def test_the_delete_button_asks_first(client, auth, signed_in):
     signed_in()
     save(auth, SPEC_QUERY, name="Crew")
-    assert 'data-confirm="Delete Crew? Its alerts stop."' in page_text(client.get("/searches"))
+    assert 'hx-confirm="Delete Crew? Its alerts stop."' in page_text(client.get("/searches"))
 
 
 def test_pausing_for_a_week_then_resuming(client, auth, signed_in, db_conn, frozen_today):
@@ -243,7 +243,6 @@ def others_search(make_user, db_conn):
     ("get", "/searches/{id}/edit", None),
     ("post", "/searches/{id}", {"city": "berlin", "query_json": "{}"}),
     ("post", "/searches/{id}/delete", {}),
-    ("delete", "/searches/{id}", None),
     ("post", "/searches/{id}/pause", {"quick": "week"}),
     ("post", "/searches/{id}/resume", {}),
     ("get", "/people?edit={id}", None),
@@ -254,8 +253,6 @@ def test_another_users_search_is_a_404_everywhere(client, auth, signed_in, other
     target = path.format(id=others_search)
     if method == "get":
         response = client.get(target)
-    elif method == "delete":
-        response = client.delete(target, headers={"X-CSRFToken": auth.token("/searches")})
     else:
         response = auth.post(target, data, page="/searches")
     assert response.status_code == 404

@@ -81,7 +81,8 @@ def _render(scope: Scope):
         error = refused
     ctx, status = context(scope, city, rows, error=error, after=args.get("after") or None, edit=edit)
     if is_htmx():
-        body = render_blocks("directory/index.html", ["results", "builder_message_oob"], **ctx)
+        # The new matches, and the builder's message beside them (out of band).
+        body = render_blocks("directory/index.html", ["results", "builder_message"], message_oob=True, **ctx)
     else:
         body = render_template("directory/index.html", **ctx)
     return make_response(body, status)

@@ -205,11 +205,6 @@ def _check_may_see(row: dict | None, key: str, viewer, *, picture: bool = False)
     return row
 
 
-def viewable_post(feed_id: str, viewer) -> dict:
-    """A post the viewer may see: published (or their own), never band 2."""
-    return _check_may_see(queries.get_post(feed_id), feed_id, viewer)
-
-
 def reveal(feed_id: str, position: int, viewer) -> dict:
     """The full picture behind a blurred preview, for a viewer who opted in."""
     _check_may_see(queries.get_post(feed_id), feed_id, viewer, picture=True)

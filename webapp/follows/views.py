@@ -36,8 +36,7 @@ def _toggle(target_kind: str, target_id: str, *, follow: bool):
                        follow_next=_safe_next(request.form.get("next"), ""))
         if request.form.get("show_count"):
             context["follower_count"] = queries.follower_count(target_id, target_kind)
-        response = render_template("follows/_button.html", **context)
-        return response, 200, {"HX-Trigger": "follows-changed"}
+        return render_template("follows/_button.html", **context)
     flash(f"You follow {name}." if follow else f"You no longer follow {name}.", "success")
     return redirect_to(_safe_next(request.form.get("next"), profile_url(target_id, target_kind)))
 

@@ -118,7 +118,6 @@ def _card_response(search, *, error: str | None = None, status: int = 200):
 
 
 @bp.post("/searches/<search_id>/delete")
-@bp.delete("/searches/<search_id>")
 @login_required
 def delete(search_id):
     search = _own(search_id)
