@@ -6,14 +6,21 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 8000
 export PORT
 
-.PHONY: run test install browser migrate seed bench clean vendor-htmx
+.PHONY: run test install install-dev browser migrate seed bench clean vendor-htmx
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
+# Test tools on top, in a stamp of their own: `make run` never installs them.
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
 install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
 
 ## Serve the app with gunicorn on http://127.0.0.1:$(PORT), demo data included.
 run: install
@@ -27,7 +34,7 @@ run: install
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## Run the whole test suite (browser journeys need Chromium: installed here when we can).
-test: install browser
+test: install-dev browser
 	$(BIN)/pytest
 
 ## The system Chromium for Playwright (apt as root; otherwise the journeys say how).
