@@ -1,9 +1,10 @@
-"""Test harness: a real PostgreSQL, CSRF on, a clean database for every test.
+"""Test harness: a real PostgreSQL, CSRF on, a clean database for every test that uses one.
 
 The server is TEST_DATABASE_URL or DATABASE_URL when set (CI: the machine's
 PostgreSQL), else an embedded PostgreSQL under .data/test-pg. Either way the
 suite creates its own database, migrates it once, and empties every table
-after each test.
+after each test that used it. Tests that ask for no database fixture (the
+query canonicaliser, cursors, Markdown) never reach a server at all.
 """
 from __future__ import annotations
 
@@ -66,21 +67,50 @@ def database_url() -> str:
     return url
 
 
-@pytest.fixture(scope="session")
-def app(database_url):
-    # The signed-in user and search counts are not remembered: tests change rows behind the
-    # app's back between two looks. The tests of those caches turn them on.
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url),
-                      "USER_CACHE_SECONDS": 0, "DIRECTORY_COUNT_CACHE_SECONDS": 0})
-    yield app
+def dispose_engines(app) -> None:
+    """Close an app's pooled connections (so no test leaves sessions open on the server)."""
     with app.app_context():
         for engine in db.engines.values():
             engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    # Uploads go to a folder of the session's, never to the developer's .data/uploads.
+    # The signed-in user and search counts are not remembered: tests change rows behind the
+    # app's back between two looks. The tests of those caches turn them on.
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url),
+                      "USER_CACHE_SECONDS": 0, "DIRECTORY_COUNT_CACHE_SECONDS": 0,
+                      "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads"))})
+    yield app
+    dispose_engines(app)
+
+
+@pytest.fixture
+def make_app(database_url):
+    """make_app(config) -> another app for one test, on the test database unless `config` names
+    another; its connections are closed when the test ends."""
+    made = []
+
+    def make(config: dict):
+        made.append(create_app({"SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url), **config}))
+        return made[-1]
+
+    yield make
+    for other in made:
+        dispose_engines(other)
+
+
 @pytest.fixture(autouse=True)
-def _clean_database(request, database_url):
-    """Every test starts from empty tables and fresh rate-limit counters."""
+def _clean_database(request):
+    """Every test that uses the database starts from empty tables and fresh rate-limit counters.
+
+    Only tests whose fixtures reach `database_url` are cleaned up after; the others never
+    connect, so the pure tests run with no PostgreSQL at all."""
+    if "database_url" not in request.fixturenames:
+        yield
+        return
+    database_url = request.getfixturevalue("database_url")
     yield
     with psycopg.connect(database_url, autocommit=True) as conn:
         tables = [r[0] for r in conn.execute(

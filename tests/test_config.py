@@ -57,26 +57,20 @@ def test_an_unknown_app_env_is_refused():
         load_settings({"APP_ENV": "staging"})
 
 
-def test_production_cookies_are_secure(monkeypatch, database_url):
-    from webapp import create_app
-    from webapp.core.config import sqlalchemy_url
-
+def test_production_cookies_are_secure(monkeypatch, make_app):
     for key, value in production().items():
         monkeypatch.setenv(key, value)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url)})
+    app = make_app({})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
 
 
-def test_behind_a_trusted_proxy_the_client_address_comes_from_x_forwarded_for(monkeypatch, database_url):
+def test_behind_a_trusted_proxy_the_client_address_comes_from_x_forwarded_for(monkeypatch, make_app):
     from flask import request
 
-    from webapp import create_app
-    from webapp.core.config import sqlalchemy_url
-
     monkeypatch.setenv("TRUSTED_PROXIES", "1")
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url)})
+    app = make_app({"TESTING": True})
 
     @app.get("/whoami")
     def whoami():

@@ -21,11 +21,8 @@ def test_an_htmx_error_is_a_message_partial_for_the_alert_region(client):
 
 
 @pytest.fixture
-def failing_app(database_url):
-    from webapp import create_app
-    from webapp.core.config import sqlalchemy_url
-
-    app = create_app({"TESTING": False, "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url)})
+def failing_app(make_app):
+    app = make_app({"TESTING": False})
 
     @app.get("/boom")
     def boom():

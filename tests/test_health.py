@@ -1,5 +1,4 @@
 """/healthz tells a load balancer whether the database answers."""
-from webapp import create_app
 
 
 def test_healthz_is_200_when_the_database_answers(client):
@@ -8,9 +7,9 @@ def test_healthz_is_200_when_the_database_answers(client):
     assert response.get_json() == {"status": "ok", "database": "up"}
 
 
-def test_healthz_is_503_when_the_database_does_not_answer():
-    app = create_app({"TESTING": True,
-                      "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/nowhere?connect_timeout=1"})
+def test_healthz_is_503_when_the_database_does_not_answer(make_app):
+    app = make_app({"TESTING": True,
+                    "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/nowhere?connect_timeout=1"})
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["database"] == "down"

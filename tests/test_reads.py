@@ -3,7 +3,6 @@ import pytest
 from sqlalchemy import select, table, column, Text
 from sqlalchemy.exc import OperationalError
 
-from webapp import create_app
 from webapp.core import reads
 
 
@@ -28,9 +27,9 @@ def test_a_core_statement_runs_with_its_own_values_and_extra_ones(app, make_user
         assert reads.first(statement, {"user_id_1": "usr_nobody"}) is None
 
 
-def test_a_database_that_does_not_answer_raises_what_the_503_page_handles():
-    app = create_app({"TESTING": True,
-                      "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/nowhere?connect_timeout=1"})
+def test_a_database_that_does_not_answer_raises_what_the_503_page_handles(make_app):
+    app = make_app({"TESTING": True,
+                    "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/nowhere?connect_timeout=1"})
     with app.app_context(), pytest.raises(OperationalError):
         reads.rows("select 1")
 

@@ -95,8 +95,7 @@ def test_reader_scrolls_reveals_follows_and_filters(page, make_user, feed_world)
     assert dialogs == []
 
 
-def test_provider_previews_and_publishes_a_post(page, make_user, db_conn, app, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
+def test_provider_previews_and_publishes_a_post(page, make_user, db_conn, tmp_path):
     pat = make_user("provider", name="Pat Provider")
     make_profile(db_conn, pat)
     picture = tmp_path / "rooftop.png"
@@ -132,8 +131,7 @@ def test_provider_previews_and_publishes_a_post(page, make_user, db_conn, app, t
     screenshot(page, "feed-published")
 
 
-def test_a_bad_upload_shows_a_message_and_saves_nothing(page, make_user, db_conn, app, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
+def test_a_bad_upload_shows_a_message_and_saves_nothing(page, make_user, db_conn, tmp_path):
     pat = make_user("provider", name="Pat Provider")
     make_profile(db_conn, pat)
     fake = tmp_path / "notes.png"

@@ -9,11 +9,10 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from tests.conftest import TEST_DB_NAME, drop_database, fresh_database
+from tests.conftest import TEST_DB_NAME, dispose_engines, drop_database, fresh_database
 from webapp import create_app
 from webapp.core.config import sqlalchemy_url
 from webapp.core.migrations import upgrade
-from webapp.core.extensions import db
 
 
 @pytest.fixture(scope="package")
@@ -26,9 +25,7 @@ def demo_db():
     result = app.test_cli_runner().invoke(args=["seed"])
     assert result.exit_code == 0, result.output
     yield app, url, result.output
-    with app.app_context():
-        for engine in db.engines.values():
-            engine.dispose()
+    dispose_engines(app)
     drop_database(name)
 
 
