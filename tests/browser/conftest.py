@@ -45,16 +45,28 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    """A fresh browser context (no cookies) at desktop size; errors on the page fail the test."""
-    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
+def _watched_page(browser, live_server, **context_options):
+    """A page in a fresh context (no cookies) that collects what went wrong on it.
+
+    Script errors, console errors and any 5xx answer count: htmx swaps nothing on a 5xx,
+    so a partial that crashed would otherwise leave the page as it was and go unseen.
+    4xx answers are part of some journeys (a refused form) and count only through the
+    console errors the page itself reports."""
+    context = browser.new_context(base_url=live_server, **context_options)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    # 4xx answers are part of some journeys (a refused form); script errors are not.
     page.on("console", lambda msg: errors.append(msg.text)
             if msg.type == "error" and not msg.text.startswith("Failed to load resource") else None)
+    page.on("response", lambda response: errors.append(
+        f"{response.status} from {response.request.method} {response.url}") if response.status >= 500 else None)
+    return context, page, errors
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """Desktop size; errors on the page fail the test."""
+    context, page, errors = _watched_page(browser, live_server, viewport={"width": 1280, "height": 900})
     yield page
     context.close()
     assert not errors, f"the page reported errors: {errors}"
@@ -62,12 +74,12 @@ def page(browser, live_server):
 
 @pytest.fixture
 def phone_page(browser, live_server):
-    """A 375-px-wide phone viewport."""
-    context = browser.new_context(base_url=live_server, viewport={"width": 375, "height": 812},
-                                  device_scale_factor=2, is_mobile=True, has_touch=True)
-    page = context.new_page()
+    """A 375-px-wide phone viewport; errors on the page fail the test."""
+    context, page, errors = _watched_page(browser, live_server, viewport={"width": 375, "height": 812},
+                                          device_scale_factor=2, is_mobile=True, has_touch=True)
     yield page
     context.close()
+    assert not errors, f"the page reported errors: {errors}"
 
 
 def screenshot(page, name: str) -> Path:
