@@ -23,7 +23,7 @@ errorlog = "-"
 
 def post_fork(server, worker):
     # Connections must not be shared across processes: drop the master's pools.
-    from webapp.extensions import db
+    from webapp.core.extensions import db
 
     app = worker.app.callable  # None unless preload_app loaded it in the master
     if app is None or "sqlalchemy" not in getattr(app, "extensions", {}):
