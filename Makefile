@@ -6,14 +6,14 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 8000
 export PORT
 
-.PHONY: run test install install-dev browser migrate seed bench clean vendor-htmx
+.PHONY: run test lint install install-dev browser migrate seed bench clean vendor-htmx
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-# Test tools on top, in a stamp of their own: `make run` never installs them.
+# Test and lint tools on top, in a stamp of their own: `make run` never installs them.
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
@@ -36,6 +36,10 @@ run: install
 ## Run the whole test suite (browser journeys need Chromium: installed here when we can).
 test: install-dev browser
 	$(BIN)/pytest
+
+## Lint (ruff, configured in pyproject.toml).
+lint: install-dev
+	$(BIN)/ruff check .
 
 ## The system Chromium for Playwright (apt as root; otherwise the journeys say how).
 browser:
