@@ -1,0 +1,60 @@
+"""Where links go: the one check for a redirect target a request names, and the one profile link.
+
+Every URL the app writes comes from `url_for`; `profile_url` is its short form for the
+page of anything a card links to. `safe_next` is the only way a `next` value a request
+carries (a log-in link, a follow form) becomes a redirect.
+"""
+from __future__ import annotations
+
+import unicodedata
+from urllib.parse import unquote, urlsplit
+
+from flask import url_for
+
+# The page of each kind of profile (follow targets and directory rows): endpoint, id argument.
+PROFILE_PAGES = {
+    "service_profile": ("profiles.person", "user_id"),
+    "studio": ("profiles.studio", "studio_id"),
+    "fansub_creator": ("profiles.creator", "creator_id"),
+}
+
+
+def profile_url(kind: str, id: str) -> str:
+    """The profile page of a service_profile (a person, by usr_ id), studio or fansub_creator."""
+    endpoint, argument = PROFILE_PAGES[kind]
+    return url_for(endpoint, **{argument: id})
+
+
+def _odd(text: str) -> bool:
+    """Whitespace or control characters: browsers drop some of them (a tab inside `/\t/evil`)."""
+    return any(c.isspace() or unicodedata.category(c)[0] == "C" for c in text)
+
+
+def is_site_path(target: object) -> bool:
+    """True for a path on this site (`/people?city=berlin`), false for anything a browser
+    could take to another host or scheme.
+
+    Stricter than it need be, in the spirit of Django's `url_has_allowed_host_and_scheme`:
+    one leading slash and no second one (`//evil` is another host); no backslash anywhere
+    (browsers read `/\\evil` as `//evil`); no whitespace or control characters; no scheme
+    or host; and the path percent-decoded (repeatedly: `%252F`) must pass the same tests,
+    so `/%5Cevil` and `/%2F%2Fevil` are refused too. The app's own links never need any of it.
+    """
+    if not isinstance(target, str) or not target.startswith("/") or target.startswith("//"):
+        return False
+    if "\\" in target or _odd(target):
+        return False
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return False
+    path, previous = parts.path, None
+    while path != previous:
+        previous, path = path, unquote(path)
+        if path.startswith("//") or "\\" in path or _odd(path):
+            return False
+    return True
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """`target` when it is a path on this site (`is_site_path`), else `fallback`."""
+    return target if is_site_path(target) else fallback
