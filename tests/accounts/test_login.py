@@ -1,4 +1,6 @@
 """Logging in and out, and the session cookie that carries it."""
+import pytest
+
 from tests.conftest import page_text
 
 
@@ -50,12 +52,39 @@ def test_logout_is_a_post_only(client):
     assert client.get("/logout").status_code == 405
 
 
-def test_next_only_follows_paths_on_this_site(auth, make_user, client):
-    user = make_user()
-    token = auth.token()
-    response = client.post("/login?next=//evil.example/x", data={"email": user["email"],
-                                                                 "password": user["password"], "csrf_token": token})
+# `next` values that would send the browser to another host (the full list: tests/core/test_urls.py).
+HOSTILE_NEXT = ["//evil.example/x", "/\\evil.example", "https://evil.example/", "javascript:alert(1)",
+                "/\t/evil.example", "/%5Cevil.example", "/%2F%2Fevil.example"]
+
+
+def _login_with_next(client, auth, user, next_value, *, htmx=False):
+    return client.post("/login", query_string={"next": next_value},
+                       data={"email": user["email"], "password": user["password"], "csrf_token": auth.token()},
+                       headers={"HX-Request": "true"} if htmx else {})
+
+
+@pytest.mark.parametrize("target", HOSTILE_NEXT)
+def test_a_next_off_this_site_lands_on_the_dashboard(target, auth, make_user, client):
+    response = _login_with_next(client, auth, make_user(), target)
+    assert response.status_code == 303
     assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("target", HOSTILE_NEXT)
+def test_a_next_off_this_site_lands_on_the_dashboard_after_an_htmx_login(target, auth, make_user, client):
+    response = _login_with_next(client, auth, make_user(), target, htmx=True)
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"] == "/"
+
+
+def test_a_next_on_this_site_is_where_the_login_lands(auth, make_user, client):
+    response = _login_with_next(client, auth, make_user(), "/people?x=1")
+    assert response.headers["Location"] == "/people?x=1"
+
+
+def test_a_next_on_this_site_is_where_the_htmx_login_lands(auth, make_user, client):
+    response = _login_with_next(client, auth, make_user(), "/people?x=1", htmx=True)
+    assert response.headers["HX-Redirect"] == "/people?x=1"
 
 
 def test_repeated_failed_logins_are_rate_limited(auth, make_user):

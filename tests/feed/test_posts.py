@@ -271,6 +271,15 @@ def test_the_growth_team_changes_a_posts_band(client, signed_in, auth, db_conn, 
     assert "Borderline" not in page_text(client.get("/feed"))
 
 
+def test_a_band_change_without_javascript_returns_to_the_feed_page_it_came_from(signed_in, auth, db_conn, make_user):
+    feed_id = make_post(db_conn, make_user("provider")["user_id"], title="Borderline")
+    signed_in("growth")
+    response = auth.post(f"/feed/{feed_id}/band", {"band": "1", "next": "/feed?kind=touring"}, page="/feed")
+    assert response.status_code == 303 and response.headers["Location"] == "/feed?kind=touring"
+    response = auth.post(f"/feed/{feed_id}/band", {"band": "0", "next": "/\\evil.example"}, page="/feed")
+    assert response.headers["Location"] == "/feed"
+
+
 def test_an_author_cannot_lower_the_band_the_growth_team_set(client, signed_in, auth, db_conn):
     me = provider(signed_in, db_conn)
     feed_id = make_post(db_conn, me["user_id"], title="Flagged")

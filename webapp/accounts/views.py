@@ -1,24 +1,16 @@
 """Account routes: parse the form, call the service, render or redirect."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import flash, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..core.extensions import limiter
 from ..core.htmx import redirect_to, render_page
+from ..core.urls import safe_next
 from . import bp, loader, service
 from .forms import LoginForm, PasswordForm, SettingsForm, SignupForm
 
 AUTH_LIMIT = "10 per minute;50 per hour"
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths, so ?next= can't send people elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("dashboard.index")
 
 
 def _start_session(user) -> None:
@@ -39,7 +31,7 @@ def login():
         if form.validate_on_submit():
             user = service.authenticate(form.email.data, form.password.data)
             if user:
-                next_url = _safe_next(request.args.get("next"))
+                next_url = safe_next(request.args.get("next"), url_for("dashboard.index"))
                 _start_session(user)
                 flash(f"Welcome back, {user.display_name}.", "success")
                 return redirect_to(next_url)

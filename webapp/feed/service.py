@@ -13,6 +13,7 @@ from ..core.errors import Invalid, NotFound, Refused
 from ..core.extensions import db
 from ..core.ids import new_id
 from ..core.taxonomy import CITY_BY_SLUG
+from ..core.urls import is_site_path
 from . import queries, uploads
 from .catalogue import (AUTHOR_BANDS, BAND_BLOCK, BAND_BLUR, BAND_SAFE, BANDS, KINDS, MAX_ALT_CHARS,
                         MAX_BODY_CHARS, MAX_IMAGE_BYTES, MAX_IMAGES, MAX_TITLE_CHARS, PAGE_SIZE, POST_ROLE_TAGS)
@@ -159,7 +160,7 @@ def preview_items(band: int, preview: list) -> list[dict]:
             "height": _dimension(item.get("height"), 400),
         }
         src = item.get("src")
-        if band == BAND_SAFE and isinstance(src, str) and src.startswith("/") and not src.startswith("//"):
+        if band == BAND_SAFE and is_site_path(src):
             shown["src"] = src
         elif band == BAND_SAFE:
             continue
@@ -395,7 +396,7 @@ def _adopt_preview_sources(post: dict) -> None:
         return
     for index, item in enumerate(post.get("media_preview") or []):
         src = item.get("src") if isinstance(item, dict) else None
-        if not (isinstance(src, str) and src.startswith("/") and not src.startswith("//")) or index > 9:
+        if not is_site_path(src) or index > 9:
             continue
         queries.insert_media(
             media_id=new_id("fdm"), feed_id=post["feed_id"], position=index, storage_key=None, src=src,

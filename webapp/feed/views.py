@@ -11,6 +11,7 @@ from ..core.extensions import limiter
 from ..follows.queries import following_among
 from ..core.htmx import is_htmx, redirect_to, render_page
 from ..core.taxonomy import CITIES
+from ..core.urls import safe_next
 from . import bp, queries, service, uploads
 from .cards import card_parts
 from .catalogue import AUTHOR_BANDS, kind_label, BANDS, KINDS, MAX_BODY_CHARS, MAX_IMAGES, MAX_TITLE_CHARS, POST_ROLE_TAGS
@@ -207,9 +208,4 @@ def set_band(feed_id: str):
         return render_template("feed/_post.html", post=shown, followed=followed_set([shown]), band_labels=BANDS,
                                band_message=message)
     flash(message, "success")
-    return redirect_to(_back())
-
-
-def _back() -> str:
-    target = request.form.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else url_for("feed.index")
+    return redirect_to(safe_next(request.form.get("next"), url_for("feed.index")))

@@ -1,25 +1,13 @@
 """Follow / unfollow (htmx toggle or plain form) and the Following page."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import abort, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..core.errors import user_error
 from ..core.htmx import is_htmx, redirect_to, render_page
+from ..core.urls import profile_url, safe_next
 from . import bp, queries, service
-
-
-def _safe_next(target: str | None, fallback: str) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc \
-            and "\\" not in target:
-        return target
-    return fallback
-
-
-def profile_url(target_id: str, target_kind: str) -> str:
-    return f"/people/{target_id}" if target_kind == "service_profile" else f"/creators/{target_id}"
 
 
 def _toggle(target_kind: str, target_id: str, *, follow: bool):
@@ -33,12 +21,12 @@ def _toggle(target_kind: str, target_id: str, *, follow: bool):
     if is_htmx():
         context = dict(target_id=target_id, target_kind=target_kind, following=follow,
                        target_name=request.form.get("name", name)[:80],
-                       follow_next=_safe_next(request.form.get("next"), ""))
+                       follow_next=safe_next(request.form.get("next"), ""))
         if request.form.get("show_count"):
             context["follower_count"] = queries.follower_count(target_id, target_kind)
         return render_template("follows/_button.html", **context)
     flash(f"You follow {name}." if follow else f"You no longer follow {name}.", "success")
-    return redirect_to(_safe_next(request.form.get("next"), profile_url(target_id, target_kind)))
+    return redirect_to(safe_next(request.form.get("next"), profile_url(target_kind, target_id)))
 
 
 @bp.post("/follows/<target_kind>/<target_id>")
@@ -62,7 +50,7 @@ def following():
         raise user_error(400, "That page link is broken. Start again from the top of the list.") from exc
     rows, next_cursor = service.following_page(current_user.user_id, after)
     for row in rows:
-        row["url"] = profile_url(row["target_id"], row["target_kind"])
+        row["url"] = profile_url(row["target_kind"], row["target_id"])
     next_url = url_for("follows.following", after=next_cursor) if next_cursor else None
     # More rows for the "Show more" button (htmx); a plain GET of any of these URLs is the whole page.
     block = "following_rows" if after else "content"
