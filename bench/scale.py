@@ -342,6 +342,8 @@ class Loader:
                 count = rng.randint(1, 2)
                 preview = []
                 for pos in range(count):
+                    # The art.scene route's path, by hand: load() runs without the app (no url_for), and
+                    # url_for would cost about 20 µs a picture, some 30 s a million posts.
                     src = f"/media/scene/s{ids[i][-12:]}-{pos}.svg?label={quote(label)}"
                     item = {"alt": f"{label} picture {pos + 1}", "width": 640, "height": 400}
                     if band == 0:  # band 1-2 previews keep only alt text and size (migration 030)

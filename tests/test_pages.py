@@ -1,10 +1,12 @@
 """Every page in the spec answers a signed-in user; the growth page only the growth team."""
+import re
 from datetime import timedelta
 
 import pytest
 
 from tests.conftest import page_text
 from tests.directory.helpers import visible
+from tests.feed.factories import make_profile
 
 PAGES = ["/", "/people", "/studios", "/searches", "/notifications", "/feed", "/following", "/invites",
          "/credits", "/settings"]
@@ -74,3 +76,32 @@ def test_the_dashboard_judges_pauses_and_this_weeks_alerts_by_todays_date(signed
     text = visible(client.get("/"))
     assert "3 saved searches · 1 paused" in text  # paused until today still is; until yesterday no longer
     assert "2 alerts this week" in text           # today and six days ago; seven days ago is last week
+
+
+def _current(response) -> set[str]:
+    """The labels of the menu links marked as this page (the menu is drawn twice: desktop and phone)."""
+    return set(re.findall(r'aria-current="page">([^<]+)</a>', response.get_data(as_text=True)))
+
+
+@pytest.mark.parametrize("path, label", [
+    ("/", "Dashboard"), ("/people", "People"), ("/studios", "Studios"), ("/feed", "Feed"),
+    ("/searches", "Searches"), ("/following", "Following"), ("/invites", "Invites"), ("/credits", "Credits"),
+    ("/settings", "Settings"),
+])
+def test_the_menu_marks_the_page_you_are_on(path, label, signed_in, client):
+    signed_in("member")
+    assert _current(client.get(path)) == {label}
+
+
+def test_a_persons_page_counts_as_people_and_your_own_posts_as_the_feed(signed_in, client, db_conn):
+    me = signed_in("provider")
+    make_profile(db_conn, me)
+    assert _current(client.get(f"/people/{me['user_id']}")) == {"People"}
+    assert _current(client.get("/feed/mine")) == {"Feed"}
+
+
+def test_the_menu_links_to_the_coming_soon_pages(signed_in, client):
+    signed_in("growth")
+    body = client.get("/").get_data(as_text=True)
+    for path in ("/invites", "/credits", "/growth", "/notifications"):
+        assert f'href="{path}"' in body

@@ -126,7 +126,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     accounts.init_app(app)
     for feature in (dashboard, directory, searches, follows, feed, profiles, health, art, mail):
         app.register_blueprint(feature.bp)
-    placeholders.init_app(app)  # last: fills only the pages no feature serves yet
+    placeholders.init_app(app)  # after every feature: it refuses a path a feature serves
     templating.init_app(app)
     errors.register_error_handlers(app)
     app.cli.add_command(cli.db_cli)

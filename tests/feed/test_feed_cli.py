@@ -1,6 +1,6 @@
 """`flask feed blocked` and `flask feed set-band`: the growth team's way back for band-2 posts."""
 from tests.conftest import page_text
-from tests.feed.factories import make_post, make_profile
+from tests.feed.factories import make_media, make_post, make_profile
 
 
 def test_blocked_lists_band_2_posts_by_id_and_author_without_their_content(runner, make_user, db_conn):
@@ -39,3 +39,14 @@ def test_set_band_says_when_there_is_no_such_post_or_account(runner, make_user):
         args=["feed", "set-band", "fdp_nothing", "1", "--by", "gina@example.test"]).output
     assert "No account with e-mail nobody@example.test." in runner.invoke(
         args=["feed", "set-band", "fdp_nothing", "1", "--by", "nobody@example.test"]).output
+
+
+def test_moving_an_uploaded_picture_back_to_band_0_links_it_through_the_media_route(runner, make_user, db_conn):
+    author = make_user("provider")
+    feed_id = make_post(db_conn, author["user_id"], band=2)
+    media_id = make_media(db_conn, feed_id, storage_key="upload.webp")
+    make_user("growth", email="gina@example.test")
+    result = runner.invoke(args=["feed", "set-band", feed_id, "0", "--by", "gina@example.test"])
+    assert result.exit_code == 0, result.output
+    preview = db_conn.execute("select media_preview from feed_post where feed_id = %s", (feed_id,)).fetchone()[0]
+    assert [item["src"] for item in preview] == [f"/feed/media/{media_id}"]

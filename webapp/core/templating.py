@@ -1,22 +1,34 @@
 """Jinja filters, globals and the per-request hooks every page relies on."""
 from __future__ import annotations
 
-from flask import request
+from typing import NamedTuple
+
+from flask import request, url_for
 
 from .htmx import add_vary_header
 from .taxonomy import city_name, tag_label
+from .urls import profile_url
 
-# (path, label, roles allowed or None for every signed-in user)
+
+class NavItem(NamedTuple):
+    endpoint: str
+    label: str
+    # Other pages that count as this one: endpoints ("profiles.person") or, without a dot, whole blueprints.
+    also: tuple[str, ...] = ()
+    roles: tuple[str, ...] | None = None  # None: every signed-in user
+
+
+# Placeholder endpoints stand in until their feature lands (webapp/core/placeholders.py).
 NAVIGATION = (
-    ("/", "Dashboard", None),
-    ("/people", "People", None),
-    ("/studios", "Studios", None),
-    ("/feed", "Feed", None),
-    ("/searches", "Searches", None),
-    ("/following", "Following", None),
-    ("/invites", "Invites", None),
-    ("/credits", "Credits", None),
-    ("/growth", "Growth", ("growth",)),
+    NavItem("dashboard.index", "Dashboard"),
+    NavItem("directory.people", "People", also=("directory.people_builder", "profiles.person")),
+    NavItem("directory.studios", "Studios", also=("directory.studios_builder", "profiles.studio")),
+    NavItem("feed.index", "Feed", also=("feed",)),
+    NavItem("searches.index", "Searches", also=("searches",)),
+    NavItem("follows.following", "Following"),
+    NavItem("placeholders.invites", "Invites"),
+    NavItem("placeholders.credits", "Credits"),
+    NavItem("placeholders.growth", "Growth", roles=("growth",)),
 )
 
 
@@ -31,18 +43,19 @@ def money(cents: int | None, currency: str = "USD") -> str:
 
 
 def navigation(user) -> list[tuple[str, str, bool]]:
-    """(path, label, is this page) for the signed-in `user`, worked out once per page.
+    """(url, label, is this page) for the signed-in `user`, worked out once per page.
 
     The layout draws the menu twice (desktop and phone) on every page, so it asks once.
     """
-    here = request.path
-    return [(path, label, here == path or (path != "/" and here.startswith(path + "/")))
-            for path, label, roles in NAVIGATION if roles is None or user.role in roles]
+    endpoint, blueprint = request.endpoint, request.blueprint
+    return [(url_for(item.endpoint), item.label, endpoint == item.endpoint or endpoint in item.also
+             or blueprint in item.also)
+            for item in NAVIGATION if item.roles is None or user.role in item.roles]
 
 
 def init_app(app) -> None:
     app.jinja_env.filters.update(money=money, city_name=city_name, tag_label=tag_label)
-    app.jinja_env.globals.update(navigation=navigation)
+    app.jinja_env.globals.update(navigation=navigation, profile_url=profile_url)
     # Form macros are globals so a block rendered alone (an htmx partial) has them too.
     macros = app.jinja_env.get_template("_form_macros.html").module
     app.jinja_env.globals.update(field=macros.field, form_errors=macros.form_errors)

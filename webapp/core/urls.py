@@ -7,9 +7,11 @@ carries (a log-in link, a follow form) becomes a redirect.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import unquote, urlsplit
 
-from flask import url_for
+from flask import current_app, has_request_context, url_for
 
 # The page of each kind of profile (follow targets and directory rows): endpoint, id argument.
 PROFILE_PAGES = {
@@ -23,6 +25,22 @@ def profile_url(kind: str, id: str) -> str:
     """The profile page of a service_profile (a person, by usr_ id), studio or fansub_creator."""
     endpoint, argument = PROFILE_PAGES[kind]
     return url_for(endpoint, **{argument: id})
+
+
+@contextmanager
+def path_building_context() -> Iterator[None]:
+    """Lets url_for build this site's paths where no request runs: the seed, `flask feed set-band`.
+
+    url_for needs a request, or a SERVER_NAME that would also name the host of every full URL.
+    A path does not depend on the host, so a stand-in request for the app's root will do
+    (Flask's test_request_context: nothing else of it is used). Paths only: a full URL
+    (`_external=True`) built in here would name a made-up host.
+    """
+    if has_request_context():
+        yield
+        return
+    with current_app.test_request_context():
+        yield
 
 
 def _odd(text: str) -> bool:

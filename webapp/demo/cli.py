@@ -14,6 +14,7 @@ from ..core.extensions import db
 @click.option("--if-empty", is_flag=True, help="Do nothing unless the database has no accounts yet.")
 def seed(if_empty):
     """Fill an empty database with the demo data set (refused in production)."""
+    from ..core.urls import path_building_context
     from . import DEMO_PASSWORD, demo_accounts, seed_demo
 
     if current_app.config["APP_ENV"] == "production":
@@ -25,6 +26,7 @@ def seed(if_empty):
     if has_users:
         click.echo("Demo data is already there; nothing was added.")
     else:
-        counts = seed_demo()
+        with path_building_context():  # the posts store their pictures' paths
+            counts = seed_demo()
         click.echo("Seeded demo data: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
     click.echo(f"Demo logins (password {DEMO_PASSWORD}): " + ", ".join(demo_accounts()))

@@ -1,13 +1,15 @@
 """Feed posts of every kind and every sensitive-media band, published and drafts.
 
-Pictures are the app's own generated art (/media/scene/<seed>.svg?label=...),
-never external URLs. Every picture also gets a feed_media row, and band 1-2
+Pictures are the app's own generated art, never external URLs: paths of the art.scene
+route, stored in the posts (`flask seed` builds them with url_for inside
+core.urls.path_building_context). Every picture also gets a feed_media row, and band 1-2
 previews keep only alt text and size, as migration 030 describes.
 """
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import quote
+
+from flask import url_for
 
 from ..core.taxonomy import CITIES, tag_label
 from .base import DemoData
@@ -24,7 +26,7 @@ SLOTS = ("Cyc wall free Thursday 10:00–14:00", "Half-day daylight slot this Sa
 def _media(data: DemoData, key: str, labels: list[str], *, portrait: bool = False) -> list[dict]:
     w, h = (480, 600) if portrait else (640, 400)
     return [
-        {"src": f"/media/scene/{key}-{n}.svg?w={w}&h={h}&label={quote(label[:40])}", "alt": label, "width": w,
+        {"src": url_for("art.scene", seed=f"{key}-{n}", w=w, h=h, label=label[:40]), "alt": label, "width": w,
          "height": h}
         for n, label in enumerate(labels, start=1)
     ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from flask import url_for
+
 from ..core.taxonomy import CITIES
 from . import queries
 from .catalogue import MAX_CONDITIONS, Scope
@@ -49,7 +51,9 @@ def builder_args(city: str, rows: dict[str, list[Row]], *, edit: str | None = No
 
 
 def directory_url(scope: Scope, city: str, rows, **kwargs) -> str:
-    return f"/{scope.name}?" + urlencode(builder_args(city, rows, **kwargs))
+    # Each scope's page is the view of its name (views.people, views.studios); the query string
+    # keeps the builder's rows in order, field/op/value by field/op/value.
+    return url_for(f"directory.{scope.name}") + "?" + urlencode(builder_args(city, rows, **kwargs))
 
 
 @dataclass

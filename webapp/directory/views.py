@@ -8,7 +8,7 @@ changed) and refreshes the results out of band.
 """
 from __future__ import annotations
 
-from flask import abort, make_response, redirect, render_template, request
+from flask import abort, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_blocks
 
@@ -54,7 +54,7 @@ def context(scope: Scope, city: str, rows, *, error: str | None = None, after: s
         save_name=name or (edit["name"] if edit else "") or "", cities=CITIES, operator_labels=OPERATOR_LABELS,
         max_conditions=MAX_CONDITIONS, after=after, next_url=next_url,
         first_url=directory_url(scope, city, rows, edit=edit_id) if after else None,
-        builder_url=f"/{scope.name}/builder", page_url=f"/{scope.name}",
+        builder_url=url_for(f"directory.{scope.name}_builder"), page_url=url_for(f"directory.{scope.name}"),
     )
     return ctx, status
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import click
 
 from ..core.errors import Invalid, NotFound, Refused
+from ..core.urls import path_building_context
 from ..accounts import queries as accounts
 from . import bp, queries, service
 
@@ -39,7 +40,8 @@ def set_band(feed_id: str, band: int, actor_email: str):
     if actor is None:
         raise click.ClickException(f"No account with e-mail {actor_email}.")
     try:
-        service.set_band(actor, feed_id, band)
+        with path_building_context():  # a picture's preview links to its media route
+            service.set_band(actor, feed_id, band)
     except NotFound as exc:
         raise click.ClickException(f"No post {feed_id}.") from exc
     except (Refused, Invalid) as exc:

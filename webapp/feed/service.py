@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import url_for
+
 from ..core import keyset
 from ..core.errors import Invalid, NotFound, Refused
 from ..core.extensions import db
@@ -188,7 +190,7 @@ def build_preview(band: int, media: list[dict]) -> list[dict]:
 
 
 def media_url(m: dict) -> str:
-    return m["src"] if m.get("src") and not m.get("storage_key") else f"/feed/media/{m['media_id']}"
+    return m["src"] if m.get("src") and not m.get("storage_key") else url_for("feed.media", media_id=m["media_id"])
 
 
 # --- who may see what -----------------------------------------------------------------------------

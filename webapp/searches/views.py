@@ -6,7 +6,7 @@ status line) back; plain forms get a redirect with a flash message.
 """
 from __future__ import annotations
 
-from flask import abort, flash, make_response, render_template, request
+from flask import abort, flash, make_response, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..directory.query import QueryError, get_scope, parse_json, rows_from_query
@@ -50,12 +50,12 @@ def _saved_answer(outcome: service.SaveOutcome, form):
         message = "Search saved." if outcome.created else "Search updated."
         if is_htmx():
             return _status("success", f"{message} You'll get alerts when new matches appear.", 200,
-                           ("/searches", "See your saved searches"))
+                           (url_for("searches.index"), "See your saved searches"))
         flash(message, "success")
-        return redirect_to("/searches")
+        return redirect_to(url_for("searches.index"))
     message = f"You already have this search saved as {_label(search)}. Nothing new was saved."
     if is_htmx():
-        return _status("info", message, 200, ("/searches", "See your saved searches"))
+        return _status("info", message, 200, (url_for("searches.index"), "See your saved searches"))
     flash(message, "info")
     scope = get_scope(search["scope"])
     return redirect_to(directory_url(scope, search["city"], rows_from_query(parse_json(search["query_json"], scope), scope)))
@@ -126,7 +126,7 @@ def delete(search_id):
     if is_htmx():
         return make_response(render_template("searches/_deleted.html", label=label), 200)
     flash(f"Deleted {label}.", "success")
-    return redirect_to("/searches")
+    return redirect_to(url_for("searches.index"))
 
 
 @bp.post("/searches/<search_id>/pause")
@@ -139,12 +139,12 @@ def pause(search_id):
         if is_htmx():
             return _card_response(search, error=str(exc), status=400)
         flash(str(exc), "error")
-        return redirect_to("/searches")
+        return redirect_to(url_for("searches.index"))
     search = service.pause(current_user.user_id, search_id, until)
     if is_htmx():
         return _card_response(search)
     flash(f"Alerts paused until {until:%-d %b %Y}.", "success")
-    return redirect_to("/searches")
+    return redirect_to(url_for("searches.index"))
 
 
 @bp.post("/searches/<search_id>/resume")
@@ -155,4 +155,4 @@ def resume(search_id):
     if is_htmx():
         return _card_response(search)
     flash("Alerts resumed.", "success")
-    return redirect_to("/searches")
+    return redirect_to(url_for("searches.index"))
