@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 
 from .htmx import add_vary_header
 from .taxonomy import city_name, tag_label
@@ -47,10 +47,20 @@ def navigation(user) -> list[tuple[str, str, bool]]:
 
     The layout draws the menu twice (desktop and phone) on every page, so it asks once.
     """
+    urls = _menu_urls()
     endpoint, blueprint = request.endpoint, request.blueprint
-    return [(url_for(item.endpoint), item.label, endpoint == item.endpoint or endpoint in item.also
+    return [(urls[item.endpoint], item.label, endpoint == item.endpoint or endpoint in item.also
              or blueprint in item.also)
             for item in NAVIGATION if item.roles is None or user.role in item.roles]
+
+
+def _menu_urls() -> dict[str, str]:
+    """The menu's URLs, built with url_for on the app's first page and kept: they take no
+    arguments, so they never change, and building nine on every page cost about 100 µs."""
+    kept = current_app.extensions
+    if "navigation_urls" not in kept:
+        kept["navigation_urls"] = {item.endpoint: url_for(item.endpoint) for item in NAVIGATION}
+    return kept["navigation_urls"]
 
 
 def init_app(app) -> None:

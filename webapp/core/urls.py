@@ -1,8 +1,9 @@
 """Where links go: the one check for a redirect target a request names, and the one profile link.
 
 Every URL the app writes comes from `url_for`; `profile_url` is its short form for the
-page of anything a card links to. `safe_next` is the only way a `next` value a request
-carries (a log-in link, a follow form) becomes a redirect.
+page of anything a card links to, and `path_building_context` lets code outside a request
+(the seed, a CLI command) build paths too. `safe_next` is the only way a `next` value a
+request carries (a log-in link, a follow form) becomes a redirect.
 """
 from __future__ import annotations
 
