@@ -33,11 +33,13 @@ def failing_app(make_app):
         abort(503)
 
     @app.get("/rule/<outcome>")
+    @app.get("/internal/rule/<outcome>")
     def rule(outcome):
         from webapp.core.errors import Invalid, NotFound, Refused
 
         raise {"missing": NotFound("x"), "refused": Refused("Only the owner may do that."),
-               "invalid": Invalid("Choose a date in the future.")}[outcome]
+               "invalid": Invalid("Choose a date in the future."),
+               "fields": Invalid(fields={"until": "Choose a date in the future."})}[outcome]
 
     return app
 
@@ -102,3 +104,21 @@ def test_invalid_input_from_a_service_is_a_400_with_its_message(failing_app):
     response = failing_app.test_client().get("/rule/invalid", headers={"HX-Request": "true"})
     assert response.status_code == 400 and response.headers["HX-Retarget"] == "#messages"
     assert "Choose a date in the future." in page_text(response)
+
+
+def test_a_client_that_prefers_json_gets_the_outcome_as_json(failing_app):
+    response = failing_app.test_client().get("/rule/fields", headers={"Accept": "application/json"})
+    assert response.status_code == 400 and response.is_json
+    assert response.get_json() == {"error": "Something in that request was not right",
+                                   "message": "Choose a date in the future.",
+                                   "fields": {"until": "Choose a date in the future."}}
+
+
+def test_an_internal_api_path_answers_json_whatever_the_client_accepts(failing_app):
+    response = failing_app.test_client().get("/internal/rule/missing", headers={"Accept": "text/html"})
+    assert response.status_code == 404 and response.get_json()["error"] == "Page not found"
+
+
+def test_a_browser_asking_for_anything_gets_the_page_not_json(failing_app):
+    response = failing_app.test_client().get("/rule/refused", headers={"Accept": "*/*"})
+    assert response.status_code == 403 and "<html" in response.get_data(as_text=True)

@@ -42,6 +42,19 @@ def test_an_email_can_hold_only_one_account_whatever_its_case(client, make_user)
     assert "already exists" in page_text(response)
 
 
+def test_a_taken_email_is_told_beside_the_email_field(client, make_user):
+    make_user(email="ada@example.com")
+    body = page_text(signup_form(client))
+    assert 'id="email-error">An account with that e-mail already exists. Log in instead.</p>' in body
+
+
+def test_the_password_hint_states_the_length_the_sign_up_enforces(client):
+    from webapp.accounts.service import MIN_PASSWORD_LENGTH
+
+    body = page_text(client.get("/signup"))
+    assert f"At least {MIN_PASSWORD_LENGTH} characters." in body and f'minlength="{MIN_PASSWORD_LENGTH}"' in body
+
+
 def test_a_short_password_is_refused_with_a_message(client, db_conn):
     response = signup_form(client, password="short")
     assert response.status_code == 422

@@ -3,8 +3,9 @@ import json
 
 import pytest
 
+from webapp.core.errors import Invalid
 from webapp.directory.catalogue import PEOPLE, STUDIOS
-from webapp.directory.query import Condition, Query, QueryError, canonical, canonical_json, describe, parse_json
+from webapp.directory.query import Condition, Query, canonical, canonical_json, describe, parse_json
 
 
 def cond(field, op, value):
@@ -65,23 +66,23 @@ def test_an_any_group_of_one_repeated_condition_folds_too():
     ([], "must be an object"),
 ])
 def test_bad_queries_are_refused_with_a_clear_message(doc, message):
-    with pytest.raises(QueryError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(Invalid, match=message.replace("(", r"\(").replace(")", r"\)")):
         parse_json(doc, PEOPLE)
 
 
 def test_json_over_8_kb_is_refused():
     doc = json.dumps({"all": [cond("role_tags", "has", "x" * 9000)]})
-    with pytest.raises(QueryError, match="too large"):
+    with pytest.raises(Invalid, match="too large"):
         parse_json(doc, PEOPLE)
 
 
 def test_text_that_is_not_json_is_refused():
-    with pytest.raises(QueryError, match="not valid JSON"):
+    with pytest.raises(Invalid, match="not valid JSON"):
         parse_json("{all: [", PEOPLE)
 
 
 def test_studio_fields_are_their_own():
-    with pytest.raises(QueryError, match="Unknown field “role_tags” for studios"):
+    with pytest.raises(Invalid, match="Unknown field “role_tags” for studios"):
         parse_json({"all": [cond("role_tags", "has", "model")]}, STUDIOS)
 
 

@@ -19,7 +19,13 @@ def png(width=800, height=500, color=(200, 80, 120)) -> bytes:
 
 
 def upload(auth, path: str, form: dict, page: str = "/feed/new"):
-    """POST a multipart form, encoded up front (the test client's own encoder leaks a temp file for big bodies)."""
+    """POST a multipart form, encoded up front (the test client's own encoder leaks a temp file for big bodies).
+
+    `pictures` is a list of (bytes, file name, alt text), sent in the editor's picture slots.
+    """
+    form = dict(form)
+    for slot, (data, filename, alt) in enumerate(form.pop("pictures", [])):
+        form[f"images-{slot}-file"], form[f"images-{slot}-alt"] = (data, filename), alt
     fields = MultiDict()
     for name, value in {**form, "csrf_token": auth.token(page)}.items():
         if isinstance(value, tuple):
@@ -141,10 +147,27 @@ def test_bad_input_gets_clear_messages_and_saves_nothing(client, signed_in, auth
     assert count_posts(db_conn) == 0
 
 
+def test_each_message_is_told_beside_its_field_and_what_was_typed_stays(client, signed_in, auth, db_conn):
+    provider(signed_in, db_conn)
+    body = page_text(auth.post("/feed/new", post_form(kind="gossip", title="Keep me"), page="/feed/new"))
+    assert 'id="kind-error">“gossip” is not a kind of post. Choose one from the list.</p>' in body
+    assert 'value="Keep me"' in body
+
+
+def test_the_editor_states_the_limits_the_service_enforces(client, signed_in, db_conn):
+    from webapp.feed.catalogue import MAX_BODY_CHARS, MAX_IMAGE_MB, MAX_IMAGES
+
+    provider(signed_in, db_conn)
+    body = page_text(client.get("/feed/new"))
+    assert f"up to {MAX_IMAGE_MB} MB each, at most {MAX_IMAGES} per post" in body
+    assert f"Up to {MAX_BODY_CHARS:,} characters" in body
+    assert f'id="images-{MAX_IMAGES - 1}-file"' in body and f'id="images-{MAX_IMAGES}-file"' not in body
+
+
 def test_an_uploaded_picture_is_re_encoded_and_shown_with_its_alt_text(client, signed_in, auth, db_conn,
                                                                       upload_dir):
     provider(signed_in, db_conn)
-    form = post_form(image_1=(png(), "shoot.png"), alt_1="Model on a rooftop at dusk")
+    form = post_form(pictures=[(png(), "shoot.png", "Model on a rooftop at dusk")])
     response = upload(auth, "/feed/new", form, page="/feed/new")
     assert response.status_code == 303, page_text(response)[:2000]
     media_id, mime, width, height, key = db_conn.execute(
@@ -160,7 +183,7 @@ def test_an_uploaded_picture_is_re_encoded_and_shown_with_its_alt_text(client, s
 
 def test_big_pictures_are_scaled_down(client, signed_in, auth, db_conn):
     provider(signed_in, db_conn)
-    form = post_form(image_1=(png(4000, 2000), "huge.png"), alt_1="Wide studio")
+    form = post_form(pictures=[(png(4000, 2000), "huge.png", "Wide studio")])
     upload(auth, "/feed/new", form, page="/feed/new")
     assert db_conn.execute("select width, height from feed_media").fetchone() == (1600, 800)
 
@@ -179,7 +202,7 @@ def test_a_disk_failure_half_way_through_the_pictures_leaves_no_post_and_no_file
 
     monkeypatch.setattr(uploads, "save", save_then_fail)
     provider(signed_in, db_conn)
-    form = post_form(image_1=(png(), "a.png"), alt_1="First", image_2=(png(color=(0, 90, 200)), "b.png"), alt_2="Second")
+    form = post_form(pictures=[(png(), "a.png", "First"), (png(color=(0, 90, 200)), "b.png", "Second")])
     response = upload(auth, "/feed/new", form, page="/feed/new")
     assert response.status_code == 500 and "Something went wrong on our side" in page_text(response)
     assert count_posts(db_conn) == 0
@@ -189,7 +212,7 @@ def test_a_disk_failure_half_way_through_the_pictures_leaves_no_post_and_no_file
 
 def test_a_file_that_is_not_an_image_is_refused(client, signed_in, auth, db_conn, upload_dir):
     provider(signed_in, db_conn)
-    form = post_form(image_1=(b"<script>alert(1)</script>", "evil.png"), alt_1="Evil")
+    form = post_form(pictures=[(b"<script>alert(1)</script>", "evil.png", "Evil")])
     response = upload(auth, "/feed/new", form, page="/feed/new")
     assert response.status_code == 422
     assert "evil.png is not an image we can read" in page_text(response)
@@ -200,7 +223,7 @@ def test_an_image_format_we_do_not_take_is_refused(client, signed_in, auth, db_c
     provider(signed_in, db_conn)
     out = io.BytesIO()
     Image.new("RGB", (10, 10)).save(out, "BMP")
-    form = post_form(image_1=(out.getvalue(), "old.bmp"), alt_1="Old")
+    form = post_form(pictures=[(out.getvalue(), "old.bmp", "Old")])
     response = upload(auth, "/feed/new", form, page="/feed/new")
     assert response.status_code == 422 and "old.bmp is not a JPEG, PNG, WebP or GIF image." in page_text(response)
     assert count_posts(db_conn) == 0
@@ -208,7 +231,7 @@ def test_an_image_format_we_do_not_take_is_refused(client, signed_in, auth, db_c
 
 def test_an_oversized_picture_is_refused(client, signed_in, auth, db_conn, upload_dir):
     provider(signed_in, db_conn)
-    form = post_form(image_1=(b"\x89PNG" + b"0" * (5 * 1024 * 1024 + 10), "big.png"), alt_1="Big")
+    form = post_form(pictures=[(b"\x89PNG" + b"0" * (5 * 1024 * 1024 + 10), "big.png", "Big")])
     response = upload(auth, "/feed/new", form, page="/feed/new")
     assert response.status_code == 422 and "big.png is larger than 5 MB" in page_text(response)
     assert count_posts(db_conn) == 0 and not list(upload_dir.glob("*"))
@@ -216,7 +239,7 @@ def test_an_oversized_picture_is_refused(client, signed_in, auth, db_conn, uploa
 
 def test_an_upload_beyond_the_request_limit_gets_the_too_large_page(client, signed_in, auth, db_conn):
     provider(signed_in, db_conn)
-    form = post_form(image_1=(b"0" * (9 * 1024 * 1024), "huge.png"), alt_1="Huge")
+    form = post_form(pictures=[(b"0" * (9 * 1024 * 1024), "huge.png", "Huge")])
     response = upload(auth, "/feed/new", form, page="/feed/new")
     assert response.status_code == 413 and "That upload is too large" in page_text(response)
     assert count_posts(db_conn) == 0
@@ -224,7 +247,7 @@ def test_an_upload_beyond_the_request_limit_gets_the_too_large_page(client, sign
 
 def test_a_picture_needs_a_description(client, signed_in, auth, db_conn):
     provider(signed_in, db_conn)
-    form = post_form(image_1=(png(), "a.png"), alt_1=" ")
+    form = post_form(pictures=[(png(), "a.png", " ")])
     response = upload(auth, "/feed/new", form, page="/feed/new")
     assert response.status_code == 422 and "Describe picture 1" in page_text(response)
     assert count_posts(db_conn) == 0
@@ -233,7 +256,7 @@ def test_a_picture_needs_a_description(client, signed_in, auth, db_conn):
 def test_a_sensitive_upload_is_blurred_and_its_file_refused_without_opt_in(client, signed_in, auth, db_conn,
                                                                          make_user):
     provider(signed_in, db_conn)
-    form = post_form(band="1", image_1=(png(), "s.png"), alt_1="Sensitive shot")
+    form = post_form(band="1", pictures=[(png(), "s.png", "Sensitive shot")])
     upload(auth, "/feed/new", form, page="/feed/new")
     media_id, preview = db_conn.execute(
         "select m.media_id, p.media_preview from feed_media m join feed_post p using (feed_id)").fetchone()
@@ -247,7 +270,7 @@ def test_a_sensitive_upload_is_blurred_and_its_file_refused_without_opt_in(clien
 
 def test_removing_a_picture_deletes_it(client, signed_in, auth, db_conn, upload_dir):
     provider(signed_in, db_conn)
-    upload(auth, "/feed/new", post_form(image_1=(png(), "a.png"), alt_1="A"), page="/feed/new")
+    upload(auth, "/feed/new", post_form(pictures=[(png(), "a.png", "A")]), page="/feed/new")
     feed_id, media_id, key = db_conn.execute("select feed_id, media_id, storage_key from feed_media").fetchone()
     upload(auth, f"/feed/{feed_id}/edit", post_form(action="save", remove_media=[media_id]), page="/feed/mine")
     assert db_conn.execute("select count(*) from feed_media").fetchone()[0] == 0

@@ -91,10 +91,10 @@ def test_saving_from_htmx_answers_with_a_status_line(auth, signed_in):
     ({"scope": "planets", "city": "berlin", "query_json": "{}"}, "Unknown directory “planets”"),
     ({"scope": "people", "city": "atlantis", "query_json": "{}"}, "Unknown city “atlantis”"),
 ])
-def test_bad_input_is_a_400_with_a_clear_message_and_nothing_is_saved(auth, signed_in, db_conn, form, message):
+def test_bad_input_is_a_422_with_a_clear_message_and_nothing_is_saved(auth, signed_in, db_conn, form, message):
     user = signed_in()
     response = auth.post("/searches", form, page="/searches", headers=HX)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in page_text(response)
     assert stored(db_conn, user["user_id"]) == []
 
@@ -103,9 +103,19 @@ def test_bad_input_without_javascript_shows_the_builder_with_the_message(auth, s
     user = signed_in()
     response = auth.post("/searches", {"scope": "people", "city": "berlin", "query_json": json.dumps(
         {"all": [{"field": "rate_cents", "op": "lte", "value": -5}]})}, page="/searches")
-    assert response.status_code == 400
+    assert response.status_code == 422
     body = page_text(response)
     assert 'id="search-form"' in body and "Hourly rate must be between $0 and $10,000." in body
+    assert stored(db_conn, user["user_id"]) == []
+
+
+def test_a_name_too_long_is_told_beside_the_name_field_with_the_search_still_shown(auth, signed_in, db_conn):
+    user = signed_in()
+    response = save(auth, SPEC_QUERY, name="x" * 81)
+    assert response.status_code == 422
+    body = page_text(response)
+    assert 'id="search-name-error">Keep the name to 80 characters or fewer.</p>' in body
+    assert "Photographers in Berlin · editorial or fashion · up to $200/h" in body  # the matches, to save again
     assert stored(db_conn, user["user_id"]) == []
 
 
@@ -204,7 +214,7 @@ def test_a_past_date_is_refused(auth, signed_in, db_conn, frozen_today):
     yesterday = frozen_today - timedelta(days=1)
     response = auth.post(f"/searches/{search_id}/pause", {"until": yesterday.isoformat()}, page="/searches",
                          headers=HX)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "That date is in the past" in page_text(response)
     assert stored(db_conn, user["user_id"])[0][5] is None
 
@@ -214,7 +224,20 @@ def test_a_date_that_is_not_a_date_is_refused(auth, signed_in, db_conn):
     save(auth, SPEC_QUERY)
     [(search_id, *_)] = stored(db_conn, user["user_id"])
     response = auth.post(f"/searches/{search_id}/pause", {"until": "soon"}, page="/searches", headers=HX)
-    assert response.status_code == 400 and "isn't valid" in page_text(response)
+    assert response.status_code == 422 and "isn't valid" in page_text(response)
+
+
+def test_a_refused_pause_without_javascript_shows_the_list_with_the_message_at_its_search(auth, signed_in,
+                                                                                         db_conn):
+    user = signed_in()
+    save(auth, SPEC_QUERY, name="Crew")
+    [(search_id, *_)] = stored(db_conn, user["user_id"])
+    response = auth.post(f"/searches/{search_id}/pause", {"until": ""}, page="/searches")
+    assert response.status_code == 422
+    body = page_text(response)
+    assert "<html" in body and "Crew" in body
+    assert f'id="pause-{search_id}-error">Choose the date alerts should pause until.</p>' in body
+    assert stored(db_conn, user["user_id"])[0][5] is None
 
 
 def test_the_list_shows_the_last_alert_date(client, auth, signed_in, db_conn):

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort
 from flask_login import current_user, login_required
+
+from ..core.errors import Refused
 
 
 def role_required(*roles: str):
@@ -15,7 +16,7 @@ def role_required(*roles: str):
         @login_required
         def wrapped(*args, **kwargs):
             if current_user.role not in roles:
-                abort(403)
+                raise Refused()
             return view(*args, **kwargs)
 
         return wrapped

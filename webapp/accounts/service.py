@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
+from ..core.errors import Invalid
 from ..core.extensions import db
 from ..core.ids import new_id
 from ..core.security import hash_password, password_needs_rehash, verify_password
@@ -10,25 +11,23 @@ from . import queries
 from .user import User
 
 MIN_PASSWORD_LENGTH = 10
-
-
-class AccountError(ValueError):
-    """A rule was broken; the message is shown to the user as written."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+MAX_PASSWORD_LENGTH = 200
+MAX_NAME_LENGTH = 80     # app_user.display_name's check constraint (migration 001)
+MAX_EMAIL_LENGTH = 254   # app_user.email's, the longest address SMTP carries
+# The roles a person picks at sign-up, as the choice reads (growth is granted, never chosen).
+SIGNUP_ROLES = {"member": "Hire creative people and studios", "provider": "Offer my services"}
+EMAIL_TAKEN = "An account with that e-mail already exists. Log in instead."
 
 
 def sign_up(*, email: str, password: str, display_name: str, role: str, city: str, provider_role: str | None) -> User:
     """Create a member or provider account (the growth role is granted, never chosen)."""
-    if role not in ("member", "provider"):
-        raise AccountError("Choose whether you hire or offer services.", "role")
+    if role not in SIGNUP_ROLES:
+        raise Invalid(fields={"role": "Choose whether you hire or offer services."})
     if role == "provider" and not provider_role:
-        raise AccountError("Tell us what you do.", "provider_role")
+        raise Invalid(fields={"provider_role": "Tell us what you do."})
     email = email.strip()
     if queries.email_taken(email):
-        raise AccountError("An account with that e-mail already exists. Log in instead.", "email")
+        raise Invalid(fields={"email": EMAIL_TAKEN})
     user_id = new_id("usr")
     try:
         queries.insert_user(
@@ -42,18 +41,16 @@ def sign_up(*, email: str, password: str, display_name: str, role: str, city: st
         db.session.commit()
     except IntegrityError as exc:  # two sign-ups with one e-mail at the same moment
         db.session.rollback()
-        raise AccountError("An account with that e-mail already exists. Log in instead.", "email") from exc
+        raise Invalid(fields={"email": EMAIL_TAKEN}) from exc
     return queries.get_user(user_id)
 
 
-def authenticate(email: str, password: str) -> User | None:
+def authenticate(email: str, password: str) -> User:
+    """The account these credentials open; Invalid, with one message for either mistake, if none."""
     row = queries.get_login_row(email.strip())
-    if row is None:
-        # Hash anyway so a missing account takes as long as a wrong password.
-        verify_password(_DUMMY_HASH, password)
-        return None
-    if not verify_password(row["password_hash"], password):
-        return None
+    # A missing account is hashed against anyway, so it takes as long as a wrong password.
+    if not verify_password(row["password_hash"] if row else _DUMMY_HASH, password) or row is None:
+        raise Invalid("That e-mail and password don't match an account.")
     if password_needs_rehash(row["password_hash"]):
         queries.set_password_hash(row["user_id"], hash_password(password))
         db.session.commit()
@@ -70,7 +67,7 @@ def update_settings(user: User, *, display_name: str, email_alerts: bool, sensit
 
 def change_password(user: User, *, current: str, new: str) -> None:
     if not verify_password(queries.get_password_hash(user.user_id) or "", current):
-        raise AccountError("Your current password is not right.", "current_password")
+        raise Invalid(fields={"current_password": "Your current password is not right."})
     queries.set_password_hash(user.user_id, hash_password(new))
     db.session.commit()
 

@@ -5,10 +5,12 @@ from flask import flash, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..core.extensions import limiter
+from ..core.forms import errors_on, form_status
 from ..core.htmx import redirect_to, render_page
 from ..core.urls import safe_next
 from . import bp, loader, service
 from .forms import LoginForm, PasswordForm, SettingsForm, SignupForm
+from .user import ROLE_LABELS
 
 AUTH_LIMIT = "10 per minute;50 per hour"
 
@@ -26,18 +28,14 @@ def login():
     if current_user.is_authenticated:
         return redirect_to(url_for("dashboard.index"))
     form = LoginForm()
-    status = 200
-    if request.method == "POST":
-        if form.validate_on_submit():
+    if form.validate_on_submit():
+        with errors_on(form):
             user = service.authenticate(form.email.data, form.password.data)
-            if user:
-                next_url = safe_next(request.args.get("next"), url_for("dashboard.index"))
-                _start_session(user)
-                flash(f"Welcome back, {user.display_name}.", "success")
-                return redirect_to(next_url)
-            form.form_errors.append("That e-mail and password don't match an account.")
-        status = 422
-    return render_page("accounts/login.html", "auth_form", status=status, form=form)
+            next_url = safe_next(request.args.get("next"), url_for("dashboard.index"))
+            _start_session(user)
+            flash(f"Welcome back, {user.display_name}.", "success")
+            return redirect_to(next_url)
+    return render_page("accounts/login.html", "auth_form", status=form_status(form), form=form)
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -46,23 +44,16 @@ def signup():
     if current_user.is_authenticated:
         return redirect_to(url_for("dashboard.index"))
     form = SignupForm()
-    status = 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                user = service.sign_up(
-                    email=form.email.data, password=form.password.data, display_name=form.display_name.data,
-                    role=form.role.data, city=form.city.data, provider_role=form.provider_role.data or None,
-                )
-            except service.AccountError as exc:
-                errors = getattr(form, exc.field).errors if exc.field else form.form_errors
-                errors.append(str(exc))
-            else:
-                _start_session(user)
-                flash("Your account is ready. Welcome to Growth desk!", "success")
-                return redirect_to(url_for("dashboard.index"))
-        status = 422
-    return render_page("accounts/signup.html", "auth_form", status=status, form=form)
+    if form.validate_on_submit():
+        with errors_on(form):
+            user = service.sign_up(
+                email=form.email.data, password=form.password.data, display_name=form.display_name.data,
+                role=form.role.data, city=form.city.data, provider_role=form.provider_role.data or None,
+            )
+            _start_session(user)
+            flash("Your account is ready. Welcome to Growth desk!", "success")
+            return redirect_to(url_for("dashboard.index"))
+    return render_page("accounts/signup.html", "auth_form", status=form_status(form), form=form)
 
 
 @bp.post("/logout")
@@ -78,18 +69,16 @@ def logout():
 def settings():
     form = SettingsForm(obj=current_user)
     password_form = PasswordForm(prefix="pw")
-    status = 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            service.update_settings(
-                current_user, display_name=form.display_name.data,
-                email_alerts=form.email_alerts.data, sensitive_opt_in=form.sensitive_opt_in.data,
-            )
-            loader.refresh(current_user.user_id)
-            flash("Settings saved.", "success")
-            return redirect_to(url_for("accounts.settings"))
-        status = 422
-    return render_page("accounts/settings.html", "settings_form", status=status, form=form, password_form=password_form)
+    if form.validate_on_submit():
+        service.update_settings(
+            current_user, display_name=form.display_name.data,
+            email_alerts=form.email_alerts.data, sensitive_opt_in=form.sensitive_opt_in.data,
+        )
+        loader.refresh(current_user.user_id)
+        flash("Settings saved.", "success")
+        return redirect_to(url_for("accounts.settings"))
+    return render_page("accounts/settings.html", "settings_form", status=form_status(form), form=form,
+                       password_form=password_form, role_labels=ROLE_LABELS)
 
 
 @bp.post("/settings/password")
@@ -99,13 +88,11 @@ def change_password():
     form = SettingsForm(obj=current_user, formdata=None)
     password_form = PasswordForm(prefix="pw")
     if password_form.validate_on_submit():
-        try:
+        with errors_on(password_form):
             service.change_password(
                 current_user, current=password_form.current_password.data, new=password_form.new_password.data
             )
-        except service.AccountError as exc:
-            password_form.current_password.errors.append(str(exc))
-        else:
             flash("Password changed.", "success")
             return redirect_to(url_for("accounts.settings"))
-    return render_page("accounts/settings.html", "password_form", status=422, form=form, password_form=password_form)
+    return render_page("accounts/settings.html", "password_form", status=form_status(password_form), form=form,
+                       password_form=password_form, role_labels=ROLE_LABELS)

@@ -1,8 +1,9 @@
 """Serve generated SVGs with long cache lifetimes (they never change)."""
 import re
 
-from flask import Response, abort, request
+from flask import Response, request
 
+from ..core.errors import NotFound
 from . import bp
 from .svg import avatar_svg, scene_svg
 
@@ -18,7 +19,7 @@ def _svg(body: str) -> Response:
 @bp.get("/avatar/<seed>.svg")
 def avatar(seed: str):
     if not _SEED.match(seed):
-        abort(404)
+        raise NotFound(seed)
     return _svg(avatar_svg(seed, request.args.get("name", "")[:80]))
 
 
@@ -30,6 +31,6 @@ def _dimension(name: str, default: int) -> int:
 @bp.get("/scene/<seed>.svg")
 def scene(seed: str):
     if not _SEED.match(seed):
-        abort(404)
+        raise NotFound(seed)
     width, height = _dimension("w", 640), _dimension("h", 400)
     return _svg(scene_svg(seed, request.args.get("label", "")[:40], width, height))

@@ -1,16 +1,21 @@
-"""Error pages: a full page on a normal request, a message partial for htmx.
+"""The service outcomes every feature raises, and the one set of handlers that answers them.
 
-For htmx the message is retargeted to the page's alert region (#messages), so
-a failed button press shows why instead of silently swapping nothing.
+Services say what happened with NotFound, Refused or Invalid; views don't translate
+them. The handlers answer in the form the request asked for: JSON for API clients, a
+message partial for htmx (retargeted to the page's alert region, #messages, so a failed
+button press shows why instead of silently swapping nothing), a full page otherwise.
+A form view that wants the messages beside its fields catches Invalid with
+core.forms.errors_on instead (a 422 re-render).
 """
 from __future__ import annotations
 
 import logging
+from typing import TypeVar
 
-from flask import render_template
+from flask import jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import HTTPException
 
 from .htmx import is_htmx
 
@@ -18,15 +23,34 @@ log = logging.getLogger(__name__)
 
 
 class NotFound(LookupError):
-    """No such thing for this user: answered 404, exactly like a missing one."""
+    """No such thing for this user: answered 404, exactly like a missing one (the message is for logs)."""
 
 
 class Refused(PermissionError):
-    """Allowed to see it, not allowed to do this: 403 with the message as written."""
+    """Allowed to see it, not allowed to do this: 403 with the message as written (or the generic one)."""
 
 
 class Invalid(ValueError):
-    """Input that cannot be used: 400 with the message as written."""
+    """Input that cannot be used: 400 with the message as written.
+
+    `fields` maps form field names to their own messages, so a form can show each
+    beside its field; the message defaults to all of them.
+    """
+
+    def __init__(self, message: str = "", fields: dict[str, str] | None = None):
+        self.fields = dict(fields or {})
+        super().__init__(message or "; ".join(self.fields.values()))
+
+
+Row = TypeVar("Row")
+
+
+def found(row: Row | None, key: object = None) -> Row:
+    """`row`, or NotFound when the lookup found nothing: a lookup and its 404 in one line."""
+    if row is None:
+        raise NotFound(key)
+    return row
+
 
 MESSAGES = {
     400: ("Something in that request was not right", "Check the form and try again."),
@@ -39,14 +63,28 @@ MESSAGES = {
     503: ("Growth desk is briefly unavailable", "The database is not answering. Try again shortly."),
 }
 
+# Paths whose clients are programs, not people: they get JSON errors whatever they accept.
+JSON_PATHS = ("/internal/",)
 
-def render_error(status: int, detail: str | None = None):
+
+def wants_json() -> bool:
+    """An API client: under a JSON path, or it prefers JSON to HTML."""
+    if request.path.startswith(JSON_PATHS):
+        return True
+    return request.accept_mimetypes.best_match(("text/html", "application/json")) == "application/json"
+
+
+def render_error(status: int, detail: str | None = None, fields: dict[str, str] | None = None):
     title, hint = MESSAGES.get(status, MESSAGES[500])
+    if wants_json():
+        body = {"error": title, "message": detail or hint}
+        if fields:
+            body["fields"] = fields
+        return jsonify(body), status
     context = {"status": status, "title": title, "hint": detail or hint}
     if is_htmx():
-        response_body = render_template("errors/_message.html", **context)
         headers = {"HX-Retarget": "#messages", "HX-Reswap": "innerHTML"}
-        return response_body, status, headers
+        return render_template("errors/_message.html", **context), status, headers
     return render_template("errors/page.html", **context), status
 
 
@@ -61,11 +99,11 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(Refused)
     def refused(exc):
-        return render_error(403, str(exc))
+        return render_error(403, str(exc) or None)
 
     @app.errorhandler(Invalid)
     def invalid(exc):
-        return render_error(400, str(exc))
+        return render_error(400, str(exc), exc.fields)
 
     @app.errorhandler(OperationalError)
     def database_down(exc):
@@ -74,26 +112,10 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        status = exc.code or 500
-        # Our own abort(…, description=...) texts are written for users; werkzeug's
-        # defaults are not, so only pass a description we set ourselves.
-        detail = exc.description if getattr(exc, "user_message", False) else None
-        if isinstance(exc, InternalServerError):
-            detail = None
-        if isinstance(exc, ServiceUnavailable):
-            status = 503
-        return render_error(status, detail)
+        # werkzeug's descriptions are not written for our users: the status picks the message.
+        return render_error(exc.code or 500)
 
     @app.errorhandler(Exception)
     def unexpected(exc):
         log.exception("unhandled error")
         return render_error(500)
-
-
-def user_error(status: int, message: str) -> HTTPException:
-    """An HTTPException whose message is shown to the user as written."""
-    from werkzeug.exceptions import default_exceptions
-
-    exc = default_exceptions[status](description=message)
-    exc.user_message = True
-    return exc

@@ -10,7 +10,8 @@ from ..core import keyset, reads
 from ..core.cache import TimedCache
 from .catalogue import SCOPES, Scope
 from .compiler import match_condition, scope_table
-from .query import Query, QueryError
+from ..core.errors import Invalid
+from .query import Query
 
 PAGE_SIZE = 12
 # Counting stops here: "1,000+ people" reads as well as an exact 48,213 and
@@ -28,11 +29,11 @@ BROKEN_CURSOR = "That page link is broken. Start again from the first page."
 
 
 def decode_cursor(scope: Scope, cursor: str) -> tuple:
-    """The (created_at, key) a page starts after (webapp/keyset.py); QueryError for one we did not make."""
+    """The (created_at, key) a page starts after (webapp/keyset.py); Invalid for one we did not make."""
     try:
         return keyset.decode(cursor, (scope.key_prefix,))
     except ValueError as exc:
-        raise QueryError(BROKEN_CURSOR) from exc
+        raise Invalid(BROKEN_CURSOR) from exc
 
 
 def _card_columns(scope: Scope):

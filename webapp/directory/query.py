@@ -2,7 +2,7 @@
 
 A query is `{"all": [...], "any": [...]}` of conditions `{"field", "op", "value"}`.
 `parse_json` and `parse_rows` validate (unknown field/operator, wrong value type,
-out-of-range values, too many conditions, oversized JSON all raise QueryError
+out-of-range values, too many conditions, oversized JSON all raise core.errors.Invalid
 with a message written for the user) and normalise each value, but keep the
 order and duplicates. `canonical` then gives the one stored form: both keys,
 de-duplicated, sorted by field, op, value, and a one-condition `any` folded into
@@ -14,14 +14,11 @@ import json
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
+from ..core.errors import Invalid
 from ..core.taxonomy import CITY_BY_SLUG, city_name, tag_label
 from .catalogue import MAX_CONDITIONS, MAX_QUERY_BYTES, OPERATOR_LABELS, SCOPES, Field, Scope
 
 GROUPS = ("all", "any")
-
-
-class QueryError(ValueError):
-    """The query can't be used; the message says why, for the person who wrote it."""
 
 
 class Condition(NamedTuple):
@@ -48,13 +45,13 @@ class Query(NamedTuple):
 def get_scope(name: str | None) -> Scope:
     scope = SCOPES.get(name or "")
     if scope is None:
-        raise QueryError(f"Unknown directory “{name}”: choose people or studios.")
+        raise Invalid(f"Unknown directory “{name}”: choose people or studios.")
     return scope
 
 
 def check_city(slug: str | None) -> str:
     if not slug or slug not in CITY_BY_SLUG:
-        raise QueryError(f"Unknown city “{slug or ''}”: choose one from the list." if slug else "Choose a city.")
+        raise Invalid(f"Unknown city “{slug or ''}”: choose one from the list." if slug else "Choose a city.")
     return slug
 
 
@@ -62,12 +59,12 @@ def check_city(slug: str | None) -> str:
 
 def _tag_value(f: Field, value) -> str:
     if not isinstance(value, str):
-        raise QueryError(f"{f.label} needs a word such as “{f.values[0]}”.")
+        raise Invalid(f"{f.label} needs a word such as “{f.values[0]}”.")
     tag = value.strip().lower()
     if tag not in f.values:
         hyphenated = "-".join(tag.split())  # "Makeup artist" as typed from the label
         if hyphenated not in f.values:
-            raise QueryError(f"“{value.strip()}” is not a known {f.label.lower()}. Choose one of: "
+            raise Invalid(f"“{value.strip()}” is not a known {f.label.lower()}. Choose one of: "
                              + ", ".join(tag_label(v) for v in f.values) + ".")
         tag = hyphenated
     return tag
@@ -78,16 +75,16 @@ def _int_value(f: Field, value) -> int:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         else:
-            raise QueryError(f"{f.label} needs a whole number.")
+            raise Invalid(f"{f.label} needs a whole number.")
     if not f.minimum <= value <= f.maximum:
         lo, hi = f.value_label(f.minimum), f.value_label(f.maximum)
-        raise QueryError(f"{f.label} must be between {lo} and {hi}.")
+        raise Invalid(f"{f.label} must be between {lo} and {hi}.")
     return value
 
 
 def _bool_value(f: Field, value) -> bool:
     if not isinstance(value, bool):
-        raise QueryError(f"{f.label} needs yes or no (true or false).")
+        raise Invalid(f"{f.label} needs yes or no (true or false).")
     return value
 
 
@@ -95,10 +92,10 @@ def validate_condition(scope: Scope, field_name, op, value) -> Condition:
     f = scope.by_name.get(field_name) if isinstance(field_name, str) else None
     if f is None:
         known = ", ".join(x.name for x in scope.fields)
-        raise QueryError(f"Unknown field “{field_name}” for {scope.noun}. Known fields: {known}.")
+        raise Invalid(f"Unknown field “{field_name}” for {scope.noun}. Known fields: {known}.")
     if op not in f.ops:
         allowed = " or ".join(f"“{OPERATOR_LABELS[o]}” ({o})" for o in f.ops)
-        raise QueryError(f"{f.label} can't use the operator “{op}”: use {allowed}.")
+        raise Invalid(f"{f.label} can't use the operator “{op}”: use {allowed}.")
     checker = {"tags": _tag_value, "int": _int_value, "bool": _bool_value}[f.kind]
     return Condition(f.name, op, checker(f, value))
 
@@ -110,33 +107,33 @@ def parse_json(raw, scope: Scope) -> Query:
     if isinstance(raw, (str, bytes)):
         size = len(raw.encode() if isinstance(raw, str) else raw)
         if size > MAX_QUERY_BYTES:
-            raise QueryError(f"The search is too large ({size:,} bytes; at most {MAX_QUERY_BYTES:,}).")
+            raise Invalid(f"The search is too large ({size:,} bytes; at most {MAX_QUERY_BYTES:,}).")
         try:
             raw = json.loads(raw)
         except ValueError as exc:
-            raise QueryError("The search is not valid JSON.") from exc
+            raise Invalid("The search is not valid JSON.") from exc
     elif len(json.dumps(raw, separators=(",", ":")).encode()) > MAX_QUERY_BYTES:
-        raise QueryError(f"The search is too large (at most {MAX_QUERY_BYTES:,} bytes).")
+        raise Invalid(f"The search is too large (at most {MAX_QUERY_BYTES:,} bytes).")
     if not isinstance(raw, dict):
-        raise QueryError("The search must be an object with “all” and “any” lists.")
+        raise Invalid("The search must be an object with “all” and “any” lists.")
     unknown = set(raw) - set(GROUPS)
     if unknown:
-        raise QueryError(f"Unknown key “{sorted(unknown)[0]}”: a search has only “all” and “any”.")
+        raise Invalid(f"Unknown key “{sorted(unknown)[0]}”: a search has only “all” and “any”.")
     groups = {}
     for group in GROUPS:
         items = raw.get(group, [])
         if not isinstance(items, list):
-            raise QueryError(f"“{group}” must be a list of conditions.")
+            raise Invalid(f"“{group}” must be a list of conditions.")
         groups[group] = items
     total = sum(len(v) for v in groups.values())
     if total > MAX_CONDITIONS:
-        raise QueryError(f"Too many conditions ({total}); a search can have at most {MAX_CONDITIONS}.")
+        raise Invalid(f"Too many conditions ({total}); a search can have at most {MAX_CONDITIONS}.")
     parsed = {}
     for group, items in groups.items():
         conditions = []
         for item in items:
             if not isinstance(item, dict) or set(item) != {"field", "op", "value"}:
-                raise QueryError("Each condition needs exactly a field, an op and a value.")
+                raise Invalid("Each condition needs exactly a field, an op and a value.")
             conditions.append(validate_condition(scope, item["field"], item["op"], item["value"]))
         parsed[group] = tuple(conditions)
     return Query(**parsed)
@@ -160,14 +157,14 @@ def form_value_to_json(f: Field, text: str):
             return True
         if text.lower() in ("false", "no", "0", "off"):
             return False
-        raise QueryError(f"{f.label} needs yes or no.")
+        raise Invalid(f"{f.label} needs yes or no.")
     try:
         number = Decimal(text.replace(",", "").lstrip("$"))
     except InvalidOperation as exc:
-        raise QueryError(f"{f.label} needs a number, not “{text}”.") from exc
+        raise Invalid(f"{f.label} needs a number, not “{text}”.") from exc
     scaled = number * f.input_scale
     if not scaled.is_finite() or scaled != scaled.to_integral_value():
-        raise QueryError(f"{f.label} needs a whole number" + (" of cents." if f.input_scale > 1 else "."))
+        raise Invalid(f"{f.label} needs a whole number" + (" of cents." if f.input_scale > 1 else "."))
     return int(scaled)
 
 
@@ -190,7 +187,7 @@ def rows_from_args(args, scope: Scope, *, lenient: bool = False) -> dict[str, li
     for group in GROUPS:
         fields, ops, values = (args.getlist(f"{group}_{part}") for part in ("field", "op", "value"))
         if len(fields) > MAX_CONDITIONS * 2:
-            raise QueryError(f"Too many conditions; a search can have at most {MAX_CONDITIONS}.")
+            raise Invalid(f"Too many conditions; a search can have at most {MAX_CONDITIONS}.")
         group_rows = []
         for i, field_name in enumerate(fields):
             op = ops[i] if i < len(ops) else ""
@@ -204,7 +201,7 @@ def rows_from_args(args, scope: Scope, *, lenient: bool = False) -> dict[str, li
                 if value.strip():
                     try:
                         validate_condition(scope, f.name, op, form_value_to_json(f, value))
-                    except QueryError:
+                    except Invalid:
                         value = json_value_to_form(f, f.default_value) if f.kind == "bool" else ""
                 elif f.kind == "bool":
                     value = "true"
@@ -218,7 +215,7 @@ def query_from_rows(rows: dict[str, list[Row]], scope: Scope) -> Query:
     complete = {g: [r for r in rows.get(g, []) if r.value.strip()] for g in GROUPS}
     total = sum(len(v) for v in complete.values())
     if total > MAX_CONDITIONS:
-        raise QueryError(f"Too many conditions ({total}); a search can have at most {MAX_CONDITIONS}.")
+        raise Invalid(f"Too many conditions ({total}); a search can have at most {MAX_CONDITIONS}.")
     parsed = {}
     for group, group_rows in complete.items():
         conditions = []
@@ -241,7 +238,7 @@ def rows_from_query(query: Query, scope: Scope) -> dict[str, list[Row]]:
 def check_size(query: Query) -> None:
     size = len(dumps(query).encode())
     if size > MAX_QUERY_BYTES:
-        raise QueryError(f"The search is too large ({size:,} bytes; at most {MAX_QUERY_BYTES:,}).")
+        raise Invalid(f"The search is too large ({size:,} bytes; at most {MAX_QUERY_BYTES:,}).")
 
 
 # --- canonical form ---------------------------------------------------------

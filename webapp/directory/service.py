@@ -9,7 +9,7 @@ from flask import url_for
 from ..core.taxonomy import CITIES
 from . import queries
 from .catalogue import MAX_CONDITIONS, Scope
-from .query import GROUPS, Query, QueryError, Row, canonical, check_city, describe, dumps, query_from_rows
+from .query import GROUPS, Query, Row, canonical, check_city, describe, dumps, query_from_rows
 
 
 def default_city(user_city: str | None) -> str:
@@ -70,7 +70,7 @@ class Results:
 
 
 def search(scope: Scope, city: str, rows, *, after: str | None = None, viewer_id: str | None = None) -> Results:
-    """Validate the rows strictly and run the search (QueryError on bad input).
+    """Validate the rows strictly and run the search (Invalid on bad input).
 
     With `viewer_id`, `following` holds the people on the page that user follows.
     """
@@ -86,5 +86,5 @@ def search(scope: Scope, city: str, rows, *, after: str | None = None, viewer_id
     )
 
 
-__all__ = ["QueryError", "Results", "apply_edit", "builder_args", "default_city", "directory_url", "new_row",
+__all__ = ["Results", "apply_edit", "builder_args", "default_city", "directory_url", "new_row",
            "search"]

@@ -8,15 +8,18 @@ changed) and refreshes the results out of band.
 """
 from __future__ import annotations
 
-from flask import abort, make_response, redirect, render_template, request, url_for
+from flask import make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_blocks
 
+from ..core.errors import Invalid
 from ..core.htmx import is_htmx
 from ..core.taxonomy import CITIES
+from ..searches import service as searches
+from ..searches.forms import SaveSearchForm
 from . import bp, cards
 from .catalogue import MAX_CONDITIONS, OPERATOR_LABELS, SCOPES, Scope
-from .query import QueryError, rows_from_args
+from .query import rows_from_args
 from .service import apply_edit, default_city, directory_url, search
 
 bp.add_app_template_global(cards.card, "directory_card")
@@ -24,34 +27,33 @@ bp.add_app_template_global(cards.datalists, "directory_datalists")
 
 
 def _edit_search(search_id: str | None, scope: Scope):
-    """The saved search being edited (404 for someone else's or a missing one)."""
-    if not search_id:
-        return None
-    from ..searches.queries import get_search
-
-    saved = get_search(current_user.user_id, search_id)
-    if saved is None or saved["scope"] != scope.name:
-        abort(404)
-    return saved
+    """The saved search being edited (404 for someone else's, a missing one or another scope's)."""
+    return searches.get(current_user.user_id, search_id, scope=scope.name) if search_id else None
 
 
 def context(scope: Scope, city: str, rows, *, error: str | None = None, after: str | None = None,
-            edit=None, name: str = "") -> tuple[dict, int]:
-    """Everything the directory template needs; runs the search unless there is already an error."""
+            edit=None, save_form: SaveSearchForm | None = None) -> tuple[dict, int]:
+    """Everything the directory template needs; runs the search unless there is already an error.
+
+    The builder's own problems are a 400 with the message in it (a search, not a refused form).
+    `save_form` is the save form as sent, when the service refused it; else it holds this search.
+    """
     results = None
     if error is None:
         try:
             # The follow state of the page's people comes with the page query (viewer_id).
             results = search(scope, city, rows, after=after, viewer_id=current_user.user_id)
-        except QueryError as exc:
+        except Invalid as exc:
             error = str(exc)
     status = 400 if error else 200
+    if save_form is None and results:
+        save_form = SaveSearchForm(formdata=None, scope=scope.name, city=city, query_json=results.query_json,
+                                   name=(edit["name"] if edit else "") or "")
     edit_id = edit["search_id"] if edit else None
     next_url = (directory_url(scope, city, rows, edit=edit_id, after=results.next_cursor)
                 if results and results.next_cursor else None)
     ctx = dict(
-        scope=scope, city=city, rows=rows, error=error, results=results, edit=edit,
-        save_name=name or (edit["name"] if edit else "") or "", cities=CITIES, operator_labels=OPERATOR_LABELS,
+        scope=scope, city=city, rows=rows, error=error, results=results, edit=edit, save_form=save_form, cities=CITIES, operator_labels=OPERATOR_LABELS,
         max_conditions=MAX_CONDITIONS, after=after, next_url=next_url,
         first_url=directory_url(scope, city, rows, edit=edit_id) if after else None,
         builder_url=url_for(f"directory.{scope.name}_builder"), page_url=url_for(f"directory.{scope.name}"),
@@ -71,7 +73,7 @@ def _render(scope: Scope):
     error = None
     try:
         rows = rows_from_args(args, scope, lenient="add" in args or "remove" in args)
-    except QueryError as exc:
+    except Invalid as exc:
         rows, error = {"all": [], "any": []}, str(exc)
     if ("add" in args or "remove" in args) and error is None:
         # The builder's buttons without JavaScript: apply, then land on the clean URL.
@@ -93,7 +95,7 @@ def _builder(scope: Scope):
     try:
         rows = rows_from_args(args, scope, lenient=True)
         refused = apply_edit(rows, scope, add=args.get("add"), remove=args.get("remove"))
-    except QueryError as exc:
+    except Invalid as exc:
         rows, refused = {"all": [], "any": []}, str(exc)
     url = directory_url(scope, city, rows, edit=args.get("edit"))
     if not is_htmx():

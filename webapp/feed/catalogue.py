@@ -28,6 +28,11 @@ MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
 MAX_IMAGE_SIDE = 1600          # stored images are scaled down to fit this
 ALLOWED_IMAGE_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
+# How the limits above read to people, and the file picker's filter: said once, here.
+MAX_IMAGE_MB = MAX_IMAGE_BYTES // (1024 * 1024)
+_FORMAT_NAMES = list(ALLOWED_IMAGE_FORMATS.values())
+IMAGE_FORMATS_TEXT = ", ".join(_FORMAT_NAMES[:-1]) + " or " + _FORMAT_NAMES[-1]   # "JPEG, PNG, WebP or GIF"
+IMAGE_ACCEPT = ",".join(f"image/{name.lower()}" for name in ALLOWED_IMAGE_FORMATS)
 
 PAGE_SIZE = 20
 

@@ -23,22 +23,7 @@ from .markdown import render_markdown
 
 # Read one byte past the limit, so an oversized file is told apart without reading all of it.
 MAX_UPLOAD_READ = MAX_IMAGE_BYTES + 1
-
-
-class PostError(ValueError):
-    """A post that can't be saved; `errors` maps form fields to messages shown as written."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
-
-
-class NotFound(NotFound):
-    """No such post for this user (another author's post looks exactly like a missing one)."""
-
-
-class Refused(Refused):
-    """Allowed to see it, not allowed to do this; the message is shown as written."""
+BROKEN_CURSOR = "That page link is broken. Start again from the newest posts."
 
 
 @dataclass
@@ -64,8 +49,11 @@ class PostInput:
 
 
 def decode_cursor(value: str | None) -> tuple[datetime, str] | None:
-    """The (created_at, feed_id) a page starts after; ValueError for a cursor we did not make."""
-    return keyset.decode(value, ("fdp_",))
+    """The (created_at, feed_id) a page starts after; Invalid for a cursor we did not make."""
+    try:
+        return keyset.decode(value, ("fdp_",))
+    except ValueError as exc:
+        raise Invalid(BROKEN_CURSOR) from exc
 
 
 # --- reading --------------------------------------------------------------------------------------
@@ -87,11 +75,11 @@ def parse_filters(kind: str | None, city: str | None, role: str | None, followin
     """Filters from the URL; an unknown value is a clear error rather than an empty feed."""
     kind, city, role = (kind or "").strip() or None, (city or "").strip() or None, (role or "").strip() or None
     if kind and kind not in KINDS:
-        raise PostError({"kind": f"There is no post kind called “{kind[:40]}”."})
+        raise Invalid(fields={"kind": f"There is no post kind called “{kind[:40]}”."})
     if city and city not in CITY_BY_SLUG:
-        raise PostError({"city": f"There is no city called “{city[:40]}” in the feed."})
+        raise Invalid(fields={"city": f"There is no city called “{city[:40]}” in the feed."})
     if role and role not in POST_ROLE_TAGS:
-        raise PostError({"role": f"There is no role called “{role[:40]}”."})
+        raise Invalid(fields={"role": f"There is no role called “{role[:40]}”."})
     return FeedFilters(kind, city, role, following in ("1", "on", "true", "y"))
 
 
@@ -238,7 +226,7 @@ def own_post(feed_id: str, author) -> dict:
 
 
 def validate(data: PostInput, *, existing_media: int = 0) -> dict:
-    """Clean values or PostError with every problem at once."""
+    """Clean values, or Invalid with every problem at once (keyed by the editor's field names)."""
     errors: dict[str, str] = {}
     title = (data.title or "").strip()
     if not title:
@@ -279,11 +267,11 @@ def validate(data: PostInput, *, existing_media: int = 0) -> dict:
             break
         try:
             stored.append((uploads.reencode(image.data, image.filename or f"Picture {number}"), alt))
-        except uploads.UploadError as exc:
+        except Invalid as exc:  # a file we don't take: told beside the pictures, with the other problems
             errors["images"] = str(exc)
             break
     if errors:
-        raise PostError(errors)
+        raise Invalid(fields=errors)
     return dict(title=title, kind=data.kind, role_tags=tags, city=city, body_md=body, band=band, images=stored)
 
 

@@ -15,13 +15,11 @@ from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..core.config import DATA_DIR
-from .catalogue import ALLOWED_IMAGE_FORMATS, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE
+from ..core.errors import Invalid
+from .catalogue import (ALLOWED_IMAGE_FORMATS, IMAGE_FORMATS_TEXT, MAX_IMAGE_BYTES, MAX_IMAGE_MB, MAX_IMAGE_PIXELS,
+                        MAX_IMAGE_SIDE)
 
 STORED_MIME = "image/webp"
-
-
-class UploadError(ValueError):
-    """The file is not one we accept; the message is shown as written."""
 
 
 @dataclass(frozen=True)
@@ -37,11 +35,14 @@ def upload_dir() -> Path:
 
 
 def reencode(raw: bytes, filename: str = "the file") -> StoredImage:
-    """Check size and type, then decode and write a fresh WebP no larger than MAX_IMAGE_SIDE."""
+    """Check size and type, then decode and write a fresh WebP no larger than MAX_IMAGE_SIDE.
+
+    A file we don't take is Invalid, with a message that names it.
+    """
     if not raw:
-        raise UploadError(f"{filename} is empty.")
+        raise Invalid(f"{filename} is empty.")
     if len(raw) > MAX_IMAGE_BYTES:
-        raise UploadError(f"{filename} is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB. Choose a smaller image.")
+        raise Invalid(f"{filename} is larger than {MAX_IMAGE_MB} MB. Choose a smaller image.")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -50,9 +51,9 @@ def reencode(raw: bytes, filename: str = "the file") -> StoredImage:
                 width, height = probe.size
                 probe.verify()
             if fmt not in ALLOWED_IMAGE_FORMATS:
-                raise UploadError(f"{filename} is not a JPEG, PNG, WebP or GIF image.")
+                raise Invalid(f"{filename} is not a {IMAGE_FORMATS_TEXT} image.")
             if width * height > MAX_IMAGE_PIXELS:
-                raise UploadError(f"{filename} has too many pixels ({width}×{height}).")
+                raise Invalid(f"{filename} has too many pixels ({width}×{height}).")
             with Image.open(io.BytesIO(raw)) as image:
                 image.seek(0)
                 image = ImageOps.exif_transpose(image)
@@ -61,11 +62,11 @@ def reencode(raw: bytes, filename: str = "the file") -> StoredImage:
                 out = io.BytesIO()
                 image.save(out, "WEBP", quality=82, method=4)
                 return StoredImage(out.getvalue(), image.width, image.height)
-    except UploadError:
+    except Invalid:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError,
             SyntaxError, ValueError) as exc:
-        raise UploadError(f"{filename} is not an image we can read. Upload a JPEG, PNG, WebP or GIF.") from exc
+        raise Invalid(f"{filename} is not an image we can read. Upload a {IMAGE_FORMATS_TEXT}.") from exc
 
 
 def save(storage_key: str, image: StoredImage) -> None:

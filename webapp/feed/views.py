@@ -6,20 +6,19 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from ..accounts.access import role_required
-from ..core.errors import user_error
 from ..core.extensions import limiter
+from ..core.forms import errors_on, form_status
 from ..follows.queries import following_among
 from ..core.htmx import is_htmx, redirect_to, render_page
 from ..core.taxonomy import CITIES
 from ..core.urls import safe_next
 from . import bp, queries, service, uploads
 from .cards import card_parts
-from .catalogue import AUTHOR_BANDS, kind_label, BANDS, KINDS, MAX_BODY_CHARS, MAX_IMAGES, MAX_TITLE_CHARS, POST_ROLE_TAGS
+from .catalogue import BAND_SAFE, kind_label, BANDS, KINDS, MAX_IMAGES, POST_ROLE_TAGS
+from .forms import PostForm
 
 bp.add_app_template_filter(kind_label, "kind_label")
 bp.add_app_template_global(card_parts, "feed_card_parts")
-
-BROKEN_CURSOR = "That page link is broken. Start again from the newest posts."
 
 
 def followed_set(posts: list[dict]) -> set[tuple[str, str]]:
@@ -45,14 +44,8 @@ def page_context(page: service.Page) -> dict:
 @login_required
 def index():
     args = request.args
-    try:
-        filters = service.parse_filters(args.get("kind"), args.get("city"), args.get("role"), args.get("following"))
-    except service.PostError as exc:
-        raise user_error(400, str(exc)) from exc
-    try:
-        cursor = service.decode_cursor(args.get("before"))
-    except ValueError as exc:
-        raise user_error(400, BROKEN_CURSOR) from exc
+    filters = service.parse_filters(args.get("kind"), args.get("city"), args.get("role"), args.get("following"))
+    cursor = service.decode_cursor(args.get("before"))
     page = service.feed_page(current_user.user_id, filters, cursor)
     next_url = url_for("feed.index", before=page.next_cursor, **filters.as_args()) if page.next_cursor else None
     context = dict(page_context(page), filters=filters, cursor=cursor, next_url=next_url, kinds=KINDS,
@@ -87,57 +80,31 @@ def media(media_id: str):
 # --- writing -------------------------------------------------------------------------------------
 
 
-def _form_input() -> service.PostInput:
-    form, files = request.form, request.files
-    images = []
-    for n in range(1, MAX_IMAGES + 1):
-        upload = files.get(f"image_{n}")
-        if upload and upload.filename:
-            images.append(service.NewImage(upload.read(service.MAX_UPLOAD_READ), upload.filename[:80],
-                                           form.get(f"alt_{n}", "")))
-    return service.PostInput(
-        title=form.get("title", ""), kind=form.get("kind", ""), role_tags=form.getlist("role_tags"),
-        city=form.get("city", ""), body_md=form.get("body_md", ""), band=form.get("band", ""),
-        images=images, remove_media=form.getlist("remove_media"),
-    )
-
-
-def _editor(post: dict | None, data: service.PostInput | None = None, errors: dict | None = None,
-            status: int = 200, preview: Markup | None = None):
-    if data is None and post is not None:
-        data = service.PostInput(title=post["title"], kind=post["kind"], role_tags=list(post["role_tags"]),
-                                 city=post["city"] or "", body_md=post["body_md"] or "",
-                                 band=min(post["nsfw_band"], 1))
-    data = data or service.PostInput(band=0, city=current_user.city or "")
+def _editor(form: PostForm, post: dict | None = None, preview: Markup | None = None):
+    """The editor page (the form block for htmx): 422 when the form carries the service's messages."""
     media = queries.media_of(post["feed_id"]) if post else []
-    band = post["nsfw_band"] if post else 0
+    band = post["nsfw_band"] if post else BAND_SAFE
     for m in media:
         m["shown"] = service.preview_items(band, service.build_preview(band, [m]))
-    return render_page(
-        "feed/editor.html", "editor", status=status, post=post, data=data, errors=errors or {}, media=media,
-        preview=preview, kinds=KINDS, cities=CITIES, roles=POST_ROLE_TAGS, author_bands=AUTHOR_BANDS, bands=BANDS,
-        max_title=MAX_TITLE_CHARS, max_body=MAX_BODY_CHARS, free_slots=max(0, MAX_IMAGES - len(media)),
-    )
+    return render_page("feed/editor.html", "editor", status=form_status(form), form=form, post=post, media=media,
+                       preview=preview, free_slots=max(0, MAX_IMAGES - len(media)))
 
 
 @bp.route("/feed/new", methods=["GET", "POST"])
 @role_required("provider")
 @limiter.limit("60 per hour", methods=["POST"])
 def new():
-    if request.method == "GET":
-        return _editor(None)
-    action = request.form.get("action", "draft")
-    data = _form_input()
-    if action == "preview":
-        return _editor(None, data, preview=service.markdown_preview(data.body_md))
-    try:
-        service.create_post(current_user, data, publish=action == "publish")
-    except service.PostError as exc:
-        data.images = []
-        return _editor(None, data, exc.errors, status=422)
-    flash("Your post is published." if action == "publish" else "Draft saved. Publish it when it's ready.",
-          "success")
-    return redirect_to(url_for("feed.mine"))
+    form = PostForm(data={"band": str(BAND_SAFE), "city": current_user.city or ""})
+    if form.validate_on_submit():
+        action = form.action.data or "draft"
+        if action == "preview":
+            return _editor(form, preview=service.markdown_preview(form.body_md.data))
+        with errors_on(form):
+            service.create_post(current_user, form.post_input(), publish=action == "publish")
+            flash("Your post is published." if action == "publish" else "Draft saved. Publish it when it's ready.",
+                  "success")
+            return redirect_to(url_for("feed.mine"))
+    return _editor(form)
 
 
 @bp.route("/feed/<feed_id>/edit", methods=["GET", "POST"])
@@ -145,27 +112,23 @@ def new():
 @limiter.limit("120 per hour", methods=["POST"])
 def edit(feed_id: str):
     post = service.own_post(feed_id, current_user)
-    if request.method == "GET":
-        return _editor(post)
-    action = request.form.get("action", "save")
-    data = _form_input()
-    if action == "preview":
-        return _editor(post, data, preview=service.markdown_preview(data.body_md))
-    try:
-        service.update_post(current_user, feed_id, data, publish=action == "publish")
-    except service.PostError as exc:
-        data.images = []
-        return _editor(post, data, exc.errors, status=422)
-    flash("Your post is published." if action == "publish" else "Changes saved.", "success")
-    return redirect_to(url_for("feed.mine"))
+    form = PostForm(data=PostForm.values_of(post))
+    if form.validate_on_submit():
+        action = form.action.data or "save"
+        if action == "preview":
+            return _editor(form, post, preview=service.markdown_preview(form.body_md.data))
+        with errors_on(form):
+            service.update_post(current_user, feed_id, form.post_input(), publish=action == "publish")
+            flash("Your post is published." if action == "publish" else "Changes saved.", "success")
+            return redirect_to(url_for("feed.mine"))
+    return _editor(form, post)
 
 
 @bp.post("/feed/preview")
 @role_required("provider")
 def preview():
     """The Markdown preview in the editor (htmx): exactly what the feed will show."""
-    return render_page("feed/editor.html", "preview_body", preview=service.markdown_preview(
-        request.form.get("body_md", "")))
+    return render_page("feed/editor.html", "preview_body", preview=service.markdown_preview(PostForm().body_md.data))
 
 
 @bp.get("/feed/mine")

@@ -4,33 +4,24 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..core import keyset
+from ..core.errors import Invalid, NotFound, found
 from ..core.extensions import db
 from . import queries
 
 TARGET_KINDS = ("service_profile", "fansub_creator")
 
 
-class UnknownTarget(LookupError):
-    """No such person or creator (a 404)."""
-
-
-class FollowRefused(ValueError):
-    """A follow that breaks a rule; the message is shown as written."""
-
-
 def _target(target_id: str, target_kind: str) -> dict:
+    """The person or creator to follow; NotFound for no such one."""
     if target_kind not in TARGET_KINDS:
-        raise UnknownTarget(target_kind)
-    target = queries.target_exists(target_id, target_kind)
-    if target is None:
-        raise UnknownTarget(target_id)
-    return target
+        raise NotFound(target_kind)
+    return found(queries.target_exists(target_id, target_kind), target_id)
 
 
 def follow(user, target_id: str, target_kind: str) -> dict:
     target = _target(target_id, target_kind)
     if target["owner_id"] == user.user_id:
-        raise FollowRefused("You can't follow yourself.")
+        raise Invalid("You can't follow yourself.")
     queries.add_follow(user.user_id, target_id, target_kind)
     db.session.commit()
     return target
@@ -49,8 +40,11 @@ PAGE_SIZE = 50
 
 
 def decode_cursor(value: str | None) -> tuple[datetime, str] | None:
-    """The (created_at, target id) a page starts after; ValueError for a cursor we did not make."""
-    return keyset.decode(value, ("usr_", "fsc_"))
+    """The (created_at, target id) a page starts after; Invalid for a cursor we did not make."""
+    try:
+        return keyset.decode(value, ("usr_", "fsc_"))
+    except ValueError as exc:
+        raise Invalid("That page link is broken. Start again from the top of the list.") from exc
 
 
 def following_page(user_id: str, after: tuple[datetime, str] | None) -> tuple[list[dict], str | None]:

@@ -1,22 +1,16 @@
 """Follow / unfollow (htmx toggle or plain form) and the Following page."""
 from __future__ import annotations
 
-from flask import abort, flash, render_template, request, url_for
+from flask import flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..core.errors import user_error
 from ..core.htmx import is_htmx, redirect_to, render_page
 from ..core.urls import profile_url, safe_next
 from . import bp, queries, service
 
 
 def _toggle(target_kind: str, target_id: str, *, follow: bool):
-    try:
-        target = (service.follow if follow else service.unfollow)(current_user, target_id, target_kind)
-    except service.UnknownTarget:
-        abort(404)
-    except service.FollowRefused as exc:
-        raise user_error(400, str(exc)) from exc
+    target = (service.follow if follow else service.unfollow)(current_user, target_id, target_kind)
     name = target["display_name"]
     if is_htmx():
         context = dict(target_id=target_id, target_kind=target_kind, following=follow,
@@ -44,10 +38,7 @@ def unfollow(target_kind: str, target_id: str):
 @bp.get("/following")
 @login_required
 def following():
-    try:
-        after = service.decode_cursor(request.args.get("after"))
-    except ValueError as exc:
-        raise user_error(400, "That page link is broken. Start again from the top of the list.") from exc
+    after = service.decode_cursor(request.args.get("after"))
     rows, next_cursor = service.following_page(current_user.user_id, after)
     for row in rows:
         row["url"] = profile_url(row["target_kind"], row["target_id"])

@@ -16,7 +16,11 @@ DEFAULT_FROM = "Growth desk <no-reply@growthdesk.invalid>"
 
 
 class DeliveryError(RuntimeError):
-    """The message was not accepted; nothing may be recorded as sent."""
+    """The message was not accepted; nothing may be recorded as sent.
+
+    Not one of core.errors' outcomes on purpose: no user input caused it and no user
+    message fixes it. Callers (the alert run) catch it to retry; anywhere else it is a 500.
+    """
 
 
 def build_message(*, to: str, subject: str, text: str, html: str | None = None,

@@ -5,16 +5,17 @@ from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
-from flask import abort, current_app
+from flask import current_app
 from flask_login import login_required
 
+from ..core.errors import NotFound
 from ..core.htmx import render_page
 from . import bp
 
 
 def _outbox() -> Path:
     if current_app.config["APP_ENV"] == "production" or current_app.config.get("SMTP_URL"):
-        abort(404)
+        raise NotFound("outbox")
     return Path(current_app.config["OUTBOX_DIR"])
 
 
@@ -37,7 +38,7 @@ def outbox_message(message_id: str):
     folder = _outbox()
     path = folder / f"{message_id}.eml"
     if not message_id.replace("-", "").replace(".", "").isalnum() or not path.exists():
-        abort(404)
+        raise NotFound(message_id)
     message = _read(path)
     body = message.get_body(preferencelist=("plain",))
     return render_page("mail/message.html", message=message, text=body.get_content() if body else "")

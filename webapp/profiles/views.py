@@ -5,24 +5,21 @@ blurred), keyset-paginated with the same infinite-scroll partial.
 """
 from __future__ import annotations
 
-from flask import abort, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..core.errors import user_error
+from ..core.errors import found
 from ..feed import service as feed_service
 from ..feed.catalogue import BANDS
 from ..feed.markdown import render_markdown
-from ..feed.views import BROKEN_CURSOR, followed_set
+from ..feed.views import followed_set
 from ..follows.queries import is_following
 from ..core.htmx import is_htmx, render_page
 from . import bp, queries
 
 
 def _render(template: str, *, author_id: str, endpoint: str, endpoint_args: dict, **context):
-    try:
-        cursor = feed_service.decode_cursor(request.args.get("before"))
-    except ValueError as exc:
-        raise user_error(400, BROKEN_CURSOR) from exc
+    cursor = feed_service.decode_cursor(request.args.get("before"))
     page = feed_service.author_page(author_id, cursor, viewer_id=current_user.user_id)
     next_url = url_for(endpoint, before=page.next_cursor, **endpoint_args) if page.next_cursor else None
     context.update(posts=page.posts, followed=followed_set(page.posts), band_labels=BANDS, cursor=cursor,
@@ -35,9 +32,7 @@ def _render(template: str, *, author_id: str, endpoint: str, endpoint_args: dict
 @bp.get("/people/<user_id>")
 @login_required
 def person(user_id: str):
-    profile = queries.person(user_id)
-    if profile is None:
-        abort(404)
+    profile = found(queries.person(user_id))
     return _render(
         "profiles/person.html", author_id=user_id, endpoint="profiles.person", endpoint_args={"user_id": user_id},
         profile=profile, bio=render_markdown(profile["bio_md"]), is_self=user_id == current_user.user_id,
@@ -48,9 +43,7 @@ def person(user_id: str):
 @bp.get("/studios/<studio_id>")
 @login_required
 def studio(studio_id: str):
-    row = queries.studio(studio_id)
-    if row is None:
-        abort(404)
+    row = found(queries.studio(studio_id))
     owner = row["owner_user_id"]
     return _render(
         "profiles/studio.html", author_id=owner, endpoint="profiles.studio", endpoint_args={"studio_id": studio_id},
@@ -62,9 +55,7 @@ def studio(studio_id: str):
 @bp.get("/creators/<creator_id>")
 @login_required
 def creator(creator_id: str):
-    row = queries.creator(creator_id)
-    if row is None:
-        abort(404)
+    row = found(queries.creator(creator_id))
     return _render(
         "profiles/creator.html", author_id=row["user_id"], endpoint="profiles.creator",
         endpoint_args={"creator_id": creator_id}, creator=row, bio=render_markdown(row["bio_md"]),

@@ -1,7 +1,7 @@
 """Saved-search rules: save once, edit, delete, pause alerts until a date, resume.
 
 Every function takes the signed-in user's id and touches only that user's rows;
-a search id that isn't theirs is reported as missing (the view answers 404).
+a search id that isn't theirs is NotFound, exactly like a missing one (404).
 """
 from __future__ import annotations
 
@@ -13,23 +13,15 @@ from sqlalchemy.exc import IntegrityError
 
 from ..directory.catalogue import MAX_QUERY_BYTES, Scope
 from ..directory.queries import COUNT_CAP, count_matches
-from ..directory.query import Query, QueryError, canonical_json, check_city, describe, get_scope, parse_json
+from ..directory.query import Query, canonical_json, check_city, describe, get_scope, parse_json
 from ..core import clock
-from ..core.errors import NotFound
+from ..core.errors import Invalid, NotFound
 from ..core.extensions import db
 from ..core.ids import new_id
 from . import queries
 
 MAX_NAME = 80
 MAX_PAUSE_DAYS = 366
-
-
-class SearchError(ValueError):
-    """A rule was broken; the message is shown to the user as written."""
-
-
-class NotFound(NotFound):
-    """No such search for this user."""
 
 
 @dataclass
@@ -39,15 +31,23 @@ class SaveOutcome:
     updated: bool = False
 
 
+def get(user_id: str, search_id: str, *, scope: str | None = None) -> dict:
+    """The user's own search (of `scope`, when given); NotFound otherwise."""
+    search = queries.get_search(user_id, search_id)
+    if search is None or (scope and search["scope"] != scope):
+        raise NotFound(search_id)
+    return search
+
+
 def _clean_name(name: str | None) -> str | None:
     name = " ".join((name or "").split())
     if len(name) > MAX_NAME:
-        raise SearchError(f"Keep the name to {MAX_NAME} characters or fewer.")
+        raise Invalid(fields={"name": f"Keep the name to {MAX_NAME} characters or fewer."})
     return name or None
 
 
 def _prepare(scope_name: str, city: str, query_json) -> tuple[str, str, dict]:
-    """Validate everything before anything is written (QueryError on bad input)."""
+    """Validate everything before anything is written (Invalid on bad input)."""
     if isinstance(query_json, str) and len(query_json.encode()) > MAX_QUERY_BYTES:
         parse_json(query_json, get_scope(scope_name))  # raises the size message
     scope = get_scope(scope_name)
@@ -75,9 +75,7 @@ def save(user_id: str, *, scope: str, city: str, query_json, name: str | None = 
 
 
 def update(user_id: str, search_id: str, *, city: str, query_json, name: str | None = None) -> SaveOutcome:
-    current = queries.get_search(user_id, search_id)
-    if current is None:
-        raise NotFound(search_id)
+    current = get(user_id, search_id)
     scope, city, canon = _prepare(current["scope"], city, query_json)
     name = _clean_name(name)
     other = queries.find_equal(user_id, scope, city, canon, except_id=search_id)
@@ -115,18 +113,18 @@ def pause_date(*, until: str | None, quick: str | None, on: date | None = None) 
     on = on or clock.today()
     if quick:
         if quick not in QUICK_PAUSES:
-            raise SearchError("Choose a week, a month or a date.")
+            raise Invalid("Choose a week, a month or a date.")
         return QUICK_PAUSES[quick][1](on)
     if not until:
-        raise SearchError("Choose the date alerts should pause until.")
+        raise Invalid(fields={"until": "Choose the date alerts should pause until."})
     try:
         day = date.fromisoformat(until.strip())
     except ValueError as exc:
-        raise SearchError("That date isn't valid; use the date picker.") from exc
+        raise Invalid(fields={"until": "That date isn't valid; use the date picker."}) from exc
     if day < on:
-        raise SearchError("That date is in the past: choose today or a later date.")
+        raise Invalid(fields={"until": "That date is in the past: choose today or a later date."})
     if day > on + timedelta(days=MAX_PAUSE_DAYS):
-        raise SearchError("Pause for at most a year.")
+        raise Invalid(fields={"until": "Pause for at most a year."})
     return day
 
 
@@ -155,7 +153,7 @@ def _parsed(search) -> tuple[Scope, Query | None]:
     scope = get_scope(search["scope"])
     try:
         return scope, parse_json(search["query_json"], scope)
-    except QueryError:
+    except Invalid:
         return scope, None
 
 
@@ -192,5 +190,4 @@ def _card(search, scope: Scope, query: Query | None, count: int | None) -> dict:
     )
 
 
-__all__ = ["NotFound", "QueryError", "SaveOutcome", "SearchError", "card", "cards", "delete", "pause", "pause_date",
-           "resume", "save", "update"]
+__all__ = ["SaveOutcome", "card", "cards", "delete", "get", "pause", "pause_date", "resume", "save", "update"]

@@ -2,17 +2,21 @@
 
 Each route loads the search through the signed-in user's id, so someone
 else's search answers 404 on every route. htmx requests get the one card (or
-status line) back; plain forms get a redirect with a flash message.
+status line) back; plain forms get a redirect with a flash message. A form the
+service refuses comes back with its messages and a 422 (core.forms).
 """
 from __future__ import annotations
 
-from flask import abort, flash, make_response, render_template, request, url_for
+from flask import flash, make_response, render_template, url_for
 from flask_login import current_user, login_required
 
-from ..directory.query import QueryError, get_scope, parse_json, rows_from_query
+from ..core.errors import Invalid
+from ..core.forms import errors_on, form_status
+from ..directory.query import get_scope, parse_json, rows_from_query
 from ..directory.service import directory_url
 from ..core.htmx import is_htmx, redirect_to, render_page
 from . import bp, queries, service
+from .forms import PauseForm, SaveSearchForm
 
 
 def _label(search) -> str:
@@ -26,25 +30,27 @@ def _status(kind: str, message: str, status: int, link: tuple[str, str] | None =
     return make_response(body, status)
 
 
-def _refuse_save(message: str, form):
-    """Bad input: a 400 with the message in the builder; nothing was saved."""
+def _refuse_save(form: SaveSearchForm):
+    """The service refused the search (422); nothing was saved.
+
+    htmx: the messages in the save form's status line. Without JavaScript: the builder
+    again, the search's problem above it and a name's beside the name field.
+    """
     if is_htmx():
-        return _status("error", message, 400)
+        messages = [*form.form_errors, *(e for f in form for e in f.errors)]
+        return _status("error", " ".join(messages), form_status(form))
     from ..directory.views import context
 
+    scope = get_scope(form.scope.data)
     try:
-        scope = get_scope(form.get("scope"))
-    except QueryError:
-        return render_page("errors/page.html", status=400, title="That search can't be saved", hint=message)
-    try:
-        rows = rows_from_query(parse_json(form.get("query_json") or "{}", scope), scope)
-    except QueryError:
+        rows = rows_from_query(parse_json(form.query_json.data or "{}", scope), scope)
+    except Invalid:
         rows = {"all": [], "any": []}
-    ctx, _ = context(scope, form.get("city") or "", rows, error=message)
-    return make_response(render_template("directory/index.html", **ctx), 400)
+    ctx, _ = context(scope, form.city.data or "", rows, error=" ".join(form.form_errors) or None, save_form=form)
+    return make_response(render_template("directory/index.html", **ctx), form_status(form))
 
 
-def _saved_answer(outcome: service.SaveOutcome, form):
+def _saved_answer(outcome: service.SaveOutcome):
     search = outcome.search
     if outcome.created or outcome.updated:
         message = "Search saved." if outcome.created else "Search updated."
@@ -64,63 +70,66 @@ def _saved_answer(outcome: service.SaveOutcome, form):
 @bp.get("/searches")
 @login_required
 def index():
-    cards = service.cards(queries.list_searches(current_user.user_id))
-    return render_page("searches/index.html", cards=cards)
+    return _index()
+
+
+def _index(refused_id: str | None = None, refused: PauseForm | None = None):
+    """The list; `refused` is the pause form the service refused for search `refused_id`, with its messages."""
+    cards = [_drawn(c, refused if c["search"]["search_id"] == refused_id else None)
+             for c in service.cards(queries.list_searches(current_user.user_id))]
+    return render_page("searches/index.html", status=form_status(refused) if refused else 200, cards=cards)
+
+
+def _drawn(card: dict, pause_form: PauseForm | None = None) -> dict:
+    """A card as drawn: the service's view of the search and its pause form (fresh, or as sent)."""
+    return dict(card, pause_form=pause_form or PauseForm(formdata=None))
 
 
 @bp.post("/searches")
 @login_required
 def create():
-    form = request.form
-    try:
-        outcome = service.save(current_user.user_id, scope=form.get("scope"), city=form.get("city"),
-                               query_json=form.get("query_json"), name=form.get("name"))
-    except (QueryError, service.SearchError) as exc:
-        return _refuse_save(str(exc), form)
-    return _saved_answer(outcome, form)
-
-
-def _own(search_id: str):
-    search = queries.get_search(current_user.user_id, search_id)
-    if search is None:
-        abort(404)
-    return search
+    form = SaveSearchForm()
+    if form.validate_on_submit():
+        with errors_on(form):
+            return _saved_answer(service.save(current_user.user_id, scope=form.scope.data, city=form.city.data,
+                                              query_json=form.query_json.data, name=form.name.data))
+    return _refuse_save(form)
 
 
 @bp.post("/searches/<search_id>")
 @login_required
 def update(search_id):
-    _own(search_id)
-    form = request.form
-    try:
-        outcome = service.update(current_user.user_id, search_id, city=form.get("city"),
-                                 query_json=form.get("query_json"), name=form.get("name"))
-    except (QueryError, service.SearchError) as exc:
-        return _refuse_save(str(exc), form)
-    return _saved_answer(outcome, form)
+    form = SaveSearchForm()
+    if form.validate_on_submit():
+        with errors_on(form):
+            return _saved_answer(service.update(current_user.user_id, search_id, city=form.city.data,
+                                                query_json=form.query_json.data, name=form.name.data))
+    return _refuse_save(form)
 
 
 @bp.get("/searches/<search_id>/edit")
 @login_required
 def edit(search_id):
     """Reopen the builder on this search; saving there updates it."""
-    search = _own(search_id)
+    search = service.get(current_user.user_id, search_id)
     scope = get_scope(search["scope"])
     try:
         rows = rows_from_query(parse_json(search["query_json"], scope), scope)
-    except QueryError:
+    except Invalid:  # a field since removed from the catalogue: the builder opens without its rows
         rows = {"all": [], "any": []}
     return redirect_to(directory_url(scope, search["city"], rows, edit=search_id))
 
 
-def _card_response(search, *, error: str | None = None, status: int = 200):
-    return make_response(render_template("searches/_search.html", c=service.card(search), error=error), status)
+def _card_response(search, pause_form: PauseForm | None = None):
+    """One card alone (htmx); 422 when it carries a refused pause form."""
+    status = form_status(pause_form) if pause_form else 200
+    return make_response(render_template("searches/_search.html", c=_drawn(service.card(search), pause_form)), status)
 
 
 @bp.post("/searches/<search_id>/delete")
 @login_required
 def delete(search_id):
-    search = _own(search_id)
+    search = service.get(current_user.user_id, search_id)
     label = _label(search)
     service.delete(current_user.user_id, search_id)
     if is_htmx():
@@ -132,25 +141,24 @@ def delete(search_id):
 @bp.post("/searches/<search_id>/pause")
 @login_required
 def pause(search_id):
-    search = _own(search_id)
-    try:
-        until = service.pause_date(until=request.form.get("until"), quick=request.form.get("quick"))
-    except service.SearchError as exc:
-        if is_htmx():
-            return _card_response(search, error=str(exc), status=400)
-        flash(str(exc), "error")
-        return redirect_to(url_for("searches.index"))
-    search = service.pause(current_user.user_id, search_id, until)
+    search = service.get(current_user.user_id, search_id)
+    form = PauseForm()
+    if form.validate_on_submit():
+        with errors_on(form):
+            until = service.pause_date(until=form.until.data, quick=form.quick.data)
+            search = service.pause(current_user.user_id, search_id, until)
+            if is_htmx():
+                return _card_response(search)
+            flash(f"Alerts paused until {until:%-d %b %Y}.", "success")
+            return redirect_to(url_for("searches.index"))
     if is_htmx():
-        return _card_response(search)
-    flash(f"Alerts paused until {until:%-d %b %Y}.", "success")
-    return redirect_to(url_for("searches.index"))
+        return _card_response(search, form)
+    return _index(search_id, form)
 
 
 @bp.post("/searches/<search_id>/resume")
 @login_required
 def resume(search_id):
-    _own(search_id)
     search = service.resume(current_user.user_id, search_id)
     if is_htmx():
         return _card_response(search)
