@@ -53,7 +53,8 @@ def context(scope: Scope, city: str, rows, *, error: str | None = None, after: s
     next_url = (directory_url(scope, city, rows, edit=edit_id, after=results.next_cursor)
                 if results and results.next_cursor else None)
     ctx = dict(
-        scope=scope, city=city, rows=rows, error=error, results=results, edit=edit, save_form=save_form, cities=CITIES, operator_labels=OPERATOR_LABELS,
+        scope=scope, city=city, rows=rows, error=error, results=results, edit=edit, save_form=save_form,
+        cities=CITIES, operator_labels=OPERATOR_LABELS,
         max_conditions=MAX_CONDITIONS, after=after, next_url=next_url,
         first_url=directory_url(scope, city, rows, edit=edit_id) if after else None,
         builder_url=url_for(f"directory.{scope.name}_builder"), page_url=url_for(f"directory.{scope.name}"),

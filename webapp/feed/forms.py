@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (FieldList, Form, FormField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField,
-                     TextAreaField)
+from wtforms import (FieldList, Form, FormField, RadioField, SelectChoice, SelectField, SelectMultipleField,
+                     StringField, TextAreaField)
 
 from ..core.forms import CITY_CHOICES, MultiCheckboxField
 from ..core.taxonomy import tag_label
-from .catalogue import (AUTHOR_BANDS, BAND_BLUR, BANDS, IMAGE_ACCEPT, IMAGE_FORMATS_TEXT, KINDS, MAX_ALT_CHARS, MAX_BODY_CHARS,
-                        MAX_IMAGE_MB, MAX_IMAGES, MAX_TITLE_CHARS, POST_ROLE_TAGS)
+from .catalogue import (AUTHOR_BANDS, BAND_BLUR, BANDS, IMAGE_ACCEPT, IMAGE_FORMATS_TEXT, KINDS, MAX_ALT_CHARS,
+                        MAX_BODY_CHARS, MAX_IMAGE_MB, MAX_IMAGES, MAX_TITLE_CHARS, POST_ROLE_TAGS)
 from .service import MAX_UPLOAD_READ, NewImage, PostInput
 
 
@@ -24,10 +24,12 @@ class ImageForm(Form):
 class PostForm(FlaskForm):
     # Room past the limit, so a pasted long title is reported (with its length), not cut off silently.
     title = StringField("Title", render_kw={"maxlength": MAX_TITLE_CHARS + 50, "required": True})
-    kind = SelectField("Kind", choices=[SelectChoice("", "Choose…"), *(SelectChoice(k, v) for k, v in KINDS.items())], validate_choice=False)
+    # Choices are not checked here: service.validate says what is wrong in the product's words.
+    kind = SelectField("Kind", choices=[SelectChoice("", "Choose…"), *(SelectChoice(k, v) for k, v in KINDS.items())],
+                       validate_choice=False)
     city = SelectField("City", choices=[SelectChoice("", "No city"), *CITY_CHOICES], validate_choice=False)
-    role_tags = MultiCheckboxField("Roles this post concerns", choices=[SelectChoice(t, tag_label(t)) for t in POST_ROLE_TAGS],
-                                   validate_choice=False)
+    role_tags = MultiCheckboxField("Roles this post concerns", validate_choice=False,
+                                   choices=[SelectChoice(t, tag_label(t)) for t in POST_ROLE_TAGS])
     body_md = TextAreaField(
         "Text (Markdown)", render_kw={"rows": 10},
         description=f"**bold**, *italic*, [links](https://example.com), lists and headings. "
