@@ -8,9 +8,9 @@ from sqlalchemy.sql import column, table
 
 from ..core import keyset, reads
 from ..core.cache import TimedCache
+from ..core.errors import Invalid
 from .catalogue import SCOPES, Scope
 from .compiler import match_condition, scope_table
-from ..core.errors import Invalid
 from .query import Query
 
 PAGE_SIZE = 12

@@ -4,13 +4,34 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (FieldList, Form, FormField, RadioField, SelectChoice, SelectField, SelectMultipleField,
-                     StringField, TextAreaField)
+from wtforms import (
+    FieldList,
+    Form,
+    FormField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 
 from ..core.forms import CITY_CHOICES, MultiCheckboxField
 from ..core.taxonomy import tag_label
-from .catalogue import (AUTHOR_BANDS, BAND_BLUR, BANDS, IMAGE_ACCEPT, IMAGE_FORMATS_TEXT, KINDS, MAX_ALT_CHARS,
-                        MAX_BODY_CHARS, MAX_IMAGE_MB, MAX_IMAGES, MAX_TITLE_CHARS, POST_ROLE_TAGS)
+from .catalogue import (
+    AUTHOR_BANDS,
+    BAND_BLUR,
+    BANDS,
+    IMAGE_ACCEPT,
+    IMAGE_FORMATS_TEXT,
+    KINDS,
+    MAX_ALT_CHARS,
+    MAX_BODY_CHARS,
+    MAX_IMAGE_MB,
+    MAX_IMAGES,
+    MAX_TITLE_CHARS,
+    POST_ROLE_TAGS,
+)
 from .service import MAX_UPLOAD_READ, NewImage, PostInput
 
 

@@ -17,8 +17,21 @@ from ..core.ids import new_id
 from ..core.taxonomy import CITY_BY_SLUG
 from ..core.urls import is_site_path
 from . import queries, uploads
-from .catalogue import (AUTHOR_BANDS, BAND_BLOCK, BAND_BLUR, BAND_SAFE, BANDS, KINDS, MAX_ALT_CHARS,
-                        MAX_BODY_CHARS, MAX_IMAGE_BYTES, MAX_IMAGES, MAX_TITLE_CHARS, PAGE_SIZE, POST_ROLE_TAGS)
+from .catalogue import (
+    AUTHOR_BANDS,
+    BAND_BLOCK,
+    BAND_BLUR,
+    BAND_SAFE,
+    BANDS,
+    KINDS,
+    MAX_ALT_CHARS,
+    MAX_BODY_CHARS,
+    MAX_IMAGE_BYTES,
+    MAX_IMAGES,
+    MAX_TITLE_CHARS,
+    PAGE_SIZE,
+    POST_ROLE_TAGS,
+)
 from .markdown import render_markdown
 
 # Read one byte past the limit, so an oversized file is told apart without reading all of it.

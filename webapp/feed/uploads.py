@@ -16,8 +16,14 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..core.config import DATA_DIR
 from ..core.errors import Invalid
-from .catalogue import (ALLOWED_IMAGE_FORMATS, IMAGE_FORMATS_TEXT, MAX_IMAGE_BYTES, MAX_IMAGE_MB, MAX_IMAGE_PIXELS,
-                        MAX_IMAGE_SIDE)
+from .catalogue import (
+    ALLOWED_IMAGE_FORMATS,
+    IMAGE_FORMATS_TEXT,
+    MAX_IMAGE_BYTES,
+    MAX_IMAGE_MB,
+    MAX_IMAGE_PIXELS,
+    MAX_IMAGE_SIDE,
+)
 
 STORED_MIME = "image/webp"
 

@@ -8,13 +8,13 @@ from markupsafe import Markup
 from ..accounts.access import role_required
 from ..core.extensions import limiter
 from ..core.forms import errors_on, form_status
-from ..follows.queries import following_among
 from ..core.htmx import is_htmx, redirect_to, render_page
 from ..core.taxonomy import CITIES
 from ..core.urls import safe_next
+from ..follows.queries import following_among
 from . import bp, queries, service, uploads
 from .cards import card_parts
-from .catalogue import BAND_SAFE, kind_label, BANDS, KINDS, MAX_IMAGES, POST_ROLE_TAGS
+from .catalogue import BAND_SAFE, BANDS, KINDS, MAX_IMAGES, POST_ROLE_TAGS, kind_label
 from .forms import PostForm
 
 bp.add_app_template_filter(kind_label, "kind_label")

@@ -9,12 +9,12 @@ from flask import render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..core.errors import found
+from ..core.htmx import is_htmx, render_page
 from ..feed import service as feed_service
 from ..feed.catalogue import BANDS
 from ..feed.markdown import render_markdown
 from ..feed.views import followed_set
 from ..follows.queries import is_following
-from ..core.htmx import is_htmx, render_page
 from . import bp, queries
 
 

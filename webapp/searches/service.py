@@ -11,13 +11,13 @@ from datetime import date, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
-from ..directory.catalogue import MAX_QUERY_BYTES, Scope
-from ..directory.queries import COUNT_CAP, count_matches
-from ..directory.query import Query, canonical_json, check_city, describe, get_scope, parse_json
 from ..core import clock
 from ..core.errors import Invalid, NotFound
 from ..core.extensions import db
 from ..core.ids import new_id
+from ..directory.catalogue import MAX_QUERY_BYTES, Scope
+from ..directory.queries import COUNT_CAP, count_matches
+from ..directory.query import Query, canonical_json, check_city, describe, get_scope, parse_json
 from . import queries
 
 MAX_NAME = 80

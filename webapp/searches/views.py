@@ -12,9 +12,9 @@ from flask_login import current_user, login_required
 
 from ..core.errors import Invalid
 from ..core.forms import errors_on, form_status
+from ..core.htmx import is_htmx, redirect_to, render_page
 from ..directory.query import get_scope, parse_json, rows_from_query
 from ..directory.service import directory_url
-from ..core.htmx import is_htmx, redirect_to, render_page
 from . import bp, queries, service
 from .forms import PauseForm, SaveSearchForm
 
@@ -64,7 +64,8 @@ def _saved_answer(outcome: service.SaveOutcome):
         return _status("info", message, 200, (url_for("searches.index"), "See your saved searches"))
     flash(message, "info")
     scope = get_scope(search["scope"])
-    return redirect_to(directory_url(scope, search["city"], rows_from_query(parse_json(search["query_json"], scope), scope)))
+    rows = rows_from_query(parse_json(search["query_json"], scope), scope)
+    return redirect_to(directory_url(scope, search["city"], rows))
 
 
 @bp.get("/searches")
