@@ -63,13 +63,14 @@ MESSAGES = {
     503: ("Growth desk is briefly unavailable", "The database is not answering. Try again shortly."),
 }
 
-# Paths whose clients are programs, not people: they get JSON errors whatever they accept.
-JSON_PATHS = ("/internal/",)
+# Blueprints whose callers are programs, not people (the marketplace's internal events
+# endpoint): their errors are JSON whatever the caller accepts.
+JSON_BLUEPRINTS = {"internal"}
 
 
 def wants_json() -> bool:
-    """An API client: under a JSON path, or it prefers JSON to HTML."""
-    if request.path.startswith(JSON_PATHS):
+    """An API client: a JSON blueprint's route, or a caller that prefers JSON to HTML."""
+    if request.blueprint in JSON_BLUEPRINTS:
         return True
     return request.accept_mimetypes.best_match(("text/html", "application/json")) == "application/json"
 
