@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from bench.common import (AGENT, CpuMeter, cookie_from, fetch, flask, gunicorn, load_scale, login,  # noqa: E402
                           postmaster_pid, wrk, write_section)
 
-DB_NAME = "growthdesk_bench_directory"
+DB_NAME = os.environ.get("BENCH_DIRECTORY_DB_NAME", "growthdesk_bench_directory")
 ADMIN_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 LOGIN = ("buyer@demo.test", "growthdesk-demo")
 GOAL = 0.25

@@ -48,7 +48,7 @@ from webapp.core.ids import new_id  # noqa: E402
 from webapp.core.security import hash_password  # noqa: E402
 from webapp.core.taxonomy import CITIES, ROLE_TAGS  # noqa: E402
 
-DB_NAME = "growthdesk_bench_feed"
+DB_NAME = os.environ.get("BENCH_FEED_DB_NAME", "growthdesk_bench_feed")
 READER_EMAIL = "bench-reader@bench.test"
 READER_PASSWORD = "bench-feed-password"
 KINDS = ("case_study", "availability", "touring", "studio_slot", "influence")
