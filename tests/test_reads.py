@@ -1,4 +1,4 @@
-"""webapp/reads.py: one-statement page reads straight through psycopg, outside any transaction."""
+"""webapp/core/reads.py: one-statement page reads straight through psycopg, outside any transaction."""
 import pytest
 from sqlalchemy import select, table, column, Text
 from sqlalchemy.exc import OperationalError
@@ -6,25 +6,27 @@ from sqlalchemy.exc import OperationalError
 from webapp.core import reads
 
 
-def test_named_parameters_become_psycopg_placeholders_and_casts_stay():
-    assert reads.native("select :a::text, cast(:b as int), '5%' where x = :a").sql == \
-        "select %(a)s::text, cast(%(b)s as int), '5%%' where x = %(a)s"
-
-
 def test_rows_come_back_as_dicts(app, make_user):
     user = make_user(name="Rae Reads")
     with app.app_context():
-        rows = reads.rows("select display_name from app_user where user_id = :id", {"id": user["user_id"]})
+        rows = reads.rows("select display_name from app_user where user_id = %(id)s", {"id": user["user_id"]})
     assert rows == [{"display_name": "Rae Reads"}]
 
 
-def test_a_core_statement_runs_with_its_own_values_and_extra_ones(app, make_user):
+def test_a_literal_percent_is_written_twice_in_every_statement(app):
+    with app.app_context():
+        assert reads.scalar("select '5%%'") == "5%"
+        assert reads.scalar("select %(a)s || '%%'", {"a": "5"}) == "5%"
+
+
+def test_a_core_statement_runs_through_the_same_functions_once_compiled(app, make_user):
     user = make_user(name="Cor Core")
     users = table("app_user", column("user_id", Text), column("display_name", Text))
-    statement = reads.native(select(users.c.display_name).where(users.c.user_id == user["user_id"]))
+    sql, params = reads.compiled(select(users.c.display_name).where(users.c.user_id == user["user_id"]))
+    assert "%(" in sql and ":user_id" not in sql
     with app.app_context():
-        assert reads.scalar(statement) == "Cor Core"
-        assert reads.first(statement, {"user_id_1": "usr_nobody"}) is None
+        assert reads.scalar(sql, params) == "Cor Core"
+        assert reads.first(sql, {**params, "user_id_1": "usr_nobody"}) is None
 
 
 def test_a_database_that_does_not_answer_raises_what_the_503_page_handles(make_app):

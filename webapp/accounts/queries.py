@@ -8,7 +8,7 @@ from ..core.extensions import db
 from .user import User
 
 _USER_COLUMNS = "user_id, email, display_name, role, email_alerts, sensitive_opt_in, city"
-_USER_BY_ID = f"select {_USER_COLUMNS} from app_user where user_id = :id"
+_USER_BY_ID = f"select {_USER_COLUMNS} from app_user where user_id = %(id)s"
 
 
 def get_user(user_id: str) -> User | None:

@@ -1,24 +1,30 @@
-"""One-statement reads outside any transaction: the hot read paths of pages.
+"""Page reads: one statement on the autocommit engine, straight through psycopg.
 
-A page that only reads (the signed-in user, a directory page, a feed page) has no
-use for a transaction: through `db.session` each request would pay BEGIN and
-ROLLBACK round trips around its SELECTs. These helpers run one statement on a
-pooled connection of the autocommit engine (also where a reader endpoint plugs in,
-docs/scaling.md), straight through psycopg: for a page of twenty feed posts,
-SQLAlchemy's statement and result layers measured more time than PostgreSQL took
-to answer (docs/benchmarks.md).
+The house runs SQL two ways, each with its rule:
 
-Statements are SQL text with `:name` parameters, as `text()` takes them, or
-SQLAlchemy Core statements, or either already turned into a `Native`.
+(a) **Writes, and reads that guard a write** (is the e-mail taken, is this post the
+    author's, does the target exist) go through `db.session`, in the one transaction of
+    the state change they belong to: `text()` with `:name` parameters, SQLAlchemy's style.
+(b) **Page reads**: a single SELECT whose rows a page (or partial) shows, go through the
+    functions below and nowhere else. Each runs on a pooled connection of the
+    `autocommit` engine (also where a reader endpoint plugs in, docs/scaling.md), with no
+    BEGIN/ROLLBACK around it, and its rows come back from psycopg as dicts: for a page of
+    twenty feed posts SQLAlchemy's statement and result layers measured about 300 µs
+    more than this (docs/benchmarks.md).
 
-One statement sees one consistent snapshot. Reads that must agree with each other,
-or that precede a write they guard, stay on `db.session` in their transaction.
+Statements here are written in psycopg's own parameter style, `%(name)s` (a literal `%`
+is written `%%`), and run as written. A SQLAlchemy Core statement (the directory's
+compiler builds them) is first turned into that style by `compiled`, which uses
+SQLAlchemy's psycopg dialect.
+
+One statement sees one consistent snapshot. Reads that must agree with each other
+inside a transaction, or that precede a write they guard, are (a), not (b).
+Tooling (migrations, the embedded server, benchmark loaders) talks to psycopg directly:
+it is not a page.
 """
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, Mapping
 
 import psycopg
 from psycopg.rows import dict_row, tuple_row
@@ -27,44 +33,19 @@ from sqlalchemy.exc import OperationalError
 
 from .extensions import db
 
-_PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 _DIALECT = postgresql.psycopg.dialect()
+Params = Mapping[str, Any]
 
 
-@lru_cache(maxsize=512)
-def _pyformat(sql: str) -> str:
-    """`:name` placeholders as psycopg's `%(name)s` (a literal % doubled); `::type` casts kept.
-
-    Like `text()`, it takes any `:word` for a parameter, so string literals in these
-    statements must not contain one (pass such values as parameters).
-    """
-    return _PARAM.sub(r"%(\1)s", sql.replace("%", "%%"))
+def compiled(statement) -> tuple[str, dict[str, Any]]:
+    """A SQLAlchemy Core statement as `%(name)s` SQL and its values, ready for `rows`/`first`/`scalar`."""
+    result = statement.compile(dialect=_DIALECT)
+    return str(result), dict(result.params)
 
 
-class Native(NamedTuple):
-    """A statement as psycopg takes it: `%(name)s` SQL and its values (see `native`)."""
-    sql: str
-    params: dict[str, Any]
-
-
-def native(statement, params: dict[str, Any] | None = None) -> Native:
-    """The statement as psycopg takes it, from `:name` SQL text, a Core statement or a Native.
-
-    Compiling a Core statement costs about as much as PostgreSQL takes to answer a small
-    query, so callers that run the same statement again keep its Native (with values of its
-    own; `params` given here override them).
-    """
-    if isinstance(statement, Native):
-        return Native(statement.sql, {**statement.params, **params}) if params else statement
-    if isinstance(statement, str):
-        return Native(_pyformat(statement), params or {})
-    compiled = statement.compile(dialect=_DIALECT)
-    return Native(str(compiled), {**compiled.params, **(params or {})})
-
-
-def _run(statement, params, fetch, *, row_factory=dict_row, prepare: bool | None = None,
+def _run(sql: str, params: Params | None, fetch, *, row_factory=dict_row, prepare: bool | None = None,
          planner: dict[str, str] | None = None):
-    sql, values = native(statement, params)
+    values = params or {}  # always a mapping, so `%%` means `%` in every statement
     try:
         pooled = db.engines["autocommit"].raw_connection()
     except psycopg.OperationalError as exc:  # the pool hands on the driver's error as it is
@@ -97,17 +78,18 @@ def _run(statement, params, fetch, *, row_factory=dict_row, prepare: bool | None
 # `planner`: settings for this one statement (SET LOCAL in a transaction of its own: two more
 # round trips), for the rare statement whose plan needs bounding, such as a search's capped count.
 
-def rows(statement, params: dict[str, Any] | None = None, *, prepare: bool | None = None) -> list[dict]:
+def rows(sql: str, params: Params | None = None, *, prepare: bool | None = None) -> list[dict]:
     """All rows of a SELECT as dicts."""
-    return _run(statement, params, lambda cur: cur.fetchall(), prepare=prepare)
+    return _run(sql, params, lambda cur: cur.fetchall(), prepare=prepare)
 
 
-def first(statement, params: dict[str, Any] | None = None, *, prepare: bool | None = None) -> dict | None:
-    return _run(statement, params, lambda cur: cur.fetchone(), prepare=prepare)
+def first(sql: str, params: Params | None = None, *, prepare: bool | None = None) -> dict | None:
+    """The first row of a SELECT as a dict, or None."""
+    return _run(sql, params, lambda cur: cur.fetchone(), prepare=prepare)
 
 
-def scalar(statement, params: dict[str, Any] | None = None, *, prepare: bool | None = None,
+def scalar(sql: str, params: Params | None = None, *, prepare: bool | None = None,
            planner: dict[str, str] | None = None):
-    row = _run(statement, params, lambda cur: cur.fetchone(), row_factory=tuple_row, prepare=prepare,
-               planner=planner)
+    """The first column of the first row, or None."""
+    row = _run(sql, params, lambda cur: cur.fetchone(), row_factory=tuple_row, prepare=prepare, planner=planner)
     return row[0] if row else None

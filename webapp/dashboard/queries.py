@@ -13,19 +13,19 @@ def user_summary(user_id: str, today: date) -> dict:
     return reads.first(
         f"""
             select
-              (select count(*) from saved_search where user_id = :u) as searches,
-              (select count(*) from saved_search where user_id = :u
-                 and paused_until is not null and paused_until >= :today) as paused_searches,
+              (select count(*) from saved_search where user_id = %(u)s) as searches,
+              (select count(*) from saved_search where user_id = %(u)s
+                 and paused_until is not null and paused_until >= %(today)s) as paused_searches,
               (select count(*) from saved_search_alert a join saved_search s using (search_id)
-                 where s.user_id = :u and a.alert_dt > :week_ago) as alerts_this_week,
-              (select count(*) from follow where follower_user_id = :u) as following,
-              (select count(*) from follow where target_id = :u) as followers,
-              (select count(*) from referral_invite where inviter_user_id = :u) as invites,
-              (select count(*) from referral_invite where inviter_user_id = :u and accepted_at is not null) as accepted,
+                 where s.user_id = %(u)s and a.alert_dt > %(week_ago)s) as alerts_this_week,
+              (select count(*) from follow where follower_user_id = %(u)s) as following,
+              (select count(*) from follow where target_id = %(u)s) as followers,
+              (select count(*) from referral_invite where inviter_user_id = %(u)s) as invites,
+              (select count(*) from referral_invite where inviter_user_id = %(u)s and accepted_at is not null) as accepted,
               (select coalesce(sum({SIGNED_AMOUNT_SQL}), 0)
-                 from credit_ledger where user_id = :u) as balance_cents,
-              (select count(*) from feed_post where author_id = :u and is_published) as published_posts,
-              (select count(*) from feed_post where author_id = :u and not is_published) as draft_posts
+                 from credit_ledger where user_id = %(u)s) as balance_cents,
+              (select count(*) from feed_post where author_id = %(u)s and is_published) as published_posts,
+              (select count(*) from feed_post where author_id = %(u)s and not is_published) as draft_posts
         """,
         {"u": user_id, "today": today, "week_ago": today - timedelta(days=7)},
     )

@@ -1,9 +1,7 @@
 """Directory reads: a keyset page of matches and a bounded count, both from the compiler."""
 from __future__ import annotations
 
-from functools import lru_cache
-
-from sqlalchemy import Text, and_, bindparam, exists, func, or_, select
+from sqlalchemy import Text, bindparam, exists, func, select, tuple_
 from sqlalchemy.sql import column, table
 
 from ..core import keyset, reads
@@ -52,15 +50,13 @@ def page_statement(scope: Scope, city: str, query: Query, *, after: str | None =
     key = t.c[scope.key]
     columns = _card_columns(scope)
     if viewer_id and scope.name == "people":
-        # A named parameter, not the value: the compiled SQL is then the same for every reader (_compiled).
         columns.append(exists().where(
             _follow.c.follower_user_id == bindparam("viewer_id", viewer_id, type_=Text),
             _follow.c.target_kind == "service_profile", _follow.c.target_id == key).label("viewer_follows"))
     stmt = select(*columns).where(match_condition(scope, city, query))
     if after:
-        at, last_key = decode_cursor(scope, after)
-        stmt = stmt.where(or_(t.c.created_at < at, and_(t.c.created_at == at, key > last_key)))
-    return stmt.order_by(t.c.created_at.desc(), key.asc()).limit(limit + 1)
+        stmt = stmt.where(tuple_(t.c.created_at, key) < tuple_(*decode_cursor(scope, after)))
+    return stmt.order_by(t.c.created_at.desc(), key.desc()).limit(limit + 1)
 
 
 # No sequential scan for a count: with a LIMIT and no order, PostgreSQL may read the table in
@@ -83,34 +79,16 @@ def count_statement(scope: Scope, city: str, query: Query, cap: int = COUNT_CAP)
     return select(func.count()).select_from(inner)
 
 
-# Building and compiling a search's statement measured about half a millisecond, as much as
-# PostgreSQL takes to answer it; the same searches come back again and again (each edit of the
-# builder, paging, a shared link, the live count), so each process keeps the SQL of the last
-# searches. The key holds everything the SQL and its values are made of; the reader is a
-# parameter filled in per request.
-@lru_cache(maxsize=2048)
-def _compiled_page(scope_name: str, city: str, query: Query, after: str | None, limit: int,
-                   with_viewer: bool) -> reads.Native:
-    stmt = page_statement(SCOPES[scope_name], city, query, after=after, limit=limit,
-                          viewer_id="(each reader)" if with_viewer else None)
-    return reads.native(stmt)
-
-
-@lru_cache(maxsize=2048)
-def _compiled_count(scope_name: str, city: str, query: Query, cap: int) -> reads.Native:
-    return reads.native(count_statement(SCOPES[scope_name], city, query, cap))
-
-
 def page_of_matches(scope: Scope, city: str, query: Query, *, after: str | None = None,
                     limit: int = PAGE_SIZE, viewer_id: str | None = None) -> tuple[list[dict], str | None]:
-    """Newest first (created_at desc, key asc, as the (city, created_at desc, key) index is ordered).
+    """Newest first (created_at desc, key desc, as the (city, created_at desc, key desc) index is ordered).
 
     Returns the rows and the cursor of the next page (None on the last page). With
     `viewer_id`, people rows also say whether that user follows them (`viewer_follows`),
     answered by the same query instead of a second round trip.
     """
-    statement = _compiled_page(scope.name, city, query, after, limit, bool(viewer_id))
-    rows = reads.rows(statement, {"viewer_id": viewer_id} if viewer_id else None, prepare=False)
+    sql, params = reads.compiled(page_statement(scope, city, query, after=after, limit=limit, viewer_id=viewer_id))
+    rows = reads.rows(sql, params, prepare=False)
     return keyset.split_page(rows, limit, scope.key)
 
 
@@ -122,7 +100,8 @@ def count_matches(scope: Scope, city: str, query: Query, cap: int = COUNT_CAP, *
         count = _count_cache.get(key)
         if count is not None:
             return count
-    count = reads.scalar(_compiled_count(scope.name, city, query, cap), prepare=False, planner=COUNT_PLANNER)
+    sql, params = reads.compiled(count_statement(scope, city, query, cap))
+    count = reads.scalar(sql, params, prepare=False, planner=COUNT_PLANNER)
     if cached:
         _count_cache.put(key, count)
     return count
@@ -131,4 +110,3 @@ def count_matches(scope: Scope, city: str, query: Query, cap: int = COUNT_CAP, *
 def forget_counts() -> None:
     """Empty the count cache (tests that change rows between two looks)."""
     _count_cache.clear()
-

@@ -1,8 +1,9 @@
-"""SQL for follows."""
+"""SQL for follows: the writes and their guard on the session, the pages' reads through core.reads."""
 from __future__ import annotations
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import text
 
+from ..core import reads
 from ..core.extensions import db
 
 
@@ -10,14 +11,9 @@ def following_among(follower_user_id: str, target_kind: str, target_ids: list[st
     """Which of `target_ids` the user follows: one query for a whole page of cards."""
     if not target_ids:
         return set()
-    rows = db.session.execute(
-        text(
-            "select target_id from follow where follower_user_id = :u and target_kind = :k"
-            " and target_id in :ids"
-        ).bindparams(bindparam("ids", expanding=True)),
-        {"u": follower_user_id, "k": target_kind, "ids": list(target_ids)},
-    )
-    return {r[0] for r in rows}
+    rows = reads.rows("select target_id from follow where follower_user_id = %(u)s and target_kind = %(k)s"
+                      " and target_id = any(%(ids)s)", {"u": follower_user_id, "k": target_kind, "ids": list(target_ids)})
+    return {r["target_id"] for r in rows}
 
 
 def target_exists(target_id: str, target_kind: str) -> dict | None:
@@ -33,10 +29,8 @@ def target_exists(target_id: str, target_kind: str) -> dict | None:
 
 
 def is_following(follower_user_id: str, target_id: str, target_kind: str) -> bool:
-    return db.session.execute(
-        text("select 1 from follow where follower_user_id = :u and target_id = :t and target_kind = :k"),
-        {"u": follower_user_id, "t": target_id, "k": target_kind},
-    ).first() is not None
+    return reads.first("select 1 from follow where follower_user_id = %(u)s and target_id = %(t)s"
+                       " and target_kind = %(k)s", {"u": follower_user_id, "t": target_id, "k": target_kind}) is not None
 
 
 def add_follow(follower_user_id: str, target_id: str, target_kind: str) -> None:
@@ -56,10 +50,8 @@ def remove_follow(follower_user_id: str, target_id: str, target_kind: str) -> No
 
 
 def follower_count(target_id: str, target_kind: str) -> int:
-    return db.session.execute(
-        text("select count(*) from follow where target_id = :t and target_kind = :k"),
-        {"t": target_id, "k": target_kind},
-    ).scalar_one()
+    return reads.scalar("select count(*) from follow where target_id = %(t)s and target_kind = %(k)s",
+                        {"t": target_id, "k": target_kind})
 
 
 # Whom a user follows, as the Following page lists and counts them: a follow whose profile or
@@ -68,36 +60,34 @@ _FOLLOWED = """
       from follow f
       left join service_profile sp on f.target_kind = 'service_profile' and sp.user_id = f.target_id
       left join fansub_creator fc on f.target_kind = 'fansub_creator' and fc.creator_id = f.target_id
-     where f.follower_user_id = :u and (sp.user_id is not null or fc.creator_id is not null)"""
+     where f.follower_user_id = %(u)s and (sp.user_id is not null or fc.creator_id is not null)"""
 
 
 def followed_by(follower_user_id: str, *, after: tuple | None = None, limit: int = 50) -> list[dict]:
-    """Whom the user follows, newest first, with what a list row shows: `limit` rows after the
-    (created_at, target_id) cursor `after`."""
-    keyset = " and (f.created_at < :at or (f.created_at = :at and f.target_id > :after_id))" if after else ""
-    params = {"u": follower_user_id, "limit": int(limit)}
+    """Whom the user follows, newest first (ties: newest id first), with what a list row shows:
+    `limit` rows after the (created_at, target_id) cursor `after`."""
+    keyset = " and (f.created_at, f.target_id) < (%(after_at)s, %(after_id)s)" if after else ""
+    params = {"u": follower_user_id}
     if after:
-        params["at"], params["after_id"] = after
-    rows = db.session.execute(
-        text(
-            f"""
-            select f.target_id, f.target_kind, f.created_at,
-                   coalesce(sp.display_name, fc.display_name) as display_name,
-                   coalesce(sp.city, fc.city) as city,
-                   coalesce(sp.verified, fc.verified, false) as verified,
-                   sp.headline, sp.role_tags, fc.category_tags,
-                   (select count(*) from follow c where c.target_id = f.target_id
-                      and c.target_kind = f.target_kind) as follower_count
-              {_FOLLOWED}{keyset}
-             order by f.created_at desc, f.target_id
-             limit :limit
-            """
-        ),
+        params["after_at"], params["after_id"] = after
+    # The limit is written into the SQL (an int, never user text), as the feed's: a small page the plan can count on.
+    return reads.rows(
+        f"""
+        select f.target_id, f.target_kind, f.created_at,
+               coalesce(sp.display_name, fc.display_name) as display_name,
+               coalesce(sp.city, fc.city) as city,
+               coalesce(sp.verified, fc.verified, false) as verified,
+               sp.headline, sp.role_tags, fc.category_tags,
+               (select count(*) from follow c where c.target_id = f.target_id
+                  and c.target_kind = f.target_kind) as follower_count
+          {_FOLLOWED}{keyset}
+         order by f.created_at desc, f.target_id desc
+         limit {int(limit)}
+        """,
         params,
-    ).mappings()
-    return [dict(r) for r in rows]
+    )
 
 
 def count_followed(follower_user_id: str) -> int:
     """How many rows the Following page lists in all."""
-    return db.session.execute(text(f"select count(*) {_FOLLOWED}"), {"u": follower_user_id}).scalar_one()
+    return reads.scalar(f"select count(*) {_FOLLOWED}", {"u": follower_user_id})

@@ -24,11 +24,10 @@ def get_search(user_id: str, search_id: str):
     ).mappings().first()
 
 
-def list_searches(user_id: str):
-    return db.session.execute(
-        text(f"select {_COLUMNS} from saved_search where user_id = :u order by created_at desc, search_id"),
-        {"u": user_id},
-    ).mappings().all()
+def list_searches(user_id: str) -> list[dict]:
+    """The user's searches, newest first (the /searches page)."""
+    return reads.rows(f"select {_COLUMNS} from saved_search where user_id = %(u)s"
+                      " order by created_at desc, search_id desc", {"u": user_id})
 
 
 def find_equal(user_id: str, scope: str, city: str, query_json: dict, *, except_id: str | None = None):
