@@ -20,7 +20,7 @@ def test_people_in_the_city_are_listed_with_their_card(client, signed_in, make_p
 def test_the_card_photo_is_a_generated_avatar(client, signed_in, make_profile):
     signed_in()
     user_id = make_profile("Ada Frame")
-    assert f"/media/avatar/{user_id}.svg?name=Ada%20Frame" in page_text(client.get(url()))
+    assert f"/media/avatar/{user_id}.svg?name=Ada+Frame" in page_text(client.get(url()))
 
 
 def test_a_card_name_leads_to_the_profile_page(client, signed_in, make_profile, make_studio):

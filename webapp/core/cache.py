@@ -1,21 +1,67 @@
-"""Process-local caches: rendered card HTML (post cards, directory cards), and short-lived
+"""Process-local caches: whole rendered cards (post cards, directory cards), and short-lived
 entries whose lifetime is a setting (the signed-in user, a search's count).
 
-Only the parts of a card that are the same for every viewer in a variant are
-cached; whatever is the viewer's own (the follow button with its state and CSRF
-token, the growth team's band form) is rendered around them on every request.
-A key must hold every input that changes the cached markup: callers build it
-from the row's id, its updated_at (every write to a post bumps it) and the
-values from other tables and from the viewer that the markup shows. Bounded
-(least recently used entries go first) and safe to share between threads.
+A cached card is the whole element, balanced HTML, the same for every reader who sees it.
+Whatever is a reader's own (the follow button with its state and CSRF token, the growth
+team's band form) is not in it: the card template writes `SLOT` where each such part
+goes, and every request fills the slots with its own parts (`Card.fill`).
+
+A card's key is made from the row it shows (`row_key`): every column of the page query's
+row except the reader's own (`viewer_*`), so any change to what the row says (updated_at
+included, which every write to a post bumps) is a new key, and no entry is ever
+invalidated by hand. The caches are bounded (least recently used entries go first) and
+safe to share between threads.
 """
 from __future__ import annotations
 
+import secrets
 import threading
-from typing import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 
 from cachetools import LRUCache, TTLCache
 from flask import current_app
+from markupsafe import Markup, escape
+
+# Where a reader's own part goes in a cached card. A comment with a per-process random token:
+# user text is escaped and post bodies are sanitized without comments, so no content can
+# contain it.
+SLOT = Markup(f"<!--slot {secrets.token_hex(8)}-->")
+
+
+def row_key(kind: str, row: Mapping, variant: Hashable = None, columns: tuple[str, ...] | None = None) -> tuple:
+    """A card's cache key: its kind, a variant (say, what the reader opted in to see) and the row's
+    values, lists as tuples: of `columns`, or of every column but the reader's own (`viewer_*`).
+
+    Values without their names: the rows of one kind come from one query, so its columns are the
+    same, in the same order, in every row.
+    """
+    values = (row[name] for name in columns) if columns else \
+        (value for name, value in row.items() if not name.startswith("viewer_"))
+    return (kind, variant, *(tuple(value) if isinstance(value, list) else value for value in values))
+
+
+class Card:
+    """A rendered card, kept split at its slots; `fill` puts a reader's own parts in them.
+
+    `links`: URLs the reader's own parts need that depend on the card alone (a follow button's
+    actions), built with url_for once per card rather than once per card and request.
+    """
+
+    __slots__ = ("parts", "links")
+
+    def __init__(self, html: str, slots: int, links: Mapping[str, str] | None = None):
+        parts = tuple(str(html).split(SLOT))
+        if len(parts) != slots + 1:
+            raise ValueError(f"a card with {slots} slot(s) rendered {len(parts) - 1}")
+        self.parts = parts
+        self.links = dict(links or {})
+
+    def fill(self, *own) -> Markup:
+        """The card with `own[i]` in slot i (plain text is escaped; Markup goes in as it is)."""
+        pieces = [self.parts[0]]
+        for part, rest in zip(own, self.parts[1:], strict=True):
+            pieces += (part if isinstance(part, Markup) else escape(part), rest)
+        return Markup("".join(pieces))
 
 
 class FragmentCache:
@@ -44,23 +90,41 @@ class FragmentCache:
             self._cache = LRUCache(maxsize=max(self.maxsize, 1))
         return self._cache
 
-    def get_or_render(self, key: Hashable, render: Callable[[], object]):
+    def get(self, key: Hashable):
+        """The entry, or None (counted as a miss: the caller renders and `put`s it)."""
         with self._lock:
             value = self._items.get(key)
-            if value is not None:
+            if value is None:
+                self.misses += 1
+            else:
                 self.hits += 1
-                return value
-            self.misses += 1
-        value = render()  # outside the lock: two threads may render the same card once each, harmlessly
+            return value
+
+    def put(self, key: Hashable, value):
         if self.maxsize > 0:
             with self._lock:
                 self._items[key] = value
         return value
 
+    def get_or_render(self, key: Hashable, render: Callable[[], object]):
+        value = self.get(key)
+        # Rendered outside the lock: two threads may render the same card once each, harmlessly.
+        return value if value is not None else self.put(key, render())
+
+    def resize(self, maxsize: int | None) -> None:
+        """Empty the cache and hold `maxsize` entries from now on (None: the app's setting again)."""
+        with self._lock:
+            self._maxsize, self._cache = maxsize, None
+            self.hits = self.misses = 0
+
     def clear(self) -> None:
         with self._lock:
             self._cache = None  # made again, at the configured size, on next use
             self.hits = self.misses = 0
+
+    def values(self) -> list:
+        with self._lock:
+            return list((self._cache or {}).values())
 
     def __len__(self) -> int:
         return len(self._cache or ())

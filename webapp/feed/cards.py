@@ -1,37 +1,54 @@
-"""Post cards from the fragment cache: the viewer-independent parts of a card, rendered once.
+"""Post cards: whole cards from the card cache (webapp/core/cache.py), the reader's own parts filled in.
 
-The key holds every input of the cached markup: the post's id and updated_at (every
-write to a post bumps it: edit, publish, unpublish, band, pictures), its band and
-state again (belt and braces), the author's name, chip and profile link (they live in
-other tables, so updated_at does not see them change), and for a blurred post with
-pictures the viewer's sensitive-media opt-in (the reveal control). Band 2 is never
-rendered, so it can never be cached.
+A card's key is its page row (queries.CARD_KEY_COLUMNS: id, updated_at, band, state,
+date, the author's name, chip and link), plus, for a band-1 post, whether the
+reader opted in to sensitive media (the reveal control differs). Every write to a post
+bumps updated_at, so an edit, a publication, a new band or new pictures is a new key.
+Only the cards missing from the cache read the rest of their post, in one query for all
+of them. Band 2 is never rendered, so it can never be cached.
 """
 from __future__ import annotations
 
-from flask import current_app
-from markupsafe import Markup
+from flask import current_app, url_for
 
-from .catalogue import BAND_BLOCK
-from ..core.cache import FragmentCache
+from ..core.cache import SLOT, Card, FragmentCache, row_key
+from . import queries
+from .catalogue import BAND_BLUR
+from .service import present
 
 post_cards = FragmentCache()
 
-
-def card_key(post: dict, opt_in: bool) -> tuple:
-    reveal_variant = bool(opt_in) if post["blurred"] and post["media"] else None
-    return (post["feed_id"], post["updated_at"], post["nsfw_band"], post["is_published"], post["created_at"],
-            post["author_name"], post["verified"], post["profile_url"], reveal_variant)
+# The reader's own parts of a post card, in order: the follow button, the growth team's band form.
+SLOTS = 2
 
 
-def card_parts(post: dict, viewer) -> tuple[Markup, Markup]:
-    """(the card up to the follow button, the card from the header's end to its tags)."""
-    if post["nsfw_band"] >= BAND_BLOCK:
-        raise AssertionError("band-2 posts are never rendered")
+def card_key(row: dict, opt_in: bool) -> tuple:
+    return row_key("post", row, variant=bool(opt_in) if row["nsfw_band"] == BAND_BLUR else None,
+                   columns=queries.CARD_KEY_COLUMNS)
+
+
+def cards(rows: list[dict], viewer) -> list[tuple[dict, Card]]:
+    """(row, card) for each post of a page that is still showable, in order."""
     opt_in = bool(getattr(viewer, "sensitive_opt_in", False))
+    keys = [card_key(row, opt_in) for row in rows]
+    found = [post_cards.get(key) for key in keys]
+    missing = [row["feed_id"] for row, card in zip(rows, found) if card is None]
+    contents = queries.card_contents(missing) if missing else {}
+    shown = []
+    for row, key, card in zip(rows, keys, found):
+        if card is None:
+            content = contents.get(row["feed_id"])
+            if content is None:
+                continue  # unpublished or moved to band 2 since the page was read
+            card = post_cards.put(key, _render({**content, **row}, opt_in))
+        shown.append((row, card))
+    return shown
 
-    def render() -> tuple[Markup, Markup]:
-        macros = current_app.jinja_env.get_template("feed/_macros.html").module
-        return Markup(macros.card_top(post)), Markup(macros.card_body(post, opt_in))
 
-    return post_cards.get_or_render(card_key(post, opt_in), render)
+def _render(row: dict, opt_in: bool) -> Card:
+    macros = current_app.jinja_env.get_template("feed/_macros.html").module
+    links = {"band": url_for("feed.set_band", feed_id=row["feed_id"])}
+    if row["follow_id"]:
+        target = {"target_kind": row["follow_kind"], "target_id": row["follow_id"]}
+        links.update(follow=url_for("follows.follow", **target), unfollow=url_for("follows.unfollow", **target))
+    return Card(macros.post_card(present(row), opt_in, SLOT), SLOTS, links)

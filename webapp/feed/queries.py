@@ -10,118 +10,126 @@ from sqlalchemy import text
 from ..core import reads
 from ..core.extensions import db
 
-POST_COLUMNS = (
-    "p.feed_id, p.author_id, p.role_tags, p.kind, p.title, p.body_md, p.body_html, p.media_preview,"
-    " p.nsfw_band, p.band_floor, p.city, p.verified_chip, p.is_published, p.first_published_at,"
-    " p.created_at, p.updated_at"
-)
-AUTHOR_COLUMNS = (
-    "coalesce(fc.display_name, sp.display_name, u.display_name, 'Former member') as author_name,"
-    " sp.user_id as author_profile_id, fc.creator_id as author_creator_id,"
-    " (coalesce(sp.verified, false) or coalesce(fc.verified, false)) as author_verified"
-)
+# A feed page's row: the post's place and state, and its author as the card shows them. These
+# columns are all a card's cache key needs (webapp/feed/cards.py: every write to a post bumps
+# updated_at; the author's name, chip and link live in other tables) and all the reader's own
+# parts of a card need. The rest of a post is read only for cards not in the cache (card_contents).
+PAGE_ROW = ("feed_id", "author_id", "nsfw_band", "is_published", "created_at", "updated_at")
+# Whom a card's author link and follow button point at: the author's fan-sub creator page if they
+# have one, else their person profile, else nobody (a member without a profile).
+FOLLOW_KIND = ("case when fc.creator_id is not null then 'fansub_creator'"
+               " when sp.user_id is not null then 'service_profile' end")
+FOLLOW_ID = "coalesce(fc.creator_id, sp.user_id)"
+AUTHOR = {
+    "author_name": "coalesce(fc.display_name, sp.display_name, u.display_name, 'Former member')",
+    "author_verified": "(coalesce(sp.verified, false) or coalesce(fc.verified, false))",
+    "follow_kind": FOLLOW_KIND,
+    "follow_id": FOLLOW_ID,
+}
+CARD_KEY_COLUMNS = (*PAGE_ROW, *AUTHOR)
+PAGE_COLUMNS = ", ".join(f"p.{name}" for name in PAGE_ROW)
+AUTHOR_COLUMNS = ", ".join(f"{expr} as {name}" for name, expr in AUTHOR.items())
+CONTENT_COLUMNS = "p.kind, p.title, p.body_md, p.body_html, p.media_preview, p.role_tags, p.city, p.verified_chip"
+POST_COLUMNS = f"{PAGE_COLUMNS}, {CONTENT_COLUMNS}, p.band_floor, p.first_published_at"
 AUTHOR_JOINS = (
     " left join app_user u on u.user_id = p.author_id"
     " left join service_profile sp on sp.user_id = p.author_id"
     " left join fansub_creator fc on fc.user_id = p.author_id"
 )
-SHOWABLE = "p.is_published and p.nsfw_band < 2"
-# Whether :follow_viewer follows the post's author, answered in the page query itself (one round
-# trip instead of one per target kind). The author is followed as what the card's button targets:
-# their fan-sub creator page if they have one, else their person profile (service.present).
+# Whether the reader follows the post's author as the card's button targets them, answered by the
+# page query itself (no second round trip for the buttons).
 VIEWER_FOLLOWS = (
-    "case when fc.creator_id is not null then exists (select 1 from follow vf"
-    " where vf.follower_user_id = :follow_viewer and vf.target_kind = 'fansub_creator'"
-    " and vf.target_id = fc.creator_id)"
-    " when sp.user_id is not null then exists (select 1 from follow vf"
-    " where vf.follower_user_id = :follow_viewer and vf.target_kind = 'service_profile'"
-    " and vf.target_id = sp.user_id)"
-    " else false end as viewer_follows"
+    "exists (select 1 from follow vf where vf.follower_user_id = %(viewer_id)s"
+    f" and vf.target_kind = {FOLLOW_KIND} and vf.target_id = {FOLLOW_ID}) as viewer_follows"
 )
+SHOWABLE = "p.is_published and p.nsfw_band < 2"
+# Every list: newest first, ties by id, newest id first; pages continue after a (created_at, id) cursor.
 ORDER = " order by p.created_at desc, p.feed_id desc"
 
 
 def _conditions(*, kind, city, role, cursor, author_id) -> tuple[list[str], dict]:
     conds, params = [], {}
     if kind:
-        conds.append("p.kind = :kind")
+        conds.append("p.kind = %(kind)s")
         params["kind"] = kind
     if city:
-        conds.append("p.city = :city")
+        conds.append("p.city = %(city)s")
         params["city"] = city
     if role:
-        conds.append("p.role_tags @> array[cast(:role as text)]")
+        conds.append("p.role_tags @> array[%(role)s::text]")
         params["role"] = role
     if author_id:
-        conds.append("p.author_id = :author_id")
+        conds.append("p.author_id = %(author_id)s")
         params["author_id"] = author_id
     if cursor:
-        conds.append("(p.created_at, p.feed_id) < (:c_at, :c_id)")
-        params["c_at"], params["c_id"] = cursor
+        conds.append("(p.created_at, p.feed_id) < (%(after_at)s, %(after_id)s)")
+        params["after_at"], params["after_id"] = cursor
     return conds, params
 
 
 def published_posts(*, limit: int, cursor: tuple[datetime, str] | None = None, kind: str | None = None,
                     city: str | None = None, role: str | None = None, author_id: str | None = None,
                     followed_by: str | None = None, viewer_id: str | None = None) -> list[dict]:
-    """One page of showable posts, newest first, after `cursor` (created_at, feed_id).
+    """One page of showable posts as page rows (PAGE_COLUMNS and the author), newest first,
+    after `cursor` (created_at, feed_id).
 
     With `viewer_id`, each row also says whether that user follows the post's author
-    (`viewer_follows`), so a page needs no second query for its follow buttons.
+    (`viewer_follows`). `followed_by` keeps the authors that user follows (people by usr_ id,
+    fan-sub creators mapped to their user id); each followed author is read from its own index
+    range and the ranges merged, so the cost follows the page size, not the size of the feed.
 
-    `followed_by` keeps the authors that user follows (people by usr_ id, fan-sub
-    creators mapped to their user id); each followed author is read from its own
-    index range and the ranges merged, so the cost follows the page size, not
-    the size of the feed.
+    The page's posts are chosen first, in a subquery with its LIMIT, and only those rows are
+    joined to their authors: joined before the LIMIT, PostgreSQL planned the author lookups
+    (Memoize nodes) for the whole table at a million posts (docs/benchmarks.md, Feed).
     """
     conds, params = _conditions(kind=kind, city=city, role=role, cursor=cursor, author_id=author_id)
     # The limit is written into the SQL (an int, never user text): as a parameter, the prepared
     # statement's generic plan could not count on a small page and measured 2.5x slower.
     limit = int(limit)
     where = " and ".join([SHOWABLE, *conds])
-    columns = f"{POST_COLUMNS}, {AUTHOR_COLUMNS}"
-    if viewer_id:
-        columns += ", " + VIEWER_FOLLOWS
-        params["follow_viewer"] = viewer_id
     if followed_by:
-        params["viewer"] = followed_by
-        sql = f"""
+        params["followed_by"] = followed_by
+        page = f"""
             with authors as (
               select target_id as author_id from follow
-               where follower_user_id = :viewer and target_kind = 'service_profile'
+               where follower_user_id = %(followed_by)s and target_kind = 'service_profile'
               union
               select c.user_id from follow f join fansub_creator c on c.creator_id = f.target_id
-               where f.follower_user_id = :viewer and f.target_kind = 'fansub_creator'
+               where f.follower_user_id = %(followed_by)s and f.target_kind = 'fansub_creator'
             )
-            select {columns}
-              from authors a
-              cross join lateral (
-                select p.* from feed_post p
-                 where p.author_id = a.author_id and {where}
-                 {ORDER} limit {limit}
-              ) p
-              {AUTHOR_JOINS}
-             {ORDER} limit {limit}
-        """
+            select p.* from authors a cross join lateral (
+              select {PAGE_COLUMNS} from feed_post p where p.author_id = a.author_id and {where} {ORDER} limit {limit}
+            ) p {ORDER} limit {limit}"""
     else:
-        sql = f"select {columns} from feed_post p {AUTHOR_JOINS} where {where} {ORDER} limit {limit}"
-    return reads.rows(sql, params)
+        page = f"select {PAGE_COLUMNS} from feed_post p where {where} {ORDER} limit {limit}"
+    columns = f"p.*, {AUTHOR_COLUMNS}"
+    if viewer_id:
+        columns += ", " + VIEWER_FOLLOWS
+        params["viewer_id"] = viewer_id
+    return reads.rows(f"select {columns} from ({page}) p {AUTHOR_JOINS} {ORDER}", params)
+
+
+def card_contents(feed_ids: list[str]) -> dict[str, dict]:
+    """The rest of these posts (CONTENT_COLUMNS) by id, for the cards not in the card cache.
+
+    Showable ones only: a post unpublished or moved to band 2 since its page row was read is
+    left out, and so is its card.
+    """
+    rows = reads.rows(f"select p.feed_id, {CONTENT_COLUMNS} from feed_post p"
+                      f" where p.feed_id = any(%(ids)s) and {SHOWABLE}", {"ids": list(feed_ids)})
+    return {row["feed_id"]: row for row in rows}
 
 
 def own_posts(author_id: str) -> list[dict]:
     """The author's drafts and published posts (band 2 excluded: it is never shown, even to its author)."""
-    rows = db.session.execute(
-        text(f"select {POST_COLUMNS}, {AUTHOR_COLUMNS} from feed_post p {AUTHOR_JOINS}"
-             " where p.author_id = :a and p.nsfw_band < 2 order by p.updated_at desc, p.feed_id desc limit 500"),
-        {"a": author_id},
-    ).mappings()
-    return [dict(r) for r in rows]
+    return reads.rows(f"select {POST_COLUMNS}, {AUTHOR_COLUMNS} from feed_post p {AUTHOR_JOINS}"
+                      " where p.author_id = %(author_id)s and p.nsfw_band < 2"
+                      " order by p.updated_at desc, p.feed_id desc limit 500", {"author_id": author_id})
 
 
 def count_blocked_posts(author_id: str) -> int:
-    return db.session.execute(
-        text("select count(*) from feed_post where author_id = :a and nsfw_band = 2"), {"a": author_id}
-    ).scalar_one()
+    return reads.scalar("select count(*) from feed_post where author_id = %(author_id)s and nsfw_band = 2",
+                        {"author_id": author_id})
 
 
 def blocked_posts(limit: int = 1000) -> list[dict]:

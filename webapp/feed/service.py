@@ -118,29 +118,19 @@ def author_page(author_id: str, cursor: tuple[datetime, str] | None, *, limit: i
 
 
 def _page(rows: list[dict], limit: int) -> Page:
+    """Page rows as they come (the cards read the rest of a post only when not cached, feed/cards.py)."""
     rows, next_cursor = keyset.split_page(rows, limit, "feed_id")
-    return Page([present(r) for r in rows], next_cursor)
+    return Page(rows, next_cursor)
 
 
 def present(row: dict) -> dict:
-    """A post as templates see it. Band 2 never gets here; band 1 media carry no image URL."""
+    """A whole post as its card draws it. Band 2 never gets here; band 1 media carry no image URL."""
     if row["nsfw_band"] >= BAND_BLOCK:
         raise AssertionError("band-2 posts are never presented")
     post = dict(row)
     post["body"] = render_markdown(row["body_md"]) if row.get("body_html") is None else _markup(row["body_html"])
     post["media"] = preview_items(row["nsfw_band"], row.get("media_preview") or [])
     post["blurred"] = row["nsfw_band"] == BAND_BLUR
-    post["verified"] = bool(row.get("author_verified"))
-    # Whether the viewer follows the author, when the query answered it (None: ask follows).
-    post["viewer_follows"] = row.get("viewer_follows")
-    if row.get("author_creator_id"):
-        post["follow_kind"], post["follow_id"] = "fansub_creator", row["author_creator_id"]
-        post["profile_url"] = f"/creators/{row['author_creator_id']}"
-    elif row.get("author_profile_id"):
-        post["follow_kind"], post["follow_id"] = "service_profile", row["author_profile_id"]
-        post["profile_url"] = f"/people/{row['author_profile_id']}"
-    else:
-        post["follow_kind"] = post["follow_id"] = post["profile_url"] = None
     return post
 
 

@@ -13,12 +13,12 @@ from ..core.taxonomy import CITIES
 from ..core.urls import safe_next
 from ..follows.queries import following_among
 from . import bp, queries, service, uploads
-from .cards import card_parts
+from .cards import cards
 from .catalogue import BAND_SAFE, BANDS, KINDS, MAX_IMAGES, POST_ROLE_TAGS, kind_label
 from .forms import PostForm
 
 bp.add_app_template_filter(kind_label, "kind_label")
-bp.add_app_template_global(card_parts, "feed_card_parts")
+bp.add_app_template_global(cards, "feed_cards")
 
 
 def followed_set(posts: list[dict]) -> set[tuple[str, str]]:
