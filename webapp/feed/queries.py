@@ -15,33 +15,36 @@ from ..core.extensions import db
 # updated_at; the author's name, chip and link live in other tables) and all the reader's own
 # parts of a card need. The rest of a post is read only for cards not in the cache (card_contents).
 PAGE_ROW = ("feed_id", "author_id", "nsfw_band", "is_published", "created_at", "updated_at")
-# Whom a card's author link and follow button point at: the author's fan-sub creator page if they
-# have one, else their person profile, else nobody (a member without a profile).
-FOLLOW_KIND = ("case when fc.creator_id is not null then 'fansub_creator'"
-               " when sp.user_id is not null then 'service_profile' end")
-FOLLOW_ID = "coalesce(fc.creator_id, sp.user_id)"
+# Each post's author as the card shows them, looked up for each row of a page once the page's
+# rows are chosen. Whom the author link and follow button point at: the author's fan-sub creator
+# page if they have one, else their person profile, else nobody (a member without a profile).
+AUTHOR_JOIN = """
+  left join lateral (
+    select coalesce(fc.display_name, sp.display_name, u.display_name) as name,
+           (coalesce(sp.verified, false) or coalesce(fc.verified, false)) as verified,
+           case when fc.creator_id is not null then 'fansub_creator'
+                when sp.user_id is not null then 'service_profile' end as follow_kind,
+           coalesce(fc.creator_id, sp.user_id) as follow_id
+      from app_user u
+      left join service_profile sp on sp.user_id = u.user_id
+      left join fansub_creator fc on fc.user_id = u.user_id
+     where u.user_id = p.author_id
+  ) a on true"""
 AUTHOR = {
-    "author_name": "coalesce(fc.display_name, sp.display_name, u.display_name, 'Former member')",
-    "author_verified": "(coalesce(sp.verified, false) or coalesce(fc.verified, false))",
-    "follow_kind": FOLLOW_KIND,
-    "follow_id": FOLLOW_ID,
+    "author_name": "coalesce(a.name, 'Former member')",
+    "author_verified": "coalesce(a.verified, false)",
+    "follow_kind": "a.follow_kind",
+    "follow_id": "a.follow_id",
 }
 CARD_KEY_COLUMNS = (*PAGE_ROW, *AUTHOR)
 PAGE_COLUMNS = ", ".join(f"p.{name}" for name in PAGE_ROW)
 AUTHOR_COLUMNS = ", ".join(f"{expr} as {name}" for name, expr in AUTHOR.items())
 CONTENT_COLUMNS = "p.kind, p.title, p.body_md, p.body_html, p.media_preview, p.role_tags, p.city, p.verified_chip"
 POST_COLUMNS = f"{PAGE_COLUMNS}, {CONTENT_COLUMNS}, p.band_floor, p.first_published_at"
-AUTHOR_JOINS = (
-    " left join app_user u on u.user_id = p.author_id"
-    " left join service_profile sp on sp.user_id = p.author_id"
-    " left join fansub_creator fc on fc.user_id = p.author_id"
-)
 # Whether the reader follows the post's author as the card's button targets them, answered by the
 # page query itself (no second round trip for the buttons).
-VIEWER_FOLLOWS = (
-    "exists (select 1 from follow vf where vf.follower_user_id = %(viewer_id)s"
-    f" and vf.target_kind = {FOLLOW_KIND} and vf.target_id = {FOLLOW_ID}) as viewer_follows"
-)
+VIEWER_FOLLOWS = ("exists (select 1 from follow vf where vf.follower_user_id = %(viewer_id)s"
+                  " and vf.target_kind = a.follow_kind and vf.target_id = a.follow_id) as viewer_follows")
 SHOWABLE = "p.is_published and p.nsfw_band < 2"
 # Every list: newest first, ties by id, newest id first; pages continue after a (created_at, id) cursor.
 ORDER = " order by p.created_at desc, p.feed_id desc"
@@ -78,9 +81,10 @@ def published_posts(*, limit: int, cursor: tuple[datetime, str] | None = None, k
     fan-sub creators mapped to their user id); each followed author is read from its own index
     range and the ranges merged, so the cost follows the page size, not the size of the feed.
 
-    The page's posts are chosen first, in a subquery with its LIMIT, and only those rows are
-    joined to their authors: joined before the LIMIT, PostgreSQL planned the author lookups
-    (Memoize nodes) for the whole table at a million posts (docs/benchmarks.md, Feed).
+    The page's posts are chosen first, in a subquery with its LIMIT, and then each row's author
+    is looked up (AUTHOR_JOIN, one index probe per table and row). Joined before the LIMIT, the
+    plan was costed for every post in the table; joined as plain tables after it, PostgreSQL
+    hashed whole author tables for a page of 21 rows (docs/benchmarks.md, Feed).
     """
     conds, params = _conditions(kind=kind, city=city, role=role, cursor=cursor, author_id=author_id)
     # The limit is written into the SQL (an int, never user text): as a parameter, the prepared
@@ -90,15 +94,16 @@ def published_posts(*, limit: int, cursor: tuple[datetime, str] | None = None, k
     if followed_by:
         params["followed_by"] = followed_by
         page = f"""
-            with authors as (
+            with followed as (
               select target_id as author_id from follow
                where follower_user_id = %(followed_by)s and target_kind = 'service_profile'
               union
               select c.user_id from follow f join fansub_creator c on c.creator_id = f.target_id
                where f.follower_user_id = %(followed_by)s and f.target_kind = 'fansub_creator'
             )
-            select p.* from authors a cross join lateral (
-              select {PAGE_COLUMNS} from feed_post p where p.author_id = a.author_id and {where} {ORDER} limit {limit}
+            select p.* from followed cross join lateral (
+              select {PAGE_COLUMNS} from feed_post p where p.author_id = followed.author_id and {where}
+              {ORDER} limit {limit}
             ) p {ORDER} limit {limit}"""
     else:
         page = f"select {PAGE_COLUMNS} from feed_post p where {where} {ORDER} limit {limit}"
@@ -106,7 +111,7 @@ def published_posts(*, limit: int, cursor: tuple[datetime, str] | None = None, k
     if viewer_id:
         columns += ", " + VIEWER_FOLLOWS
         params["viewer_id"] = viewer_id
-    return reads.rows(f"select {columns} from ({page}) p {AUTHOR_JOINS} {ORDER}", params)
+    return reads.rows(f"select {columns} from ({page}) p {AUTHOR_JOIN} {ORDER}", params)
 
 
 def card_contents(feed_ids: list[str]) -> dict[str, dict]:
@@ -122,7 +127,7 @@ def card_contents(feed_ids: list[str]) -> dict[str, dict]:
 
 def own_posts(author_id: str) -> list[dict]:
     """The author's drafts and published posts (band 2 excluded: it is never shown, even to its author)."""
-    return reads.rows(f"select {POST_COLUMNS}, {AUTHOR_COLUMNS} from feed_post p {AUTHOR_JOINS}"
+    return reads.rows(f"select {POST_COLUMNS}, {AUTHOR_COLUMNS} from feed_post p {AUTHOR_JOIN}"
                       " where p.author_id = %(author_id)s and p.nsfw_band < 2"
                       " order by p.updated_at desc, p.feed_id desc limit 500", {"author_id": author_id})
 
@@ -146,7 +151,7 @@ def blocked_posts(limit: int = 1000) -> list[dict]:
 def get_post(feed_id: str) -> dict | None:
     """Any post, band included: callers decide who may see what (never render band 2)."""
     row = db.session.execute(
-        text(f"select {POST_COLUMNS}, {AUTHOR_COLUMNS} from feed_post p {AUTHOR_JOINS} where p.feed_id = :id"),
+        text(f"select {POST_COLUMNS}, {AUTHOR_COLUMNS} from feed_post p {AUTHOR_JOIN} where p.feed_id = :id"),
         {"id": feed_id},
     ).mappings().first()
     return dict(row) if row else None
