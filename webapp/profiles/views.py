@@ -12,7 +12,7 @@ from ..core.errors import found
 from ..core.htmx import is_htmx, render_page
 from ..feed import service as feed_service
 from ..feed.catalogue import BANDS
-from ..feed.markdown import render_markdown
+from ..feed.markdown import cached_markdown
 from ..feed.views import followed_set
 from ..follows.queries import is_following
 from . import bp, queries
@@ -35,7 +35,7 @@ def person(user_id: str):
     profile = found(queries.person(user_id))
     return _render(
         "profiles/person.html", author_id=user_id, endpoint="profiles.person", endpoint_args={"user_id": user_id},
-        profile=profile, bio=render_markdown(profile["bio_md"]), is_self=user_id == current_user.user_id,
+        profile=profile, bio=cached_markdown(profile["bio_md"]), is_self=user_id == current_user.user_id,
         following=is_following(current_user.user_id, user_id, "service_profile"),
     )
 
@@ -47,7 +47,7 @@ def studio(studio_id: str):
     owner = row["owner_user_id"]
     return _render(
         "profiles/studio.html", author_id=owner, endpoint="profiles.studio", endpoint_args={"studio_id": studio_id},
-        studio=row, description=render_markdown(row["description_md"]), is_self=owner == current_user.user_id,
+        studio=row, description=cached_markdown(row["description_md"]), is_self=owner == current_user.user_id,
         following=bool(row["owner_profile_id"]) and is_following(current_user.user_id, owner, "service_profile"),
     )
 
@@ -58,7 +58,7 @@ def creator(creator_id: str):
     row = found(queries.creator(creator_id))
     return _render(
         "profiles/creator.html", author_id=row["user_id"], endpoint="profiles.creator",
-        endpoint_args={"creator_id": creator_id}, creator=row, bio=render_markdown(row["bio_md"]),
+        endpoint_args={"creator_id": creator_id}, creator=row, bio=cached_markdown(row["bio_md"]),
         is_self=row["user_id"] == current_user.user_id,
         following=is_following(current_user.user_id, creator_id, "fansub_creator"),
     )
