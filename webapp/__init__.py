@@ -33,6 +33,10 @@ def _limit_decorated_routes_only(app: Flask) -> None:
     it cost 65–80 µs a page in-process, about a seventh of a signed-in page with no content
     (docs/decisions.md, Performance).
     Should such limits ever be configured, the pass stays.
+    Flask-Limiter 4.1 has no supported switch for this: `auto_check=False` went with 1.x, and
+    `RATELIMIT_ENABLED=False` (or `enabled=False`) turns the decorated limits off too. So the hook
+    is removed by name, and tests/accounts/test_login.py guards both sides: the log-in limit
+    still answers 429, and a configured default limit keeps the pass.
     """
     if app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION"):
         return
