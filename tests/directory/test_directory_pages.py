@@ -1,4 +1,7 @@
 """The people and studios directories: filters in the URL, the builder, the live results."""
+import re
+from datetime import datetime, timezone
+
 from tests.conftest import page_text
 from tests.directory.helpers import HX, url, visible
 
@@ -128,6 +131,16 @@ def test_keyset_pages_go_on_from_the_last_card(client, signed_in, make_profile):
     second = page_text(client.get(next_url))
     assert "Person 02" in second and "Person 00" in second and "Person 14" not in second
     assert 'rel="next"' not in second
+
+
+def test_profiles_made_at_the_same_moment_are_paged_without_gaps_or_repeats(client, signed_in, make_profile):
+    signed_in()
+    moment = datetime(2025, 6, 1, tzinfo=timezone.utc)
+    ids = [make_profile(f"Twin {i:02d}", created_at=moment) for i in range(15)]
+    first = page_text(client.get(url()))
+    second = page_text(client.get(first.split('rel="next" href="')[1].split('"')[0]))
+    shown = re.findall(r'href="/people/(usr_\w+)"', first) + re.findall(r'href="/people/(usr_\w+)"', second)
+    assert shown == sorted(ids, reverse=True)  # ties: the newest id first, as on every list
 
 
 def test_studios_filter_by_amenity_and_capacity(client, signed_in, make_studio):

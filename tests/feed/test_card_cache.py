@@ -1,11 +1,17 @@
 """Post cards come from a fragment cache: what a reader sees is never stale and never someone else's."""
+from html.parser import HTMLParser
+from types import SimpleNamespace
+
 import pytest
+from markupsafe import Markup
 
 from tests.conftest import Auth, page_text
 from tests.feed.factories import make_post, make_profile, sensitive_post
 from tests.feed.test_posts import post_form
-from webapp.feed.cards import post_cards
-from webapp.core.cache import FragmentCache
+from webapp.core.cache import SLOT, Card, FragmentCache
+from webapp.directory.cards import directory_cards
+from webapp.feed import queries
+from webapp.feed.cards import cards, post_cards
 
 SECRET = "/media/scene/cached-secret.svg?label=CACHED-BAND-ONE"
 
@@ -115,6 +121,69 @@ def test_a_renamed_or_newly_verified_author_shows_at_once(client, signed_in, db_
                     (author["user_id"],))
     text = page_text(client.get("/feed"))
     assert "New Name" in text and "Old Name" not in text and "Verified" in text
+
+
+class _Balance(HTMLParser):
+    """Checks that every element a fragment opens it also closes, in order."""
+    VOID = {"img", "input", "br", "hr", "meta", "link", "source"}
+
+    def __init__(self):
+        super().__init__()
+        self.open: list[str] = []
+        self.broken = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.open or self.open.pop() != tag:
+            self.broken = True
+
+
+def balanced(html: str) -> bool:
+    parser = _Balance()
+    parser.feed(html)
+    parser.close()
+    return not parser.broken and not parser.open
+
+
+def test_cached_cards_are_whole_elements_whatever_fills_their_slots(client, signed_in, db_conn, make_user):
+    author = make_user("provider", name="Ada Author")
+    make_profile(db_conn, author)
+    make_post(db_conn, author["user_id"], title="Whole card", body_md="**Bold** words")
+    signed_in("growth")
+    post_cards.clear()
+    directory_cards.clear()
+    client.get("/feed")
+    client.get("/people?city=berlin")
+    cached = [c for c in [*post_cards.values(), *directory_cards.values()] if isinstance(c, Card)]
+    assert len(cached) == 2
+    for card in cached:
+        assert balanced(card.fill(*[""] * (len(card.parts) - 1)))
+        assert balanced(card.fill(*[Markup("<form><button>Own part</button></form>")] * (len(card.parts) - 1)))
+
+
+def test_a_slot_takes_markup_as_it_is_and_escapes_plain_text():
+    card = Card(Markup("<article><header>") + SLOT + Markup("</header>") + SLOT + Markup("</article>"), 2)
+    assert card.fill(Markup("<b>mine</b>"), "<i>text</i>") == \
+        "<article><header><b>mine</b></header>&lt;i&gt;text&lt;/i&gt;</article>"
+    with pytest.raises(ValueError):
+        Card(Markup("<article>") + SLOT + Markup("</article>"), 2)
+
+
+def test_a_post_unpublished_after_its_page_was_read_is_not_drawn(app, db_conn, make_user):
+    author = make_user("provider", name="Ada Author")
+    make_profile(db_conn, author)
+    kept = make_post(db_conn, author["user_id"], title="Kept")
+    gone = make_post(db_conn, author["user_id"], title="Gone", minutes_ago=1)
+    reader = make_user()
+    with app.test_request_context():
+        rows = queries.published_posts(limit=10, viewer_id=reader["user_id"])
+        db_conn.execute("update feed_post set is_published = false, updated_at = now() where feed_id = %s", (gone,))
+        post_cards.clear()
+        drawn = [row["feed_id"] for row, _ in cards(rows, SimpleNamespace(sensitive_opt_in=False))]
+    assert [r["feed_id"] for r in rows] == [kept, gone] and drawn == [kept]
 
 
 def test_the_cache_is_bounded_and_drops_the_least_recently_used_first():

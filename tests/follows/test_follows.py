@@ -121,6 +121,21 @@ def test_the_following_page_shows_fifty_at_a_time_and_then_the_rest(client, sign
     assert "Person 50" in rest and "Person 52" in rest and "Person 49" not in rest and "Show more" not in rest
 
 
+def test_follows_made_at_the_same_moment_are_paged_without_gaps_or_repeats(client, signed_in, make_user, db_conn):
+    me = signed_in()
+    ids = []
+    for n in range(53):
+        person = make_user("provider", name=f"Twin {n:02d}")
+        make_profile(db_conn, person)
+        ids.append(person["user_id"])
+    db_conn.execute("insert into follow (follower_user_id, target_id, target_kind, created_at)"
+                    " select %s, unnest(%s::text[]), 'service_profile', '2025-06-01T00:00Z'", (me["user_id"], ids))
+    first = page_text(client.get("/following"))
+    rest = page_text(client.get(re.search(r'href="(/following\?after=[^"]+)"', first).group(1)))
+    shown = re.findall(r'action="/follows/service_profile/(usr_\w+)/unfollow"', first + rest)
+    assert shown == sorted(ids, reverse=True)  # ties: the newest id first, as on every list
+
+
 def test_show_more_with_htmx_returns_just_the_next_rows(client, signed_in, make_user, db_conn):
     _follows_people(db_conn, make_user, signed_in(), 51)
     more = re.search(r'href="(/following\?after=[^"]+)"', page_text(client.get("/following"))).group(1)
