@@ -70,11 +70,15 @@ def _conditions(*, kind, city, role, cursor, author_id) -> tuple[list[str], dict
     return conds, params
 
 
-def published_posts(*, limit: int, cursor: tuple[datetime, str] | None = None, kind: str | None = None,
-                    city: str | None = None, role: str | None = None, author_id: str | None = None,
-                    followed_by: str | None = None, viewer_id: str | None = None) -> list[dict]:
-    """One page of showable posts as page rows (PAGE_COLUMNS and the author), newest first,
-    after `cursor` (created_at, feed_id).
+def published_posts(**page) -> list[dict]:
+    """One page of showable posts as page rows (PAGE_ROW and AUTHOR), newest first: see page_statement."""
+    return reads.rows(*page_statement(**page))
+
+
+def page_statement(*, limit: int, cursor: tuple[datetime, str] | None = None, kind: str | None = None,
+                   city: str | None = None, role: str | None = None, author_id: str | None = None,
+                   followed_by: str | None = None, viewer_id: str | None = None) -> tuple[str, dict]:
+    """The SQL and values of one page of showable posts, newest first, after `cursor` (created_at, feed_id).
 
     With `viewer_id`, each row also says whether that user follows the post's author
     (`viewer_follows`). `followed_by` keeps the authors that user follows (people by usr_ id,
@@ -111,7 +115,7 @@ def published_posts(*, limit: int, cursor: tuple[datetime, str] | None = None, k
     if viewer_id:
         columns += ", " + VIEWER_FOLLOWS
         params["viewer_id"] = viewer_id
-    return reads.rows(f"select {columns} from ({page}) p {AUTHOR_JOIN} {ORDER}", params)
+    return f"select {columns} from ({page}) p {AUTHOR_JOIN} {ORDER}", params
 
 
 def card_contents(feed_ids: list[str]) -> dict[str, dict]:

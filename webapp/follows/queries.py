@@ -58,14 +58,21 @@ def follower_count(target_id: str, target_kind: str) -> int:
 # creator is gone (the follow table has no foreign key to its polymorphic target) is left out.
 _FOLLOWED = """
       from follow f
-      left join service_profile sp on f.target_kind = 'service_profile' and sp.user_id = f.target_id
-      left join fansub_creator fc on f.target_kind = 'fansub_creator' and fc.creator_id = f.target_id
-     where f.follower_user_id = %(u)s and (sp.user_id is not null or fc.creator_id is not null)"""
+     where f.follower_user_id = %(u)s
+       and (exists (select 1 from service_profile sp
+                     where f.target_kind = 'service_profile' and sp.user_id = f.target_id)
+            or exists (select 1 from fansub_creator fc
+                        where f.target_kind = 'fansub_creator' and fc.creator_id = f.target_id))"""
 
 
 def followed_by(follower_user_id: str, *, after: tuple | None = None, limit: int = 50) -> list[dict]:
     """Whom the user follows, newest first (ties: newest id first), with what a list row shows:
-    `limit` rows after the (created_at, target_id) cursor `after`."""
+    `limit` rows after the (created_at, target_id) cursor `after`.
+
+    The page's follows are chosen first, walking the (follower, created_at, target_id) index with
+    the LIMIT, and only then joined to what their rows show: joined first, PostgreSQL read every
+    follow of a reader who follows 2,000 people for a page of 51 (docs/benchmarks.md, List plans).
+    """
     keyset = " and (f.created_at, f.target_id) < (%(after_at)s, %(after_id)s)" if after else ""
     params = {"u": follower_user_id}
     if after:
@@ -80,9 +87,11 @@ def followed_by(follower_user_id: str, *, after: tuple | None = None, limit: int
                sp.headline, sp.role_tags, fc.category_tags,
                (select count(*) from follow c where c.target_id = f.target_id
                   and c.target_kind = f.target_kind) as follower_count
-          {_FOLLOWED}{keyset}
+          from (select f.target_id, f.target_kind, f.created_at {_FOLLOWED}{keyset}
+                 order by f.created_at desc, f.target_id desc limit {int(limit)}) f
+          left join service_profile sp on f.target_kind = 'service_profile' and sp.user_id = f.target_id
+          left join fansub_creator fc on f.target_kind = 'fansub_creator' and fc.creator_id = f.target_id
          order by f.created_at desc, f.target_id desc
-         limit {int(limit)}
         """,
         params,
     )
