@@ -41,7 +41,7 @@ from bench.common import (AGENT, CpuMeter, cookie_from, fetch, flask, gunicorn, 
 DB_NAME = os.environ.get("BENCH_DIRECTORY_DB_NAME", "growthdesk_bench_directory")
 ADMIN_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 LOGIN = ("buyer@demo.test", "growthdesk-demo")
-GOAL = 0.25
+GOAL = 0.11  # issue 9: a directory search at 1M profiles, at least 11% of hello world
 LOAD_AT_START = "?"
 # The figures this section replaced, and what changed since (kept by hand, one line).
 PREVIOUS = ("Previous recorded run (2026-11-24, load average 0.8): full page 9%, live-count partial 10%, the "
@@ -256,20 +256,21 @@ def report(profiles: int, plans: list[dict], load: dict, duration: int, connecti
               f"of CPU in all; a full page costs {us(load['page']['cpu']['all'])} µs, of which PostgreSQL alone "
               f"{us(load['page']['cpu']['postgres'])} µs, and the bare-Flask floor page "
               f"{us(load['floor']['cpu']['all'])} µs." if hello_cpu else "")
-    best = max(load["page"]["share"], load["partial"]["share"])
+    best = load["page"]["share"]  # the goal is the full page: a search as a link or a reload shows it
     ceiling = load["ceiling"]["share"]
     page_ms = [p["page_ms"] for p in plans if p["page_ms"] is not None]
-    verdict = ("Goal met." if best >= GOAL else
+    verdict = (f"Goal met: the full page {best:.0%} of hello world, the live-count partial "
+               f"{load['partial']['share']:.0%}." if best >= GOAL else
                f"Below the goal. The ceiling row is a signed-in page with no content of its own: {ceiling:.0%} of "
                "hello world in the same rounds (session, user, CSRF token, security headers, the base layout). "
                f"The directory gets {best / ceiling:.0%} of that page's rate while it also runs a fresh search "
                "over a million profiles per request: PostgreSQL walks the city's newest profiles until 13 match, "
                f"{min(page_ms):.1f}–{max(page_ms):.1f} ms per shape here (mean {sum(page_ms) / len(page_ms):.1f} ms, "
                "EXPLAIN ANALYZE below), on the same two cores as gunicorn and wrk. The rest is Python: the "
-               "builder, twelve cards (their markup from a per-process fragment cache, webapp/directory/cards.py) "
+               "builder, twelve whole cards from the per-process card cache (webapp/directory/cards.py) "
                "and the reader's follow buttons. Already done: the user from a 5-second per-process cache "
-               "(webapp/accounts/loader.py); the page and count statements compiled once per search and run "
-               "straight through psycopg outside a transaction (webapp/reads.py); the count (capped at 1,001) "
+               "(webapp/accounts/loader.py); the page statement compiled once per search and the page and count "
+               "run straight through psycopg outside a transaction (webapp/core/reads.py); the count (capped at 1,001) "
                "remembered for 30 s. The page of matches itself is deliberately not cached: the figure is a "
                "search at a million profiles, every time." + budget)
     lines += [
