@@ -120,15 +120,15 @@ class Server(NamedTuple):
 
 
 @contextlib.contextmanager
-def gunicorn(app_spec: str, *, env: dict[str, str] | None = None, ready_path: str = "/"):
+def gunicorn(app_spec: str, *, env: dict[str, str] | None = None, ready_path: str = "/", root: Path = PROJECT_ROOT):
     """Serve `app_spec` with `gunicorn -c gunicorn.conf.py` (the production settings) on
-    a free port; yields a Server and stops it (only this one) afterwards."""
+    a free port, from the checkout at `root`; yields a Server and stops it (only this one) afterwards."""
     port = free_port()
     full_env = {**os.environ, **(env or {}), "HOST": "127.0.0.1", "PORT": str(port)}
     full_env.pop("GUNICORN_ACCESS_LOG", None)  # a log line per request costs req/s
     log = open(PROJECT_ROOT / ".data" / f"bench-gunicorn-{port}.log", "w") if (PROJECT_ROOT / ".data").is_dir() \
         else subprocess.DEVNULL
-    proc = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", app_spec], cwd=PROJECT_ROOT,
+    proc = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", app_spec], cwd=root,
                             env=full_env, stdout=log, stderr=log, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
