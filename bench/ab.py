@@ -27,6 +27,9 @@ from bench.common import AGENT, CpuMeter, gunicorn, login, postmaster_pid, wrk  
 
 
 def export(revision: str, into: Path) -> Path:
+    """The checkout to serve: `revision` itself when it names a directory, else that git revision exported."""
+    if Path(revision).is_dir():
+        return Path(revision)
     into.mkdir(parents=True)
     archive = subprocess.run(["git", "archive", revision], cwd=ROOT, check=True, capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
@@ -37,8 +40,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="+", help="paths to request, rotated within each run")
     parser.add_argument("--database-url", required=True)
-    parser.add_argument("--a", required=True, help="git revision A (the baseline)")
-    parser.add_argument("--b", required=True, help="git revision B")
+    parser.add_argument("--a", required=True, help="git revision A (the baseline), or a directory holding a checkout")
+    parser.add_argument("--b", required=True, help="git revision B, or a directory")
     parser.add_argument("--email", required=True)
     parser.add_argument("--password", required=True)
     parser.add_argument("--rounds", type=int, default=5)
