@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import AGENT, CpuMeter, gunicorn, login, postmaster_pid, wrk  # noqa: E402
+from bench.common import AGENT, CpuMeter, database_backends, gunicorn, login, wrk  # noqa: E402
 
 
 def export(revision: str, into: Path) -> Path:
@@ -57,7 +57,7 @@ def main() -> None:
         apps = {name: servers.enter_context(gunicorn("wsgi:app", env=env, ready_path="/login",
                                                      root=export(rev, Path(tmp) / name)))
                 for name, rev in (("A", args.a), ("B", args.b))}
-        postgres = postmaster_pid(args.database_url)
+        postgres = database_backends(args.database_url)
         runs: dict[str, list[dict]] = {name: [] for name in apps}
         targets = {}
         for name, app in apps.items():

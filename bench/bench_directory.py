@@ -35,8 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import (AGENT, CpuMeter, cookie_from, fetch, flask, gunicorn, load_scale, login,  # noqa: E402
-                          postmaster_pid, wrk, write_section)
+from bench.common import (AGENT, CpuMeter, cookie_from, database_backends, fetch, flask, gunicorn,  # noqa: E402
+                          load_scale, login, wrk, write_section)
 
 DB_NAME = os.environ.get("BENCH_DIRECTORY_DB_NAME", "growthdesk_bench_directory")
 ADMIN_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -169,7 +169,7 @@ def measure(duration: int, connections: int, rounds: int) -> dict:
             hello = servers.enter_context(gunicorn("bench.hello_app:app"))
             app = servers.enter_context(gunicorn("wsgi:app", env=env, ready_path="/login"))
             floor = servers.enter_context(gunicorn("bench.floor_app:app"))
-            meter = CpuMeter(hello=hello.pid, app=app.pid, floor=floor.pid, postgres=postmaster_pid(db_url()))
+            meter = CpuMeter(hello=hello.pid, app=app.pid, floor=floor.pid, postgres=database_backends(db_url()))
             cookie = sign_in(app.url)
             with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
                 f.write("\n".join(shape_path(city, all_, any_) for _, city, all_, any_ in SHAPES) + "\n")

@@ -39,7 +39,7 @@ from psycopg import sql
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import (AGENT, CpuMeter, cookie_from, gunicorn, login, postmaster_pid, wrk,  # noqa: E402
+from bench.common import (AGENT, CpuMeter, cookie_from, database_backends, gunicorn, login, wrk,  # noqa: E402
                           write_section)
 from webapp.core.migrations import upgrade  # noqa: E402
 from webapp.feed.markdown import render_markdown  # noqa: E402
@@ -226,7 +226,7 @@ def main() -> None:
                                              ready_path="/login"))
         hello = servers.enter_context(gunicorn("bench.hello_app:app"))
         floor = servers.enter_context(gunicorn("bench.floor_app:app"))
-        meter = CpuMeter(app=app.pid, hello=hello.pid, floor=floor.pid, postgres=postmaster_pid(db_url()))
+        meter = CpuMeter(app=app.pid, hello=hello.pid, floor=floor.pid, postgres=database_backends(db_url()))
         # name: (url, which cookie, whose workers serve it)
         targets = {
             "hello": (f"{hello.url}/", None, "hello"),

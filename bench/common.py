@@ -282,23 +282,59 @@ def postmaster_pid(database_url: str) -> int | None:
         return None  # the server is elsewhere: its CPU is not this machine's
 
 
+class DatabaseBackends:
+    """The PostgreSQL backends serving one database (on this machine), as a CpuMeter root.
+
+    Other work on the same server (another checkout's test suite, say) runs in other backends,
+    so the benchmark charges PostgreSQL only for its own database's. A backend is found by its
+    process title (`postgres: … <user> <database> <client> …`) under the postmaster.
+    """
+
+    def __init__(self, postmaster: int, database: str):
+        self.postmaster, self.database = postmaster, database
+
+    def cpu_seconds_by_process(self) -> dict[int, float]:
+        seconds = {}
+        try:
+            backends = psutil.Process(self.postmaster).children()
+        except psutil.NoSuchProcess:
+            return seconds
+        for backend in backends:
+            try:
+                if self.database in backend.cmdline()[0].split()[2:4]:
+                    times = backend.cpu_times()
+                    seconds[backend.pid] = times.user + times.system
+            except (psutil.NoSuchProcess, psutil.AccessDenied, IndexError):
+                continue
+        return seconds
+
+
+def database_backends(database_url: str) -> DatabaseBackends | None:
+    """The backends of `database_url`'s database, when its server runs on this machine (else None)."""
+    postmaster = postmaster_pid(database_url)
+    return DatabaseBackends(postmaster, urlsplit(database_url).path.lstrip("/")) if postmaster else None
+
+
 class CpuMeter:
     """CPU seconds spent during one span by named process trees, by wrk and by the whole machine.
 
-        meter = CpuMeter(server=gunicorn_pid, postgres=postmaster_pid(url))
+        meter = CpuMeter(server=gunicorn_pid, postgres=database_backends(url))
         with meter.span() as used:
             run wrk
         used -> {"server": 1.9, "postgres": 0.4, "wrk": 0.3, "machine": 2.7, "other": 0.1}
 
-    wrk is counted through this process's reaped children, so run nothing else as a child during a span.
+    A root is a process id (its whole tree is charged) or a DatabaseBackends (each backend's own
+    CPU over the span; one that exits during the span is not charged). wrk is counted through
+    this process's reaped children, so run nothing else as a child during a span.
     """
 
-    def __init__(self, **roots: int | None):
-        self.roots = {name: pid for name, pid in roots.items() if pid}
+    def __init__(self, **roots: int | DatabaseBackends | None):
+        self.roots = {name: root for name, root in roots.items() if root}
 
-    def _reading(self) -> dict[str, float]:
+    def _reading(self) -> dict[str, float | dict[int, float]]:
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
-        reading = {name: tree_cpu_seconds(pid) for name, pid in self.roots.items()}
+        reading = {name: root.cpu_seconds_by_process() if isinstance(root, DatabaseBackends) else tree_cpu_seconds(root)
+                   for name, root in self.roots.items()}
         reading["wrk"] = children.ru_utime + children.ru_stime
         reading["machine"] = machine_busy_seconds()
         return reading
@@ -309,7 +345,11 @@ class CpuMeter:
         before = self._reading()
         yield used
         after = self._reading()
-        used.update({name: after[name] - before[name] for name in after})
+        for name, value in after.items():
+            if isinstance(value, dict):  # per process: new ones from zero, those gone uncharged
+                used[name] = sum(seconds - before[name].get(pid, 0.0) for pid, seconds in value.items())
+            else:
+                used[name] = value - before[name]
         used["other"] = max(0.0, used["machine"] - sum(v for k, v in used.items() if k != "machine"))
 
 
