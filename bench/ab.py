@@ -85,8 +85,9 @@ def main() -> None:
                         ("all CPU µs/request", lambda r: r["cpu"]["all"])):
         a, b = median("A", pick), median("B", pick)
         print(f"{label:<28} A {a:>9,.0f}   B {b:>9,.0f}   B vs A {(b - a) / a:+.1%}")
-    ratios = [b["rps"] / a["rps"] for a, b in zip(runs["A"], runs["B"])]
-    print(f"{'req/s B / A per round':<28} {', '.join(f'{r:.2f}' for r in ratios)} (median {statistics.median(ratios):.2f})")
+    ratios = [b["rps"] / a["rps"] for a, b in zip(runs["A"], runs["B"], strict=True)]
+    rounds = ", ".join(f"{r:.2f}" for r in ratios)
+    print(f"{'req/s B / A per round':<28} {rounds} (median {statistics.median(ratios):.2f})")
 
 
 if __name__ == "__main__":

@@ -13,43 +13,23 @@ database once). With --record, writes the "List plans" section of docs/benchmark
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from datetime import datetime
 from pathlib import Path
 
 import psycopg
-from psycopg import sql as pgsql
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import bench_directory, bench_feed  # noqa: E402
 from bench.common import write_section  # noqa: E402
+from bench.plans import plan, prepared_plan  # noqa: E402
 from webapp.core import reads  # noqa: E402
 from webapp.core.ids import new_id  # noqa: E402
 
 FOLLOWER_EMAIL = "bench-follower@bench.test"
 FOLLOWS = 2000
-
-
-def _generic(url: str, statement: str, params: dict) -> list[str]:
-    """EXPLAIN ANALYZE of `statement` prepared and run 12 times first, as the app's pooled connections run it."""
-    names = list(dict.fromkeys(re.findall(r"%\((\w+)\)s", statement)))
-    positional = re.sub(r"%\((\w+)\)s", lambda m: f"${names.index(m.group(1)) + 1}", statement).replace("%%", "%")
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"prepare page as {positional}")
-        args = ", ".join(pgsql.Literal(params[n]).as_string(conn) for n in names)
-        for _ in range(12):
-            conn.execute(f"execute page({args})")
-        return [r[0] for r in conn.execute(f"explain (analyze, costs off, buffers off) execute page({args})")]
-
-
-def _custom(url: str, statement: str, params: dict) -> list[str]:
-    with psycopg.connect(url, autocommit=True) as conn:
-        for _ in range(3):
-            conn.execute("explain analyze " + statement, params)
-        return [r[0] for r in conn.execute("explain (analyze, costs off, buffers off) " + statement, params)]
 
 
 def _captured(run) -> tuple[str, dict]:
@@ -70,19 +50,20 @@ def feed_plans() -> dict[str, list[str]]:
     url = bench_feed.db_url()
     with psycopg.connect(url) as conn:
         reader = conn.execute("select user_id from app_user where email = %s", (bench_feed.READER_EMAIL,)).fetchone()[0]
-        author = conn.execute("select target_id from follow where follower_user_id = %s limit 1", (reader,)).fetchone()[0]
+        author = conn.execute("select target_id from follow where follower_user_id = %s limit 1",
+                              (reader,)).fetchone()[0]
         deep = conn.execute("select created_at, feed_id from feed_post where is_published and nsfw_band < 2"
                             " order by created_at desc, feed_id desc offset 200000 limit 1").fetchone()
         ids = [r[0] for r in conn.execute("select feed_id from feed_post where is_published and nsfw_band < 2"
                                           " order by created_at desc, feed_id desc limit 20")]
     page = dict(limit=21, viewer_id=reader)
     plans = {
-        "`/feed`, first page": _generic(url, *queries.page_statement(**page)),
-        "`/feed`, 10,000 pages deep": _generic(url, *queries.page_statement(**page, cursor=tuple(deep))),
-        "`/feed?following=1` (the reader follows 50 authors)": _generic(url, *queries.page_statement(
+        "`/feed`, first page": prepared_plan(url, *queries.page_statement(**page)),
+        "`/feed`, 10,000 pages deep": prepared_plan(url, *queries.page_statement(**page, cursor=tuple(deep))),
+        "`/feed?following=1` (the reader follows 50 authors)": prepared_plan(url, *queries.page_statement(
             **page, followed_by=reader)),
-        "a profile's posts": _generic(url, *queries.page_statement(**page, author_id=author)),
-        "the rest of 20 posts whose cards are not cached (`card_contents`)": _generic(
+        "a profile's posts": prepared_plan(url, *queries.page_statement(**page, author_id=author)),
+        "the rest of 20 posts whose cards are not cached (`card_contents`)": prepared_plan(
             url, *_captured(lambda: queries.card_contents(ids))),
     }
     return plans
@@ -113,8 +94,8 @@ def directory_plans() -> dict[str, list[str]]:
     following = _captured(lambda: followed_by(follower[0], limit=51))
     return {
         f"directory: {bench_directory.SHAPES[2][0]}, a page of people (unprepared, planned for its values)":
-            _custom(url, *search),
-        f"the Following page (a reader who follows {FOLLOWS:,} people)": _generic(url, *following),
+            plan(url, *search),
+        f"the Following page (a reader who follows {FOLLOWS:,} people)": prepared_plan(url, *following),
     }
 
 
@@ -128,10 +109,10 @@ def main() -> None:
              "page first (keyset, LIMIT in the innermost query) and only then looks up what each of the page's "
              "rows needs from other tables. Execution times are EXPLAIN ANALYZE's (its own timing overhead "
              "included).", ""]
-    for title, plan in plans.items():
-        timing = " ".join(line.strip() for line in plan if line.startswith(("Planning Time", "Execution Time")))
-        lines += [f"**{title}** — {timing}", "", "```", *[l for l in plan if not l.startswith(("Planning", "Execution"))],
-                  "```", ""]
+    for title, steps in plans.items():
+        timing = " ".join(line.strip() for line in steps if line.startswith(("Planning Time", "Execution Time")))
+        shown = [line for line in steps if not line.startswith(("Planning", "Execution"))]
+        lines += [f"**{title}** — {timing}", "", "```", *shown, "```", ""]
     section = "\n".join(lines)
     print(section)
     if args.record:

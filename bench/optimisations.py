@@ -51,15 +51,13 @@ def card_caches(on: bool):
     from webapp.directory.cards import directory_cards
     from webapp.feed.cards import post_cards
 
-    sizes = {cache: cache.maxsize for cache in (post_cards, directory_cards)}
-    for cache in sizes:
-        cache.clear()
-        cache.maxsize = cache.maxsize if on else 0
+    for cache in (post_cards, directory_cards):
+        cache.resize(None if on else 0)
     try:
         yield
     finally:
-        for cache, size in sizes.items():
-            cache.maxsize = size
+        for cache in (post_cards, directory_cards):
+            cache.resize(None)
 
 
 @contextmanager

@@ -1,6 +1,6 @@
 """webapp/core/reads.py: one-statement page reads straight through psycopg, outside any transaction."""
 import pytest
-from sqlalchemy import select, table, column, Text
+from sqlalchemy import Text, column, select, table
 from sqlalchemy.exc import OperationalError
 
 from webapp.core import reads

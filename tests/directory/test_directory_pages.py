@@ -1,9 +1,10 @@
 """The people and studios directories: filters in the URL, the builder, the live results."""
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from tests.conftest import page_text
 from tests.directory.helpers import HX, url, visible
+
 
 def test_the_directory_needs_a_login(client):
     response = client.get("/people")
@@ -135,7 +136,7 @@ def test_keyset_pages_go_on_from_the_last_card(client, signed_in, make_profile):
 
 def test_profiles_made_at_the_same_moment_are_paged_without_gaps_or_repeats(client, signed_in, make_profile):
     signed_in()
-    moment = datetime(2025, 6, 1, tzinfo=timezone.utc)
+    moment = datetime(2025, 6, 1, tzinfo=UTC)
     ids = [make_profile(f"Twin {i:02d}", created_at=moment) for i in range(15)]
     first = page_text(client.get(url()))
     second = page_text(client.get(first.split('rel="next" href="')[1].split('"')[0]))

@@ -24,7 +24,8 @@ it is not a page.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import psycopg
 from psycopg.rows import dict_row, tuple_row

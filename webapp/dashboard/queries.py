@@ -21,7 +21,8 @@ def user_summary(user_id: str, today: date) -> dict:
               (select count(*) from follow where follower_user_id = %(u)s) as following,
               (select count(*) from follow where target_id = %(u)s) as followers,
               (select count(*) from referral_invite where inviter_user_id = %(u)s) as invites,
-              (select count(*) from referral_invite where inviter_user_id = %(u)s and accepted_at is not null) as accepted,
+              (select count(*) from referral_invite where inviter_user_id = %(u)s
+                 and accepted_at is not null) as accepted,
               (select coalesce(sum({SIGNED_AMOUNT_SQL}), 0)
                  from credit_ledger where user_id = %(u)s) as balance_cents,
               (select count(*) from feed_post where author_id = %(u)s and is_published) as published_posts,

@@ -32,10 +32,10 @@ def cards(rows: list[dict], viewer) -> list[tuple[dict, Card]]:
     opt_in = bool(getattr(viewer, "sensitive_opt_in", False))
     keys = [card_key(row, opt_in) for row in rows]
     found = [post_cards.get(key) for key in keys]
-    missing = [row["feed_id"] for row, card in zip(rows, found) if card is None]
+    missing = [row["feed_id"] for row, card in zip(rows, found, strict=True) if card is None]
     contents = queries.card_contents(missing) if missing else {}
     shown = []
-    for row, key, card in zip(rows, keys, found):
+    for row, key, card in zip(rows, keys, found, strict=True):
         if card is None:
             content = contents.get(row["feed_id"])
             if content is None:

@@ -12,7 +12,8 @@ def following_among(follower_user_id: str, target_kind: str, target_ids: list[st
     if not target_ids:
         return set()
     rows = reads.rows("select target_id from follow where follower_user_id = %(u)s and target_kind = %(k)s"
-                      " and target_id = any(%(ids)s)", {"u": follower_user_id, "k": target_kind, "ids": list(target_ids)})
+                      " and target_id = any(%(ids)s)",
+                      {"u": follower_user_id, "k": target_kind, "ids": list(target_ids)})
     return {r["target_id"] for r in rows}
 
 
@@ -29,8 +30,9 @@ def target_exists(target_id: str, target_kind: str) -> dict | None:
 
 
 def is_following(follower_user_id: str, target_id: str, target_kind: str) -> bool:
-    return reads.first("select 1 from follow where follower_user_id = %(u)s and target_id = %(t)s"
-                       " and target_kind = %(k)s", {"u": follower_user_id, "t": target_id, "k": target_kind}) is not None
+    row = reads.first("select 1 from follow where follower_user_id = %(u)s and target_id = %(t)s"
+                      " and target_kind = %(k)s", {"u": follower_user_id, "t": target_id, "k": target_kind})
+    return row is not None
 
 
 def add_follow(follower_user_id: str, target_id: str, target_kind: str) -> None:

@@ -76,4 +76,4 @@ def match_counts(searches: list[tuple[Scope, str, Query]], cap: int) -> list[int
     if not searches:
         return []
     counts = [count_statement(scope, city, query, cap).scalar_subquery() for scope, city, query in searches]
-    return reads.scalar(select(array(counts)), prepare=False, planner=COUNT_PLANNER)
+    return reads.scalar(*reads.compiled(select(array(counts))), prepare=False, planner=COUNT_PLANNER)
