@@ -22,9 +22,9 @@ from cachetools import LRUCache, TTLCache
 from flask import current_app
 from markupsafe import Markup, escape
 
-# Where a reader's own part goes in a cached card. A comment with a per-process random token:
-# user text is escaped and post bodies are sanitized without comments, so no content can
-# contain it.
+# Where a reader's own part goes in a cached card (or a reader's own value in a cached follow
+# button). A comment with a per-process random token: user text is escaped and post bodies are
+# sanitized without comments, so no content can contain it.
 SLOT = Markup(f"<!--slot {secrets.token_hex(8)}-->")
 
 
@@ -43,18 +43,19 @@ def row_key(kind: str, row: Mapping, variant: Hashable = None, columns: tuple[st
 class Card:
     """A rendered card, kept split at its slots; `fill` puts a reader's own parts in them.
 
-    `links`: URLs the reader's own parts need that depend on the card alone (a follow button's
-    actions), built with url_for once per card rather than once per card and request.
+    `own`: the makings of the reader's own parts that depend on the card alone, rendered once
+    with it instead of once per card and request: the card's follow button in each state (a
+    Card itself, with slots for the reader's CSRF token and the page to come back to), a URL.
     """
 
-    __slots__ = ("parts", "links")
+    __slots__ = ("parts", "own")
 
-    def __init__(self, html: str, slots: int, links: Mapping[str, str] | None = None):
+    def __init__(self, html: str, slots: int, own: Mapping[str, object] | None = None):
         parts = tuple(str(html).split(SLOT))
         if len(parts) != slots + 1:
             raise ValueError(f"a card with {slots} slot(s) rendered {len(parts) - 1}")
         self.parts = parts
-        self.links = dict(links or {})
+        self.own = dict(own or {})
 
     def fill(self, *own) -> Markup:
         """The card with `own[i]` in slot i (plain text is escaped; Markup goes in as it is)."""

@@ -6,10 +6,11 @@ any code path, is a different key and shows at once, with no invalidation to for
 """
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 from markupsafe import Markup
 
 from ..core.cache import SLOT, Card, FragmentCache, row_key
+from ..follows.buttons import follow_buttons
 from .catalogue import SCOPES
 
 directory_cards = FragmentCache()
@@ -27,9 +28,8 @@ def card(scope_name: str, row: dict) -> Card:
 def _render(scope_name: str, row: dict) -> Card:
     if scope_name != "people":
         return Card(_macros().studio_card(row), 0)
-    target = {"target_kind": "service_profile", "target_id": row["user_id"]}
     return Card(_macros().person_card(row, SLOT), 1,
-                {"follow": url_for("follows.follow", **target), "unfollow": url_for("follows.unfollow", **target)})
+                {"follow": follow_buttons(row["user_id"], "service_profile", row["display_name"])})
 
 
 def datalists(scope_name: str) -> Markup:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import current_app, url_for
 
 from ..core.cache import SLOT, Card, FragmentCache, row_key
+from ..follows.buttons import follow_buttons
 from . import queries
 from .catalogue import BAND_BLUR
 from .service import present
@@ -47,8 +48,8 @@ def cards(rows: list[dict], viewer) -> list[tuple[dict, Card]]:
 
 def _render(row: dict, opt_in: bool) -> Card:
     macros = current_app.jinja_env.get_template("feed/_macros.html").module
-    links = {"band": url_for("feed.set_band", feed_id=row["feed_id"])}
+    own = {"band_url": url_for("feed.set_band", feed_id=row["feed_id"])}
     if row["follow_id"]:
-        target = {"target_kind": row["follow_kind"], "target_id": row["follow_id"]}
-        links.update(follow=url_for("follows.follow", **target), unfollow=url_for("follows.unfollow", **target))
-    return Card(macros.post_card(present(row), opt_in, SLOT), SLOTS, links)
+        own["follow"] = follow_buttons(row["follow_id"], row["follow_kind"], row["author_name"])
+    return Card(macros.post_card(present(row), opt_in, SLOT), SLOTS, own)
+
