@@ -57,11 +57,14 @@ CONNECTIONS = 16
 DEEP_PAGES = 10_000
 GOAL = 0.15
 # The figures this section replaced, and what changed since (kept by hand, one line).
-PREVIOUS = ("Previous recorded run (2026-11-24 23:16, load average 6.4): /feed 11% of hello world (727 vs 6,761 "
-            "req/s), the ceiling 31%, medians 2.77 / 2.82 ms (1.02×). Since then: Flask-Limiter's per-request pass "
-            "dropped (every limit is a route decorator; 65 µs a page), the post cards drawn in one macro call a "
-            "page, and the CPU per request measured by process, with the bare-Flask floor row. The ratios swing "
-            "±20% between runs while other work shares the machine, which is why the rounds are interleaved.")
+PREVIOUS = ("Previous recorded run (2026-11-25 00:42, load average 7.4, before issue 9): /feed 14% of hello world "
+            "(729 vs 5,783 req/s), 34% of the ceiling's req/s (the ceiling 40% of hello world). Since then (issue 9): "
+            "the page rows carry no post bodies and take their LIMIT before the author lookups, whole cards come "
+            "from the cache with the follow button rendered once per card and state, and PostgreSQL's CPU is "
+            "counted for the bench database's own backends only. Runs that share the machine with other work "
+            "(load average 5–12 on 2026-12-01) hold the ceiling to about 20% of hello world and every ratio with "
+            "it: the ratio to the ceiling (34% → 45–46%) and bench/ab.py's paired rounds against the previous code "
+            "(1.42–1.45× its req/s, the app's CPU per page −16 to −20%) compare better.")
 BODY = "Shot on location with **natural light**.\n\n- styling by the team\n- [portfolio](https://example.com)"
 
 
@@ -316,8 +319,8 @@ def main() -> None:
         f"{rps('feed') / rps('empty'):.0%} of that page's req/s while it also reads a page of 20 posts with their "
         "authors and the reader's follow state, and draws 20 cards.",
         *([f"- The budget: both cores are busy in every run, so req/s follows the CPU a request costs, all processes "
-            f"together. At {GOAL:.0%} of hello world's rate a `/feed` request may cost {us(budget)} µs of CPU in all; it "
-            f"costs {us(cpu('feed', 'all'))} µs, of which PostgreSQL alone {us(cpu('feed', 'postgres'))} µs. The "
+            f"together. At {GOAL:.0%} of hello world's rate a `/feed` request may cost {us(budget)} µs of CPU in all; "
+            f"it costs {us(cpu('feed', 'all'))} µs, of which PostgreSQL alone {us(cpu('feed', 'postgres'))} µs. The "
             f"bare-Flask floor page costs {us(cpu('floor', 'all'))} µs and the app's empty signed-in page "
             f"{us(cpu('empty', 'all'))} µs."] if budget else []),
         f"- The page statement walks `idx_feed_post_keyset` with its LIMIT at any depth, then looks up each row's "
