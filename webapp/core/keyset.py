@@ -1,7 +1,10 @@
 """Keyset pagination for every list (feed, profiles' posts, Following, directories).
 
-A list is read `limit` + 1 rows at a time, ordered by (created_at, id); the extra row
-only says whether there is a next page. Its cursor is `<microseconds since epoch>.<id>`
+A list is read `limit` + 1 rows at a time, newest first with ties by the newest id
+(`order by created_at desc, id desc`, on an index in that order), and a next page
+continues after the cursor with one predicate shape, a row comparison:
+`(created_at, id) < (%(after_at)s, %(after_id)s)`. The extra row only says whether
+there is a next page. Its cursor is `<microseconds since epoch>.<id>`
 of the last row shown: exact (no float rounding of the timestamp), URL-safe, and
 checked on the way in: a cursor we did not make is a ValueError, which pages answer
 with a clear 400.
