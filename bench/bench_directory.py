@@ -35,8 +35,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import (AGENT, CpuMeter, cookie_from, database_backends, fetch, flask, gunicorn,  # noqa: E402
-                          load_scale, login, wrk, write_section)
+from bench.common import (  # noqa: E402
+    AGENT,
+    CpuMeter,
+    cookie_from,
+    database_backends,
+    fetch,
+    flask,
+    gunicorn,
+    load_scale,
+    login,
+    write_section,
+    wrk,
+)
 
 DB_NAME = os.environ.get("BENCH_DIRECTORY_DB_NAME", "growthdesk_bench_directory")
 ADMIN_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -116,11 +127,11 @@ def explain_shapes() -> list[dict]:
     from bench.plans import explain
     from webapp import create_app
     from webapp.core.config import sqlalchemy_url
+    from webapp.core.extensions import db
     from webapp.directory import queries
     from webapp.directory.catalogue import PEOPLE
     from webapp.directory.compiler import match_condition
     from webapp.directory.query import Condition, Query, canonical
-    from webapp.core.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": sqlalchemy_url(db_url())})
     results = []

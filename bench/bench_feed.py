@@ -39,14 +39,13 @@ from psycopg import sql
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import (AGENT, CpuMeter, cookie_from, database_backends, gunicorn, login, wrk,  # noqa: E402
-                          write_section)
-from webapp.core.migrations import upgrade  # noqa: E402
-from webapp.feed.markdown import render_markdown  # noqa: E402
-from webapp.core.keyset import encode as encode_cursor  # noqa: E402
+from bench.common import AGENT, CpuMeter, cookie_from, database_backends, gunicorn, login, write_section, wrk  # noqa: E402
 from webapp.core.ids import new_id  # noqa: E402
+from webapp.core.keyset import encode as encode_cursor  # noqa: E402
+from webapp.core.migrations import upgrade  # noqa: E402
 from webapp.core.security import hash_password  # noqa: E402
 from webapp.core.taxonomy import CITIES, ROLE_TAGS  # noqa: E402
+from webapp.feed.markdown import render_markdown  # noqa: E402
 
 DB_NAME = os.environ.get("BENCH_FEED_DB_NAME", "growthdesk_bench_feed")
 READER_EMAIL = "bench-reader@bench.test"
