@@ -88,7 +88,7 @@ def page_statement(*, limit: int, cursor: tuple[datetime, str] | None = None, ki
     The page's posts are chosen first, in a subquery with its LIMIT, and then each row's author
     is looked up (AUTHOR_JOIN, one index probe per table and row). Joined before the LIMIT, the
     plan was costed for every post in the table; joined as plain tables after it, PostgreSQL
-    hashed whole author tables for a page of 21 rows (docs/benchmarks.md, Feed).
+    hashed whole author tables for a page of 21 rows (docs/benchmarks.md, List plans).
     """
     conds, params = _conditions(kind=kind, city=city, role=role, cursor=cursor, author_id=author_id)
     # The limit is written into the SQL (an int, never user text): as a parameter, the prepared
