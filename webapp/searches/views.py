@@ -7,7 +7,7 @@ service refuses comes back with its messages and a 422 (core.forms).
 """
 from __future__ import annotations
 
-from flask import flash, make_response, render_template, url_for
+from flask import flash, get_template_attribute, make_response, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..core.errors import Invalid
@@ -26,8 +26,8 @@ def _label(search) -> str:
 
 
 def _status(kind: str, message: str, status: int, link: tuple[str, str] | None = None):
-    body = render_template("searches/_status.html", kind=kind, message=message, link=link)
-    return make_response(body, status)
+    status_line = get_template_attribute("searches/_macros.html", "status_line")
+    return make_response(status_line(kind, message, link), status)
 
 
 def _refuse_save(form: SaveSearchForm):
@@ -124,7 +124,7 @@ def edit(search_id):
 def _card_response(search, pause_form: PauseForm | None = None):
     """One card alone (htmx); 422 when it carries a refused pause form."""
     status = form_status(pause_form) if pause_form else 200
-    return make_response(render_template("searches/_search.html", c=_drawn(service.card(search), pause_form)), status)
+    return render_page("searches/index.html", "search_row", status, c=_drawn(service.card(search), pause_form))
 
 
 @bp.post("/searches/<search_id>/delete")
@@ -134,7 +134,7 @@ def delete(search_id):
     label = _label(search)
     service.delete(current_user.user_id, search_id)
     if is_htmx():
-        return make_response(render_template("searches/_deleted.html", label=label), 200)
+        return make_response(get_template_attribute("searches/_macros.html", "deleted")(label), 200)
     flash(f"Deleted {label}.", "success")
     return redirect_to(url_for("searches.index"))
 
