@@ -1,7 +1,7 @@
 """Feed routes: parse the request, call the service, render a page or a partial."""
 from __future__ import annotations
 
-from flask import flash, make_response, render_template, request, send_from_directory, url_for
+from flask import flash, get_template_attribute, make_response, request, send_from_directory, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -168,7 +168,8 @@ def set_band(feed_id: str):
                    'The post is hidden from everyone.</p>'
             return body, 200
         shown = service.present(post)
-        return render_template("feed/_post.html", post=shown, followed=followed_set([shown]), band_labels=BANDS,
-                               band_message=message)
+        # The one card, as every page draws it (the macro the pages call), with the answer in its band form.
+        post_cards = get_template_attribute("feed/_macros.html", "post_cards")
+        return post_cards([shown], followed_set([shown]), current_user, BANDS, band_message=message)
     flash(message, "success")
     return redirect_to(safe_next(request.form.get("next"), url_for("feed.index")))
