@@ -25,7 +25,7 @@ def _render(template: str, *, author_id: str, endpoint: str, endpoint_args: dict
     context.update(posts=page.posts, followed=followed_set(page.posts), band_labels=BANDS, cursor=cursor,
                    next_url=next_url)
     if cursor and is_htmx():  # infinite scroll: just the next cards and the next trigger
-        return render_page("profiles/_posts.html", "feed_page", **context)
+        return render_page("profiles/layout.html", "feed_page", **context)
     return render_template(template, **context)
 
 
