@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import TypeVar
 
-from flask import jsonify, render_template, request
+from flask import get_template_attribute, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -82,11 +82,11 @@ def render_error(status: int, detail: str | None = None, fields: dict[str, str] 
         if fields:
             body["fields"] = fields
         return jsonify(body), status
-    context = {"status": status, "title": title, "hint": detail or hint}
+    hint = detail or hint
     if is_htmx():
         headers = {"HX-Retarget": "#messages", "HX-Reswap": "innerHTML"}
-        return render_template("errors/_message.html", **context), status, headers
-    return render_template("errors/page.html", **context), status
+        return get_template_attribute("errors/_macros.html", "message")(title, hint), status, headers
+    return render_template("errors/page.html", status=status, title=title, hint=hint), status
 
 
 def register_error_handlers(app) -> None:
