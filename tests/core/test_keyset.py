@@ -1,4 +1,4 @@
-"""webapp/keyset.py: the page cursors every list uses."""
+"""webapp/core/keyset.py: the page cursors every list uses."""
 from datetime import datetime, timezone
 
 import pytest

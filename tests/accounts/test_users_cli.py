@@ -1,15 +1,4 @@
-"""Operator commands through the Flask CLI runner."""
-
-
-def test_db_upgrade_reports_an_up_to_date_database(runner):
-    result = runner.invoke(args=["db", "upgrade"])
-    assert result.exit_code == 0
-    assert "up to date" in result.output
-
-
-def test_db_status_lists_nothing_pending(runner):
-    result = runner.invoke(args=["db", "status"])
-    assert "up to date" in result.output
+"""`flask users`: account administration, through the Flask CLI runner."""
 
 
 def test_set_role_admits_someone_to_the_growth_team(runner, make_user, db_conn):
