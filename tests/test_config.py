@@ -45,8 +45,18 @@ def test_the_caches_are_sized_from_the_environment():
         == (0, 2.5, 60)
 
 
+def test_the_database_waits_have_bounded_defaults_and_come_from_the_environment():
+    defaults = load_settings({})
+    assert (defaults.db_connect_timeout, defaults.db_statement_timeout, defaults.db_idle_in_transaction_timeout,
+            defaults.db_pool_timeout, defaults.health_timeout) == (3, 5, 30, 2, 1.5)
+    settings = load_settings({"DB_CONNECT_TIMEOUT": "4", "DB_STATEMENT_TIMEOUT": "0.5",
+                              "DB_IDLE_IN_TRANSACTION_TIMEOUT": "0", "DB_POOL_TIMEOUT": "1", "HEALTH_TIMEOUT": "1"})
+    assert (settings.db_connect_timeout, settings.db_statement_timeout, settings.db_idle_in_transaction_timeout,
+            settings.db_pool_timeout, settings.health_timeout) == (4, 0.5, 0, 1, 1)
+
+
 @pytest.mark.parametrize("name, value", [("FRAGMENT_CACHE_SIZE", "lots"), ("USER_CACHE_SECONDS", "-1"),
-                                         ("TRUSTED_PROXIES", "one")])
+                                         ("TRUSTED_PROXIES", "one"), ("DB_STATEMENT_TIMEOUT", "5s")])
 def test_a_setting_that_is_not_a_usable_number_is_refused_by_name(name, value):
     with pytest.raises(ConfigError, match=name):
         load_settings({name: value})
