@@ -5,7 +5,7 @@ import time
 
 import psycopg
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.exc import DBAPIError
 
 from tests.conftest import Auth, page_text
@@ -28,8 +28,8 @@ def test_both_engines_carry_the_statement_and_idle_transaction_timeouts(make_app
 
 
 def test_options_written_in_the_database_url_win_over_the_settings(make_app, database_url):
-    url = sqlalchemy_url(database_url) + "?options=-c%20statement_timeout%3D7000"
-    app = make_app({"SQLALCHEMY_DATABASE_URI": url, "DB_STATEMENT_TIMEOUT": 3})
+    url = make_url(sqlalchemy_url(database_url)).update_query_dict({"options": "-c statement_timeout=7000"})
+    app = make_app({"SQLALCHEMY_DATABASE_URI": url.render_as_string(hide_password=False), "DB_STATEMENT_TIMEOUT": 3})
     with app.app_context():
         assert show("statement_timeout") == ("7s", "7s")
 
