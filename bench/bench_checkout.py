@@ -153,7 +153,7 @@ NOTE = """\
 The bare check-out is the baseline: it is what a request would fail on after a restart. Pre-ping
 adds a round trip to every check-out of a pooled connection, and core.reads checks a connection
 out for every statement, so a page pays it once per statement; the socket check costs a
-poll() system call. The app keeps the socket check (docs/decisions.md, "Database failure").
+poll() system call. The app keeps the socket check (docs/decisions.md, "Database failure and input at the edge").
 Over a network (Aurora in another availability zone) a round trip is longer than on this machine,
 so pre-ping would cost more there, not less."""
 
