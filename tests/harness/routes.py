@@ -190,12 +190,15 @@ def match(url_map: Map, method: str, url: str) -> str | None:
     return endpoint
 
 
-@dataclass
 class Catalogue:
     """What the pages send to each (endpoint, method): form fields and query parameters, by name."""
 
-    fields: dict[tuple[str, str], dict[str, Field]] = field(default_factory=dict)
-    query: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    def __init__(self):
+        self.fields: dict[tuple[str, str], dict[str, Field]] = {}
+        self.query: dict[tuple[str, str], set[str]] = {}
+
+    def __repr__(self) -> str:  # short, for Hypothesis's report of a failing example
+        return f"Catalogue({len(self.fields)} forms, {len(self.query)} link targets)"
 
     def add_page(self, url_map: Map, html: str, base: str) -> list[str]:
         """Learn a page's forms and links; returns the same-site GET URLs it points to."""
@@ -229,8 +232,26 @@ class Catalogue:
     def form_fields(self, route: Route) -> dict[str, Field]:
         return self.fields.get((route.endpoint, route.method), {})
 
+    def all_query_names(self) -> set[str]:
+        """Every query parameter any page sends to any GET route."""
+        return {n for (_, method), names in self.query.items() if method == "GET" for n in names} | {
+            n for (_, method), fields in self.fields.items() if method == "GET" for n in fields}
+
     def query_names(self, route: Route) -> set[str]:
         names = set(self.query.get((route.endpoint, route.method), set()))
         if route.method == "GET":  # a GET form's fields are query parameters
             names |= set(self.form_fields(route))
         return names
+
+
+PLAIN = {"email": "someone@example.com", "password": "a-harness-password", "date": "2030-01-01", "number": "1"}
+
+
+def browser_form(fields: dict[str, Field]) -> dict[str, str]:
+    """Every field filled as a browser would send it (an offered value, else a plain one of its type), so a
+    hostile value in one field meets the code behind the form instead of a "required" message."""
+    def plain(f):
+        offered = [v for v in f.values if v]
+        return offered[0] if offered else PLAIN.get(f.kind, "harness")
+
+    return {name: plain(f) for name, f in fields.items() if f.kind != "file" and not name.endswith("csrf_token")}

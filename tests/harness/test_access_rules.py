@@ -60,7 +60,7 @@ def test_every_signed_in_route_sends_anonymous_callers_to_log_in(world, world_db
         response = world.client(None).open(world.path(route), method=route.method, data=data)
         if not sent_to_log_in(response):
             wrong.append(f"{route} answered {response.status_code}")
-    assert wrong == []
+    assert wrong == [], "\n".join(wrong)
     assert changed(before, snapshot(world_db)) == []
 
 
@@ -81,7 +81,7 @@ def test_every_role_route_refuses_every_other_role(world, world_db):
             response = world.client(user).open(world.path(route), method=route.method, data=data)
             if response.status_code != 403:
                 wrong.append(f"{role}: {route} answered {response.status_code}")
-    assert wrong == []
+    assert wrong == [], "\n".join(wrong)
     assert changed(before, snapshot(world_db)) == []
 
 
@@ -94,7 +94,7 @@ def test_someone_of_an_admitted_role_gets_past_every_rule(world):
         response = world.client(user).open(world.path(route), method=route.method, data=data, buffered=True)
         if response.status_code in (401, 403) or (user and sent_to_log_in(response)):
             wrong.append(f"{route} answered {response.status_code}")
-    assert wrong == []
+    assert wrong == [], "\n".join(wrong)
 
 
 def test_every_route_under_growth_is_for_the_growth_team_only():

@@ -70,7 +70,7 @@ def test_every_state_change_without_this_session_s_token_is_refused(world, world
             response = world.client(user).open(world.path(route), method=route.method, data=form, headers=headers)
             if response.status_code != 400 or REFUSAL not in response.get_data(as_text=True):
                 accepted.append(f"{route} with {what}: {response.status_code}")
-    assert accepted == []
+    assert accepted == [], "\n".join(accepted)
     assert changed(before, snapshot(world_db)) == []
 
 
@@ -85,4 +85,4 @@ def test_the_same_requests_with_the_session_s_token_get_past_the_check(world):
             response = world.client(user).open(world.path(route), method=route.method, data=form, headers=headers)
             if REFUSAL in response.get_data(as_text=True):
                 refused.append(f"{route}: {response.status_code}")
-    assert refused == []
+    assert refused == [], "\n".join(refused)
