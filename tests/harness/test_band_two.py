@@ -52,10 +52,13 @@ def band_two_posts(site) -> list[str]:
     return site.column("select feed_id from feed_post where nsfw_band = 2 order by feed_id")
 
 
-def test_the_crawl_reaches_every_get_route_for_every_role(demo_crawl):
+def test_the_crawl_reaches_every_get_route_for_every_role_and_each_answers(demo_crawl):
     get_endpoints = {r.endpoint for r in all_routes(include_flask_own=True) if r.method == "GET"}
     for role in demo_crawl.clients:
         assert get_endpoints <= demo_crawl.endpoints(role), (role, get_endpoints - demo_crawl.endpoints(role))
+    failed = [f"{v.role} {'htmx ' if v.htmx else ''}GET {v.url}: {v.status}" for v in demo_crawl.visits
+              if v.status >= 500 or v.status == 429]
+    assert failed == [], "\n".join(failed)
 
 
 def test_no_page_or_partial_shows_a_band_two_post_to_anyone(demo_site, demo_crawl):

@@ -78,8 +78,12 @@ class World:
 
     def token(self, user: dict | None) -> str:
         """The CSRF token of `user`'s session, read from a page as a browser would."""
-        page = self.client(user).get("/settings" if user else "/login")
-        return csrf_token(page.get_data(as_text=True))
+        client = self.client(user)
+        for path in ("/settings", "/login") if user else ("/login", "/settings"):  # a visitor may have signed up
+            page = client.get(path)
+            if page.status_code == 200:
+                return csrf_token(page.get_data(as_text=True))
+        raise AssertionError("neither /settings nor /login answers this client with a CSRF token")
 
     def actor(self, route) -> dict | None:
         """Who may use `route` with the world's values: Ada when the route admits providers, else
