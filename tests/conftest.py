@@ -99,6 +99,12 @@ def make_app(database_url):
     yield make
     for other in made:
         dispose_engines(other)
+    # Flask-Limiter keeps the limits an app's config sets on its one Limiter for every app after it:
+    # an app made with RATELIMIT_DEFAULT would go on limiting every page of the session.
+    if any(other.config.get("RATELIMIT_DEFAULT") for other in made):
+        limiter.limit_manager.set_default_limits([])
+    if any(other.config.get("RATELIMIT_APPLICATION") for other in made):
+        limiter.limit_manager.set_application_limits([])
 
 
 @pytest.fixture(autouse=True)

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from flask import flash, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from ..core.extensions import limiter
 from ..core.forms import errors_on, form_status
 from ..core.htmx import redirect_to, render_page
 from ..core.urls import safe_next
 from . import bp, loader, service
+from .access import login_required, public
 from .forms import LoginForm, PasswordForm, SettingsForm, SignupForm
 from .user import ROLE_LABELS
 
@@ -23,6 +24,7 @@ def _start_session(user) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public
 @limiter.limit(AUTH_LIMIT, methods=["POST"])
 def login():
     if current_user.is_authenticated:
@@ -39,6 +41,7 @@ def login():
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@public
 @limiter.limit(AUTH_LIMIT, methods=["POST"])
 def signup():
     if current_user.is_authenticated:
@@ -57,6 +60,7 @@ def signup():
 
 
 @bp.post("/logout")
+@public
 def logout():
     logout_user()
     session.clear()

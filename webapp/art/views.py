@@ -3,6 +3,7 @@ import re
 
 from flask import Response, request
 
+from ..accounts.access import public
 from ..core.errors import NotFound
 from . import bp
 from .svg import avatar_svg, scene_svg
@@ -17,6 +18,7 @@ def _svg(body: str) -> Response:
 
 
 @bp.get("/avatar/<seed>.svg")
+@public
 def avatar(seed: str):
     if not _SEED.match(seed):
         raise NotFound(seed)
@@ -29,6 +31,7 @@ def _dimension(name: str, default: int) -> int:
 
 
 @bp.get("/scene/<seed>.svg")
+@public
 def scene(seed: str):
     if not _SEED.match(seed):
         raise NotFound(seed)

@@ -16,6 +16,7 @@ from concurrent.futures import TimeoutError as Pending
 
 from flask import Blueprint, current_app, jsonify
 
+from ..accounts.access import public
 from . import reads
 
 bp = Blueprint("health", __name__)
@@ -57,6 +58,7 @@ def database_answers(app, within: float) -> bool:
 
 
 @bp.get("/healthz")
+@public
 def healthz():
     if database_answers(current_app._get_current_object(), current_app.config["HEALTH_TIMEOUT"]):
         return jsonify(status="ok", database="up")

@@ -6,9 +6,8 @@ placeholder here and point its links (navigation, dashboard) at the feature's en
 create_app refuses to start while both claim the path.
 """
 from flask import Blueprint
-from flask_login import login_required
 
-from ..accounts.access import role_required
+from ..accounts.access import login_required, public, role_required
 from .htmx import render_page
 
 bp = Blueprint("placeholders", __name__)
@@ -43,6 +42,7 @@ def growth():
 
 
 @bp.get("/r/<code>")
+@public
 def public_invite(code: str):
     """The public invite page (no login); the referrals issue fills it in."""
     return _coming_soon("You're invited", "Invite pages are coming soon. You can sign up now.")

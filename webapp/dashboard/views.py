@@ -1,6 +1,7 @@
 """Dashboard routes."""
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from ..accounts.access import login_required
 from ..core import clock
 from ..core.htmx import render_page
 from . import bp, queries

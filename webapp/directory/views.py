@@ -9,9 +9,10 @@ changed) and refreshes the results out of band.
 from __future__ import annotations
 
 from flask import make_response, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from jinja2_fragments.flask import render_blocks
 
+from ..accounts.access import login_required
 from ..core.errors import Invalid
 from ..core.htmx import is_htmx
 from ..core.taxonomy import CITIES

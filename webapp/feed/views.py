@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask import flash, get_template_attribute, make_response, request, send_from_directory, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from markupsafe import Markup
 
-from ..accounts.access import role_required
+from ..accounts.access import login_required, role_required
 from ..core.extensions import limiter
 from ..core.forms import errors_on, form_status
 from ..core.htmx import is_htmx, redirect_to, render_page

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from flask import flash, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from ..accounts.access import login_required
 from ..core.htmx import is_htmx, redirect_to, render_page
 from ..core.urls import profile_url, safe_next
 from . import bp, queries, service

@@ -6,8 +6,8 @@ from email.parser import BytesParser
 from pathlib import Path
 
 from flask import current_app
-from flask_login import login_required
 
+from ..accounts.access import login_required
 from ..core.errors import NotFound
 from ..core.htmx import render_page
 from . import bp

@@ -6,8 +6,9 @@ blurred), keyset-paginated with the same infinite-scroll partial.
 from __future__ import annotations
 
 from flask import render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from ..accounts.access import login_required
 from ..core.errors import found
 from ..core.htmx import is_htmx, render_page
 from ..feed import service as feed_service

@@ -8,8 +8,9 @@ service refuses comes back with its messages and a 422 (core.forms).
 from __future__ import annotations
 
 from flask import flash, get_template_attribute, make_response, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from ..accounts.access import login_required
 from ..core.errors import Invalid
 from ..core.forms import errors_on, form_status
 from ..core.htmx import is_htmx, redirect_to, render_page

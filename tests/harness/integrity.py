@@ -1,0 +1,22 @@
+"""What "nothing changed" means: every table's row count and a checksum of its rows."""
+from __future__ import annotations
+
+from psycopg import sql
+
+
+def snapshot(conn) -> dict[str, tuple[int, str]]:
+    """{table: (rows, md5 of the rows in a fixed order)} for every table of the public schema."""
+    tables = [r[0] for r in conn.execute(
+        "select tablename from pg_tables where schemaname = 'public' order by tablename")]
+    parts = [
+        sql.SQL("select {name}, count(*), md5(coalesce(string_agg(t::text, chr(10) order by t::text), ''))"
+                " from {table} t").format(name=sql.Literal(table), table=sql.Identifier(table))
+        for table in tables
+    ]
+    rows = conn.execute(sql.SQL(" union all ").join(parts)).fetchall()
+    return {table: (count, digest) for table, count, digest in rows}
+
+
+def changed(before: dict, after: dict) -> list[str]:
+    """The tables whose rows differ between two snapshots."""
+    return sorted(t for t in before.keys() | after.keys() if before.get(t) != after.get(t))

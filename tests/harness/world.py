@@ -1,0 +1,159 @@
+"""A small world for the harness: one object of each kind owned by one provider, and someone of every role.
+
+VARIABLES is the harness's one list of URL variables. Each says whose object it
+names: OWNED ones must answer 404/403 to everyone but the owner (the ownership
+test requests each such route as every other role), SHARED ones are open to
+anyone signed in by design, each with its reason. A route with a variable this
+list does not know fails the suite until someone says which it is.
+
+The world lives in a database of its own for the whole harness: its people log in
+once (a log-in is a deliberately slow password check), and every test gets freshly
+made objects, so what one test changed never decides what the next one sees.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.conftest import _TEST_PASSWORD_HASH, TEST_PASSWORD, Auth, csrf_token
+from tests.feed.factories import make_creator, make_media, make_post, make_profile, make_studio
+from webapp.core.ids import new_id
+
+OWNED = "owned"
+SHARED = "shared"
+
+VARIABLES: dict[str, tuple[str, str]] = {
+    "feed_id": (OWNED, "a draft is its author's alone (published posts are shown through the feed, not by id)"),
+    "media_id": (OWNED, "a picture of a draft is its author's alone"),
+    "search_id": (OWNED, "saved searches are private to their owner"),
+    "message_id": (OWNED, "an e-mail in the development outbox belongs to its recipient"),
+    "position": (SHARED, "an index into the post named beside it, not an object of its own"),
+    "user_id": (SHARED, "people's profile pages are open to every signed-in user"),
+    "studio_id": (SHARED, "studio pages are open to every signed-in user"),
+    "creator_id": (SHARED, "creator pages are open to every signed-in user"),
+    "target_kind": (SHARED, "anyone may follow any profile or creator"),
+    "target_id": (SHARED, "anyone may follow any profile or creator"),
+    "code": (SHARED, "invite links are public by design"),
+    "seed": (SHARED, "generated art is public and holds no data"),
+    "filename": (SHARED, "static files are public"),
+}
+
+# Routes that act on anyone's object because acting on everyone's is their job; each must be
+# restricted to a role (the access test checks that every other role is refused).
+ACTS_ON_ANY_OWNER: dict[str, str] = {
+    "feed.set_band": "the growth team moderates every author's posts",
+}
+
+ROLES = ("member", "provider", "growth")
+
+
+@dataclass
+class World:
+    app: object
+    conn: object  # autocommit psycopg connection to the world's database
+    outbox: Path
+    owner: dict  # Ada, a provider: owns one object of each OWNED kind
+    others: dict[str, dict]  # role -> a user of that role who owns nothing of Ada's
+    values: dict[str, object] = field(default_factory=dict)  # URL variable -> Ada's object (or a shared one)
+    _clients: dict[str, object] = field(default_factory=dict)
+    _checked: set[str] = field(default_factory=set)
+    _made: int = 0
+
+    # --- people ---------------------------------------------------------------------------------
+    def client(self, user: dict | None):
+        """A test client signed in as `user` (a fresh anonymous one for None), reused within the
+        harness; logged in again if a test ended its session."""
+        key = user["user_id"] if user else "anonymous"
+        if key not in self._checked:
+            client = self._clients.get(key)
+            if user is None or client is None or client.get("/settings").status_code != 200:
+                client = self.app.test_client()
+                if user:
+                    response = Auth(client).login(user["email"], TEST_PASSWORD)
+                    assert response.status_code == 303, f"could not sign in {user['email']}"
+            self._clients[key] = client
+            self._checked.add(key)
+        return self._clients[key]
+
+    def token(self, user: dict | None) -> str:
+        """The CSRF token of `user`'s session, read from a page as a browser would."""
+        client = self.client(user)
+        for path in ("/settings", "/login") if user else ("/login", "/settings"):  # a visitor may have signed up
+            page = client.get(path)
+            if page.status_code == 200:
+                return csrf_token(page.get_data(as_text=True))
+        raise AssertionError("neither /settings nor /login answers this client with a CSRF token")
+
+    def actor(self, route) -> dict | None:
+        """Who may use `route` with the world's values: Ada when the route admits providers, else
+        someone of an admitted role; nobody (anonymous) for public routes."""
+        access = route.access
+        if access.kind == "public":
+            return None
+        if access.kind == "login" or "provider" in access.roles:
+            return self.owner
+        return self.others[access.roles[0]]
+
+    def path(self, route, **overrides) -> str:
+        from tests.harness.routes import build_path
+
+        return build_path(self.app, route, {**self.values, **overrides})
+
+    # --- objects --------------------------------------------------------------------------------
+    def refresh(self) -> World:
+        """Fresh objects for Ada, and every session checked again before use."""
+        from webapp.core.extensions import limiter
+
+        conn = self.conn
+        # A band-1 draft: were it published, an opted-in user could reveal its picture; as a draft nobody but Ada may.
+        preview = [{"position": 0, "alt": "Ada's draft picture", "width": 640, "height": 400}]
+        feed_id = make_post(conn, self.owner["user_id"], title="Ada's draft", band=1, published=False,
+                            media_preview=preview)
+        media_id = make_media(conn, feed_id, src="/media/scene/ada-draft.svg", alt="Ada's draft picture")
+        search_id = new_id("ssv")
+        self._made += 1  # a user holds each search once: each test's search asks something new
+        query = {"all": [{"field": "rate_cents", "op": "lte", "value": 10_000 + self._made},
+                         {"field": "role_tags", "op": "has", "value": "photographer"}], "any": []}
+        conn.execute("insert into saved_search (search_id, user_id, scope, query_json, city, name)"
+                     " values (%s, %s, 'people', %s::jsonb, 'berlin', %s)",
+                     (search_id, self.owner["user_id"], json.dumps(query), f"Ada's search {search_id[-6:]}"))
+        self.values.update(feed_id=feed_id, media_id=media_id, search_id=search_id,
+                           message_id=self._mail(self.owner["email"]))
+        self._checked.clear()
+        limiter.reset()  # log-in attempts of earlier tests count against the same address
+        return self
+
+    def _mail(self, to: str) -> str:
+        """An e-mail to `to`, delivered the app's own way (into the development outbox)."""
+        from webapp.mail.sender import build_message, send
+
+        before = set(self.outbox.glob("*.eml"))
+        with self.app.app_context():
+            send(build_message(to=to, subject="Your saved search has new matches", text="Three new people."))
+        [path] = set(self.outbox.glob("*.eml")) - before
+        return path.stem
+
+
+def insert_user(conn, role: str, name: str) -> dict:
+    user_id = new_id("usr")
+    email = f"{name.lower().replace(' ', '.')}.{user_id[-6:]}@example.test"
+    conn.execute("insert into app_user (user_id, email, password_hash, display_name, role, city, sensitive_opt_in)"
+                 " values (%s, %s, %s, %s, %s, 'berlin', true)",
+                 (user_id, email, _TEST_PASSWORD_HASH, name, role))
+    return {"user_id": user_id, "email": email, "password": TEST_PASSWORD, "name": name, "role": role}
+
+
+def build_world(app, conn, outbox: Path) -> World:
+    """Ada (a provider with a profile, a studio and a creator page) and one other user of each role.
+    Everyone has opted in to sensitive media, so only ownership can stand between them and a picture."""
+    owner = insert_user(conn, "provider", "Ada Owner")
+    make_profile(conn, owner)
+    studio_id = make_studio(conn, owner, name="Ada's Room")
+    creator_id = make_creator(conn, owner)
+    others = {role: insert_user(conn, role, f"Other {role.title()}") for role in ROLES}
+    make_profile(conn, others["provider"])
+    values = dict(position=0, user_id=owner["user_id"], studio_id=studio_id, creator_id=creator_id,
+                  target_kind="service_profile", target_id=owner["user_id"], code="ada-invite", seed="harness",
+                  filename="css/app.css")
+    return World(app=app, conn=conn, outbox=outbox, owner=owner, others=others, values=values)
