@@ -77,19 +77,22 @@ def dispose_engines(app) -> None:
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     # Uploads go to a folder of the session's, never to the developer's .data/uploads.
-    # The signed-in user and search counts are not remembered: tests change rows behind the
-    # app's back between two looks. The tests of those caches turn them on.
+    # Search counts are not remembered: tests change rows behind the app's back between two
+    # looks. The tests of that cache turn it on.
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url),
-                      "USER_CACHE_SECONDS": 0, "DIRECTORY_COUNT_CACHE_SECONDS": 0,
+                      "DIRECTORY_COUNT_CACHE_SECONDS": 0,
                       "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads"))})
     yield app
     dispose_engines(app)
 
 
 @pytest.fixture
-def make_app(database_url):
+def make_app(database_url, app):
     """make_app(config) -> another app for one test, on the test database unless `config` names
-    another; its connections are closed when the test ends."""
+    another; its connections are closed when the test ends.
+
+    Flask-Limiter's extension is one object per process, and the app bound last chooses the store
+    every app counts in: afterwards it is bound to the suite's app again (a fresh memory store)."""
     made = []
 
     def make(config: dict):
@@ -105,6 +108,8 @@ def make_app(database_url):
         limiter.limit_manager.set_default_limits([])
     if any(other.config.get("RATELIMIT_APPLICATION") for other in made):
         limiter.limit_manager.set_application_limits([])
+    if made:
+        limiter.init_app(app)
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,8 @@ STRONG = "q8V#r2Lx!m9Tz4Wp7Ks1Yd6Hf3Nc0Bg5Je"
 
 
 def production(**overrides):
-    env = {"APP_ENV": "production", "SECRET_KEY": STRONG, "DATABASE_URL": "postgresql://db.internal/growthdesk"}
+    env = {"APP_ENV": "production", "SECRET_KEY": STRONG, "DATABASE_URL": "postgresql://db.internal/growthdesk",
+           "RATELIMIT_STORAGE_URI": "redis://cache.internal:6379/0"}
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}
 
@@ -33,16 +34,20 @@ def test_production_needs_a_database_url():
         load_settings(production(DATABASE_URL=None))
 
 
+@pytest.mark.parametrize("uri", [None, "memory://"])
+def test_production_refuses_rate_limits_counted_per_process(uri):
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI"):
+        load_settings(production(RATELIMIT_STORAGE_URI=uri))
+
+
 def test_development_generates_its_own_secret():
     settings = load_settings({"APP_ENV": "development"})
     assert len(settings.secret_key) >= 32
 
 
 def test_the_caches_are_sized_from_the_environment():
-    settings = load_settings({"FRAGMENT_CACHE_SIZE": "0", "USER_CACHE_SECONDS": "2.5",
-                              "DIRECTORY_COUNT_CACHE_SECONDS": "60"})
-    assert (settings.fragment_cache_size, settings.user_cache_seconds, settings.directory_count_cache_seconds) \
-        == (0, 2.5, 60)
+    settings = load_settings({"FRAGMENT_CACHE_SIZE": "0", "DIRECTORY_COUNT_CACHE_SECONDS": "2.5"})
+    assert (settings.fragment_cache_size, settings.directory_count_cache_seconds) == (0, 2.5)
 
 
 def test_the_database_waits_have_bounded_defaults_and_come_from_the_environment():
@@ -55,7 +60,7 @@ def test_the_database_waits_have_bounded_defaults_and_come_from_the_environment(
             settings.db_pool_timeout, settings.health_timeout) == (4, 0.5, 0, 1, 1)
 
 
-@pytest.mark.parametrize("name, value", [("FRAGMENT_CACHE_SIZE", "lots"), ("USER_CACHE_SECONDS", "-1"),
+@pytest.mark.parametrize("name, value", [("FRAGMENT_CACHE_SIZE", "lots"), ("DIRECTORY_COUNT_CACHE_SECONDS", "-1"),
                                          ("TRUSTED_PROXIES", "one"), ("DB_STATEMENT_TIMEOUT", "5s")])
 def test_a_setting_that_is_not_a_usable_number_is_refused_by_name(name, value):
     with pytest.raises(ConfigError, match=name):

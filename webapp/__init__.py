@@ -70,13 +70,17 @@ def create_app(test_config: dict | None = None) -> Flask:
         WTF_CSRF_HEADERS=["X-CSRFToken"],
         RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
         RATELIMIT_HEADERS_ENABLED=True,
+        RATELIMIT_KEY_PREFIX="growthdesk",  # a shared Redis may hold other apps' keys
+        # Redis slow or down: give up within a second and let the request through, logged. Log-ins
+        # stay limited by their per-account count in PostgreSQL (docs/decisions.md).
+        RATELIMIT_STORAGE_OPTIONS={"socket_connect_timeout": 1, "socket_timeout": 1},
+        RATELIMIT_SWALLOW_ERRORS=True,
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
         # The cookie is re-signed only when the session changes, not on every page.
         SESSION_REFRESH_EACH_REQUEST=False,
         OUTBOX_DIR=str(PROJECT_ROOT / ".data" / "outbox"),
         UPLOAD_DIR=settings.upload_dir,
         FRAGMENT_CACHE_SIZE=settings.fragment_cache_size,
-        USER_CACHE_SECONDS=settings.user_cache_seconds,
         DIRECTORY_COUNT_CACHE_SECONDS=settings.directory_count_cache_seconds,
         DB_CONNECT_TIMEOUT=settings.db_connect_timeout,
         DB_STATEMENT_TIMEOUT=settings.db_statement_timeout,

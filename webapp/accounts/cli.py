@@ -5,7 +5,7 @@ import click
 from sqlalchemy import text
 
 from ..core.extensions import db
-from . import bp
+from . import bp, queries, service
 
 
 @bp.cli.command("set-role")
@@ -22,3 +22,14 @@ def set_role(email, role):
         raise click.ClickException(f"No account with e-mail {email}.")
     db.session.commit()
     click.echo(f"{email} is now {role}.")
+
+
+@bp.cli.command("sign-out-everywhere")
+@click.argument("email")
+def sign_out_everywhere(email):
+    """End every session of an account (a stolen laptop, a leaked cookie): it must log in again."""
+    account = queries.get_login_row(email)
+    if account is None:
+        raise click.ClickException(f"No account with e-mail {email}.")
+    ended = service.end_all_sessions(account["user_id"])
+    click.echo(f"{email}: {ended} session(s) ended.")

@@ -1,54 +1,26 @@
-"""The signed-in user behind each request, remembered for a few seconds per process.
+"""The signed-in user behind each request: the account, read through its live session.
 
-Every signed-in request needs the account row (name, role, opt-ins); reading it is a
-database round trip that measured about a third of a small page's time. A user's
-requests come in bursts (a page and its htmx partials, the live count while typing),
-so each worker keeps the rows it read for USER_CACHE_SECONDS (a setting).
+The session cookie carries the id of a row of user_session (SESSION_KEY). Every signed-in
+request reads the account through that row, in one statement on the page-read path
+(accounts/queries.py), and a row that was revoked (log-out, password change, sign out
+everywhere), has expired or is gone opens nothing: every copy of that cookie is refused on
+its next request, in every worker and on every host. A cookie without a session id (one
+signed before sessions had rows) opens nothing either.
 
-What that means for freshness:
-- a user's own changes (settings) show at once in every worker: they bump a stamp in
-  the session cookie, and an entry read under another stamp is read again;
-- changes made elsewhere (`flask users set-role`, another device's session) reach
-  sessions within USER_CACHE_SECONDS (5 s by default; 0 turns the cache off).
+Nothing is remembered between requests: a per-process copy of the account would outlive
+the session's end in the other workers (docs/decisions.md, Performance, says what it cost).
 """
 from __future__ import annotations
 
-import time
-
 from flask import session
 
-from ..core.cache import TimedCache
 from . import queries
 from .user import User
 
-MAX_ENTRIES = 10_000
-STAMP_KEY = "_account_stamp"
-
-_cache = TimedCache("USER_CACHE_SECONDS", MAX_ENTRIES)  # user_id -> (user, session stamp)
+SESSION_KEY = "_account_session"
 
 
 def load_user(user_id: str) -> User | None:
     """Flask-Login's user loader."""
-    stamp = session.get(STAMP_KEY)
-    hit = _cache.get(user_id)
-    if hit and hit[1] == stamp:
-        return hit[0]
-    user = queries.get_user(user_id)
-    if user is None:
-        _cache.pop(user_id)
-    else:
-        _cache.put(user_id, (user, stamp))
-    return user
-
-
-def refresh(user_id: str) -> None:
-    """This session's next request, in any worker, reads the account again.
-
-    Called on log-in and after the signed-in user's own account row changes.
-    """
-    _cache.pop(user_id)
-    session[STAMP_KEY] = time.time_ns()
-
-
-def forget_all() -> None:
-    _cache.clear()
+    session_id = session.get(SESSION_KEY)
+    return queries.get_session_user(user_id, session_id) if session_id else None

@@ -1,6 +1,8 @@
 """SQL for accounts."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import text
 
 from ..core import reads
@@ -12,13 +14,60 @@ _USER_BY_ID = f"select {_USER_COLUMNS} from app_user where user_id = %(id)s"
 
 
 def get_user(user_id: str) -> User | None:
-    """The account behind a session (Flask-Login's loader, every signed-in request).
+    """The account with this id.
 
-    Read outside any transaction: it runs before the request writes anything and
-    after the service commits, so it always sees committed data.
+    Read outside any transaction: callers read it after their service commits, so it
+    always sees committed data.
     """
     row = reads.first(_USER_BY_ID, {"id": user_id})
     return User(**row) if row else None
+
+
+# `using`: the account's columns read unqualified, as in _USER_BY_ID.
+_USER_OF_LIVE_SESSION = (
+    f"select {_USER_COLUMNS} from user_session join app_user using (user_id)"
+    " where session_id = :session_id and user_id = :user_id and revoked_at is null and expires_at > now()"
+)
+
+
+def get_session_user(user_id: str, session_id: str) -> User | None:
+    """The account behind a session cookie, if that session is live (Flask-Login's loader,
+    every signed-in request): one statement, so ending a session refuses it on the next request.
+
+    Read outside any transaction, like get_user.
+    """
+    row = reads.first(_USER_OF_LIVE_SESSION, {"user_id": user_id, "session_id": session_id})
+    return User(**row) if row else None
+
+
+def insert_session(*, session_id: str, user_id: str, lifetime: timedelta) -> None:
+    db.session.execute(
+        text("insert into user_session (session_id, user_id, expires_at) values (:sid, :uid, now() + :lifetime)"),
+        {"sid": session_id, "uid": user_id, "lifetime": lifetime},
+    )
+
+
+def delete_ended_sessions(user_id: str) -> None:
+    db.session.execute(
+        text("delete from user_session where user_id = :uid and (revoked_at is not null or expires_at <= now())"),
+        {"uid": user_id},
+    )
+
+
+def revoke_session(session_id: str) -> None:
+    db.session.execute(
+        text("update user_session set revoked_at = now() where session_id = :sid and revoked_at is null"),
+        {"sid": session_id},
+    )
+
+
+def revoke_sessions_of(user_id: str) -> int:
+    """Revoke every live session of a user; returns how many were live."""
+    return db.session.execute(
+        text("update user_session set revoked_at = now()"
+             " where user_id = :uid and revoked_at is null and expires_at > now()"),
+        {"uid": user_id},
+    ).rowcount
 
 
 def get_login_row(email: str):
@@ -76,3 +125,34 @@ def set_password_hash(user_id: str, password_hash: str) -> None:
         text("update app_user set password_hash = :h, updated_at = now() where user_id = :id"),
         {"h": password_hash, "id": user_id},
     )
+
+
+def login_locked_for(email_hash: str) -> int | None:
+    """Seconds left of this e-mail's log-in lock, or None when it is not locked."""
+    return db.session.execute(
+        text("select ceil(extract(epoch from locked_until - now()))::int from login_throttle"
+             " where email_hash = :h and locked_until > now()"),
+        {"h": email_hash},
+    ).scalar()
+
+
+def count_login_failure(email_hash: str, *, limit: int, window: timedelta, lock: timedelta) -> None:
+    """One more failure for this e-mail, in one statement (two hosts counting at once both count):
+    a count older than `window` starts again at 1; reaching `limit` locks the log-in for `lock`."""
+    db.session.execute(
+        text(
+            "insert into login_throttle as t (email_hash, failures, window_started_at, locked_until)"
+            " values (:h, 1, now(), case when 1 >= :limit then now() + :lock end)"
+            " on conflict (email_hash) do update set"
+            " failures = case when t.window_started_at > now() - :window then t.failures + 1 else 1 end,"
+            " window_started_at = case when t.window_started_at > now() - :window"
+            "   then t.window_started_at else now() end,"
+            " locked_until = case when t.window_started_at > now() - :window and t.failures + 1 >= :limit"
+            "   then now() + :lock else t.locked_until end"
+        ),
+        {"h": email_hash, "limit": limit, "window": window, "lock": lock},
+    )
+
+
+def clear_login_failures(email_hash: str) -> None:
+    db.session.execute(text("delete from login_throttle where email_hash = :h"), {"h": email_hash})

@@ -4,28 +4,34 @@ from __future__ import annotations
 from flask import flash, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
+from ..core import limits
 from ..core.extensions import limiter
 from ..core.forms import errors_on, form_status
 from ..core.htmx import redirect_to, render_page
 from ..core.urls import safe_next
-from . import bp, loader, service
+from . import bp, service
 from .access import login_required, public
 from .forms import LoginForm, PasswordForm, SettingsForm, SignupForm
+from .loader import SESSION_KEY
 from .user import ROLE_LABELS
-
-AUTH_LIMIT = "10 per minute;50 per hour"
 
 
 def _start_session(user) -> None:
     session.clear()  # a fresh session (and CSRF token) on every log-in
     login_user(user)
     session.permanent = True
-    loader.refresh(user.user_id)
+    session[SESSION_KEY] = service.open_session(user.user_id)
+
+
+def _leave_session() -> None:
+    """This browser forgets the account (its session row has ended, or ends now)."""
+    logout_user()
+    session.clear()
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(AUTH_LIMIT, methods=["POST"])
+@limiter.limit(limits.AUTH, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect_to(url_for("dashboard.index"))
@@ -42,7 +48,7 @@ def login():
 
 @bp.route("/signup", methods=["GET", "POST"])
 @public
-@limiter.limit(AUTH_LIMIT, methods=["POST"])
+@limiter.limit(limits.AUTH, methods=["POST"])
 def signup():
     if current_user.is_authenticated:
         return redirect_to(url_for("dashboard.index"))
@@ -62,8 +68,9 @@ def signup():
 @bp.post("/logout")
 @public
 def logout():
-    logout_user()
-    session.clear()
+    if session_id := session.get(SESSION_KEY):
+        service.end_session(session_id)
+    _leave_session()
     flash("You are logged out.", "info")
     return redirect_to(url_for("accounts.login"))
 
@@ -78,7 +85,6 @@ def settings():
             current_user, display_name=form.display_name.data,
             email_alerts=form.email_alerts.data, sensitive_opt_in=form.sensitive_opt_in.data,
         )
-        loader.refresh(current_user.user_id)
         flash("Settings saved.", "success")
         return redirect_to(url_for("accounts.settings"))
     return render_page("accounts/settings.html", "settings_form", status=form_status(form), form=form,
@@ -87,16 +93,26 @@ def settings():
 
 @bp.post("/settings/password")
 @login_required
-@limiter.limit(AUTH_LIMIT)
+@limiter.limit(limits.AUTH)
 def change_password():
     form = SettingsForm(obj=current_user, formdata=None)
     password_form = PasswordForm(prefix="pw")
     if password_form.validate_on_submit():
         with errors_on(password_form):
-            service.change_password(
+            session[SESSION_KEY] = service.change_password(
                 current_user, current=password_form.current_password.data, new=password_form.new_password.data
             )
-            flash("Password changed.", "success")
+            flash("Password changed. You are signed out everywhere else.", "success")
             return redirect_to(url_for("accounts.settings"))
     return render_page("accounts/settings.html", "password_form", status=form_status(password_form), form=form,
                        password_form=password_form, role_labels=ROLE_LABELS)
+
+
+@bp.post("/settings/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    """Every session of the account ends, this one too: for a lost phone or a shared computer."""
+    service.end_all_sessions(current_user.user_id)
+    _leave_session()
+    flash("You are signed out on every device. Log in again to go on.", "info")
+    return redirect_to(url_for("accounts.login"))

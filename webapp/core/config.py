@@ -57,12 +57,11 @@ class Settings:
     database_url: str | None
     secret_key: str
     smtp_url: str | None
-    ratelimit_storage_uri: str
+    ratelimit_storage_uri: str          # where rate-limit counts live: Redis in production (core/limits.py)
     trusted_proxies: int
     upload_dir: str
     # The per-process caches (docs/decisions.md, Performance); 0 turns each off.
     fragment_cache_size: int            # rendered cards per cache
-    user_cache_seconds: float           # how long the signed-in account is remembered
     directory_count_cache_seconds: float  # how long a search's capped count is remembered
     # How long the app waits on PostgreSQL, in seconds (docs/operations.md, "Timeouts"); 0 turns one off.
     db_connect_timeout: float           # opening a connection
@@ -84,10 +83,15 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         raise ConfigError("APP_ENV must be 'development' or 'production'")
     production = app_env == "production"
 
+    ratelimit_storage_uri = env.get("RATELIMIT_STORAGE_URI") or "memory://"
     if production:
         secret_key = _require_strong("SECRET_KEY", env.get("SECRET_KEY"))
         if not env.get("DATABASE_URL"):
             raise ConfigError("DATABASE_URL must be set when APP_ENV=production")
+        # Per-process counters let each worker on each host grant the whole limit again.
+        if ratelimit_storage_uri.startswith("memory://"):
+            raise ConfigError("RATELIMIT_STORAGE_URI must name a store every worker shares (redis://…) "
+                              "when APP_ENV=production")
     else:
         secret_key = env.get("SECRET_KEY") or _dev_secret("SECRET_KEY")
 
@@ -96,11 +100,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         database_url=env.get("DATABASE_URL") or None,
         secret_key=secret_key,
         smtp_url=env.get("SMTP_URL") or None,
-        ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        ratelimit_storage_uri=ratelimit_storage_uri,
         trusted_proxies=_number(env, "TRUSTED_PROXIES", "0", int),
         upload_dir=env.get("UPLOAD_DIR") or str(DATA_DIR / "uploads"),
         fragment_cache_size=_number(env, "FRAGMENT_CACHE_SIZE", "4096", int),
-        user_cache_seconds=_number(env, "USER_CACHE_SECONDS", "5", float),
         directory_count_cache_seconds=_number(env, "DIRECTORY_COUNT_CACHE_SECONDS", "30", float),
         db_connect_timeout=_number(env, "DB_CONNECT_TIMEOUT", "3", float),
         db_statement_timeout=_number(env, "DB_STATEMENT_TIMEOUT", "5", float),

@@ -1,6 +1,6 @@
 """The service outcomes every feature raises, and the one set of handlers that answers them.
 
-Services say what happened with NotFound, Refused or Invalid; views don't translate
+Services say what happened with NotFound, Refused, Invalid or Throttled; views don't translate
 them. The handlers answer in the form the request asked for: JSON for API clients, a
 message partial for htmx (retargeted to the page's alert region, #messages, so a failed
 button press shows why instead of silently swapping nothing), a full page otherwise.
@@ -13,7 +13,7 @@ import logging
 from typing import TypeVar
 
 import psycopg
-from flask import current_app, get_template_attribute, jsonify, render_template, request
+from flask import current_app, get_template_attribute, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -42,6 +42,15 @@ class Invalid(ValueError):
     def __init__(self, message: str = "", fields: dict[str, str] | None = None):
         self.fields = dict(fields or {})
         super().__init__(message or "; ".join(self.fields.values()))
+
+
+class Throttled(Exception):
+    """Too many attempts of something counted outside the rate limiter (failed log-ins per account):
+    429, the same page as a rate limit's, with Retry-After."""
+
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(f"retry after {retry_after} s")
 
 
 Row = TypeVar("Row")
@@ -120,6 +129,12 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(Invalid)
     def invalid(exc):
         return render_error(400, str(exc), exc.fields)
+
+    @app.errorhandler(Throttled)
+    def throttled(exc):
+        response = make_response(render_error(429))
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     # The database refused, dropped or did not answer (core/connections.py bounds every wait),
     # or every pooled connection stayed busy past DB_POOL_TIMEOUT.

@@ -6,6 +6,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ..accounts.access import login_required, role_required
+from ..core import limits
 from ..core.extensions import limiter
 from ..core.forms import errors_on, form_status
 from ..core.htmx import is_htmx, redirect_to, render_page
@@ -92,7 +93,7 @@ def _editor(form: PostForm, post: dict | None = None, preview: Markup | None = N
 
 @bp.route("/feed/new", methods=["GET", "POST"])
 @role_required("provider")
-@limiter.limit("60 per hour", methods=["POST"])
+@limiter.limit(limits.POST_NEW, methods=["POST"])
 def new():
     form = PostForm(data={"band": str(BAND_SAFE), "city": current_user.city or ""})
     if form.validate_on_submit():
@@ -109,7 +110,7 @@ def new():
 
 @bp.route("/feed/<feed_id>/edit", methods=["GET", "POST"])
 @role_required("provider")
-@limiter.limit("120 per hour", methods=["POST"])
+@limiter.limit(limits.POST_EDIT, methods=["POST"])
 def edit(feed_id: str):
     post = service.own_post(feed_id, current_user)
     form = PostForm(data=PostForm.values_of(post))
