@@ -117,3 +117,14 @@ def test_wrong_passwords_still_lock_the_account_while_the_rate_limit_store_is_do
     assert [log_in(client, user["email"]).status_code for _ in range(limits.LOGIN_FAILURES)] == \
         [422] * limits.LOGIN_FAILURES
     assert log_in(client, user["email"], TEST_PASSWORD).status_code == 429
+
+
+def test_a_program_asking_for_json_gets_the_lock_as_json(client, make_user):
+    user = make_user()
+    for i in range(limits.LOGIN_FAILURES):
+        log_in(client, user["email"], ip=f"10.0.0.{i}")
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    response = client.post("/login", data={"email": user["email"], "password": TEST_PASSWORD, "csrf_token": token},
+                           headers={"Accept": "application/json"}, environ_base={"REMOTE_ADDR": "10.0.1.1"})
+    assert response.status_code == 429
+    assert response.get_json()["error"] == "Too many attempts"

@@ -129,6 +129,13 @@ def test_the_preview_button_works_without_javascript(client, signed_in, auth, db
     assert count_posts(db_conn) == 0
 
 
+def test_the_live_preview_address_posted_without_htmx_says_where_the_preview_is(signed_in, auth, db_conn):
+    provider(signed_in, db_conn)
+    response = auth.post("/feed/preview", {"body_md": "## Call sheet"}, page="/feed/new")
+    assert response.status_code == 400
+    assert "use its “Preview text” button" in page_text(response)
+
+
 def test_bad_input_gets_clear_messages_and_saves_nothing(client, signed_in, auth, db_conn):
     provider(signed_in, db_conn)
     cases = [

@@ -63,6 +63,20 @@ def _menu_urls() -> dict[str, str]:
     return kept["navigation_urls"]
 
 
+def no_store_unless_said(response):
+    """Pages, partials and JSON are `private, no-store` unless the view chose a cache policy.
+
+    They carry a reader's own data and CSRF token, so neither a shared cache nor the browser's
+    disk may keep them (the last page a signed-out user saw must not come back from a cache).
+    Responses that state their own policy keep it: static files (revalidated by ETag), the
+    generated art (a year, immutable), pictures (private, by band). Decided by the response
+    alone, so a static file never loads the signed-in user to find out.
+    """
+    if "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 def init_app(app) -> None:
     app.jinja_env.filters.update(money=money, city_name=city_name, tag_label=tag_label)
     app.jinja_env.globals.update(navigation=navigation, profile_url=profile_url)
@@ -70,3 +84,4 @@ def init_app(app) -> None:
     macros = app.jinja_env.get_template("_form_macros.html").module
     app.jinja_env.globals.update(field=macros.field, form_errors=macros.form_errors)
     app.after_request(add_vary_header)
+    app.after_request(no_store_unless_said)

@@ -1,12 +1,13 @@
 """Feed routes: parse the request, call the service, render a page or a partial."""
 from __future__ import annotations
 
-from flask import flash, get_template_attribute, make_response, request, send_from_directory, url_for
+from flask import flash, get_template_attribute, request, send_from_directory, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
 from ..accounts.access import login_required, role_required
 from ..core import limits
+from ..core.errors import Invalid
 from ..core.extensions import limiter
 from ..core.forms import errors_on, form_status
 from ..core.htmx import is_htmx, redirect_to, render_page
@@ -60,9 +61,7 @@ def index():
 def reveal(feed_id: str, position: int):
     """The full picture behind a blurred preview: only now, only after the opt-in check."""
     media = service.reveal(feed_id, position, current_user)
-    response = make_response(render_page("feed/reveal.html", "revealed", media=media, feed_id=feed_id))
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return render_page("feed/reveal.html", "revealed", media=media, feed_id=feed_id)  # no-store, as every page
 
 
 @bp.get("/feed/media/<media_id>")
@@ -128,7 +127,12 @@ def edit(feed_id: str):
 @bp.post("/feed/preview")
 @role_required("provider")
 def preview():
-    """The Markdown preview in the editor (htmx): exactly what the feed will show."""
+    """The Markdown preview in the editor (htmx): exactly what the feed will show.
+
+    Only the editor's script posts here; a form without it previews with its own button.
+    """
+    if not is_htmx():
+        raise Invalid("The preview belongs to the post editor: use its “Preview text” button.")
     return render_page("feed/editor.html", "preview_body", preview=service.markdown_preview(PostForm().body_md.data))
 
 
