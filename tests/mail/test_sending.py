@@ -36,11 +36,21 @@ def outbox(app, tmp_path):
 def test_without_smtp_the_message_lands_in_the_outbox_page(app, outbox, signed_in, client):
     with app.app_context():
         send(build_message(to="ana@example.test", subject="Your weekly digest", text="Body text here"))
-    signed_in()
+    signed_in(email="Ana@example.test")
     listing = page_text(client.get("/dev/outbox"))
     assert "Your weekly digest" in listing
     message_id = next(outbox.glob("*.eml")).stem
     assert "Body text here" in page_text(client.get(f"/dev/outbox/{message_id}"))
+
+
+@pytest.mark.parametrize("role", ["member", "growth"])
+def test_the_outbox_shows_no_one_the_mail_of_others(role, app, outbox, signed_in, client):
+    with app.app_context():
+        send(build_message(to="Ana <ana@example.test>", subject="Ana's invite", text="Ana's secret link"))
+    signed_in(role, email="ben@example.test")
+    assert "Ana's invite" not in page_text(client.get("/dev/outbox"))
+    message_id = next(outbox.glob("*.eml")).stem
+    assert client.get(f"/dev/outbox/{message_id}").status_code == 404
 
 
 def test_the_outbox_cannot_be_walked_out_of(outbox, signed_in, client):
