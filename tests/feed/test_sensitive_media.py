@@ -2,7 +2,7 @@
 import pytest
 
 from tests.conftest import page_text
-from tests.feed.factories import make_creator, make_post, make_profile, make_studio, sensitive_post
+from tests.feed.factories import make_creator, make_media, make_post, make_profile, make_studio, sensitive_post
 
 HX = {"HX-Request": "true"}
 BAND2_TITLE = "BAND-TWO-TITLE"
@@ -122,36 +122,40 @@ def test_the_reveal_url_needs_a_signed_in_user(client, db_conn, world):
 
 
 def test_opted_in_users_reveal_the_picture(client, signed_in, db_conn, world):
-    feed_id, _ = _band1_post(db_conn, world)
+    feed_id, media_id = _band1_post(db_conn, world)
     signed_in("member", sensitive_opt_in=True)
     response = client.get(f"/feed/{feed_id}/media/0/reveal", headers=HX)
     assert response.status_code == 200
     body = response.get_data(as_text=True)
-    assert body.lstrip().startswith("<figure") and "bandone.svg" in body
+    assert body.lstrip().startswith("<figure") and f'src="/feed/media/{media_id}"' in body
     assert response.headers["Cache-Control"] == "private, no-store"
-    assert "bandone.svg" in client.get(f"/feed/{feed_id}/media/0/reveal").get_data(as_text=True)
+    assert f"/feed/media/{media_id}" in client.get(f"/feed/{feed_id}/media/0/reveal").get_data(as_text=True)
+    assert client.get(f"/feed/media/{media_id}").headers["Location"] == BAND1_SECRET
 
 
-def test_turning_the_opt_in_off_takes_reveal_away_again(client, signed_in, auth, db_conn, world):
+def test_a_revealed_picture_goes_through_the_checked_route_not_its_source(client, signed_in, db_conn, world):
     feed_id, _ = _band1_post(db_conn, world)
     signed_in("member", sensitive_opt_in=True)
-    auth.post("/settings", {"display_name": "Someone", "sensitive_opt_in": ""}, page="/settings")
-    assert client.get(f"/feed/{feed_id}/media/0/reveal").status_code == 403
+    assert "bandone" not in page_text(client.get(f"/feed/{feed_id}/media/0/reveal"))
 
 
-def test_unpublished_band_one_posts_are_not_revealed_to_others(client, signed_in, make_user, db_conn):
+@pytest.mark.parametrize("source", ["/\\evil.example/x.png", "/dev/outbox", "/logout", "/feed/media/fdm_other"])
+def test_a_picture_row_pointing_anywhere_but_our_art_is_never_followed(source, client, signed_in, make_user,
+                                                                       db_conn):
     author = make_user("provider")
-    feed_id, _ = sensitive_post(db_conn, author["user_id"], band=1, title="Draft", secret=BAND1_SECRET,
-                                published=False)
+    feed_id = make_post(db_conn, author["user_id"], title="Imported")
+    media_id = make_media(db_conn, feed_id, src=source)
     signed_in("member", sensitive_opt_in=True)
-    assert client.get(f"/feed/{feed_id}/media/0/reveal").status_code == 404
+    response = client.get(f"/feed/media/{media_id}")
+    assert response.status_code == 404 and "Location" not in response.headers
 
 
-def test_a_band_one_preview_that_wrongly_carries_a_url_still_renders_without_it(client, signed_in, make_user,
-                                                                                 db_conn):
-    """Rows written by hand (imports, demo data) can't leak either: the template never prints it for band 1."""
+@pytest.mark.parametrize("source", ["https://evil.example/x.png", "//evil.example/x.png", "/\\evil.example/x.png",
+                                    "/settings?from=import", "javascript:alert(1)"])
+def test_a_preview_source_that_is_not_ours_never_reaches_the_page(source, client, signed_in, make_user, db_conn):
     author = make_user("provider")
-    make_post(db_conn, author["user_id"], title="Careless import", band=1,
-              media_preview=[{"src": BAND1_SECRET, "alt": "x", "width": 10, "height": 10}])
-    signed_in("member", sensitive_opt_in=True)
-    assert "bandone" not in page_text(client.get("/feed"))
+    make_post(db_conn, author["user_id"], title="Careless import", band=0,
+              media_preview=[{"src": source, "alt": "x", "width": 10, "height": 10}])
+    signed_in("member")
+    page = page_text(client.get("/feed"))
+    assert "Careless import" in page and source not in page

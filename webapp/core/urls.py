@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app, has_request_context, url_for
+from werkzeug.exceptions import HTTPException
 
 # The page of each kind of profile (follow targets and directory rows): endpoint, id argument.
 PROFILE_PAGES = {
@@ -72,6 +73,19 @@ def is_site_path(target: object) -> bool:
         if path.startswith("//") or "\\" in path or _odd(path):
             return False
     return True
+
+
+def endpoint_of(target: object) -> str | None:
+    """The endpoint a GET of `target` reaches, when it is a path on this site (`is_site_path`),
+    else None: lets a stored path be held to a list of routes (`art.scene`, say) instead of to
+    "anything on this site"."""
+    if not is_site_path(target):
+        return None
+    try:
+        endpoint, _ = current_app.url_map.bind("localhost").match(urlsplit(target).path, method="GET")
+    except HTTPException:  # no such route, another method only, or a redirect to another path
+        return None
+    return endpoint
 
 
 def safe_next(target: str | None, fallback: str) -> str:

@@ -15,7 +15,7 @@ from ..core.errors import Invalid, NotFound, Refused
 from ..core.extensions import db
 from ..core.ids import new_id
 from ..core.taxonomy import CITY_BY_SLUG
-from ..core.urls import is_site_path
+from ..core.urls import endpoint_of
 from . import queries, uploads
 from .catalogue import (
     AUTHOR_BANDS,
@@ -37,6 +37,11 @@ from .markdown import render_markdown
 # Read one byte past the limit, so an oversized file is told apart without reading all of it.
 MAX_UPLOAD_READ = MAX_IMAGE_BYTES + 1
 BROKEN_CURSOR = "That page link is broken. Start again from the newest posts."
+# A picture row without an upload (seed data, imports) points at the app's generated art, and
+# is served only through the checked media route; any other source is never followed.
+ART_ENDPOINTS = frozenset({"art.scene", "art.avatar"})
+# What a band-0 preview may put in a page: the checked media route, or generated art.
+SHOWN_ENDPOINTS = ART_ENDPOINTS | {"feed.media"}
 
 
 @dataclass
@@ -153,7 +158,7 @@ def preview_items(band: int, preview: list) -> list[dict]:
             "height": _dimension(item.get("height"), 400),
         }
         src = item.get("src")
-        if band == BAND_SAFE and is_site_path(src):
+        if band == BAND_SAFE and endpoint_of(src) in SHOWN_ENDPOINTS:
             shown["src"] = src
         elif band == BAND_SAFE:
             continue
@@ -181,7 +186,8 @@ def build_preview(band: int, media: list[dict]) -> list[dict]:
 
 
 def media_url(m: dict) -> str:
-    return m["src"] if m.get("src") and not m.get("storage_key") else url_for("feed.media", media_id=m["media_id"])
+    """Every picture's address in a page: the media route, which checks band and opt-in on each request."""
+    return url_for("feed.media", media_id=m["media_id"])
 
 
 # --- who may see what -----------------------------------------------------------------------------
@@ -209,8 +215,12 @@ def reveal(feed_id: str, position: int, viewer) -> dict:
 
 
 def media_file(media_id: str, viewer) -> dict:
-    """An image file to send: the same band and opt-in checks as reveal, for every request."""
-    return _check_may_see(queries.media_with_post(media_id), media_id, viewer, picture=True)
+    """An image to send (an upload) or to send the viewer on to (generated art): the same band
+    and opt-in checks as reveal, for every request."""
+    row = _check_may_see(queries.media_with_post(media_id), media_id, viewer, picture=True)
+    if not row["storage_key"] and endpoint_of(row["src"]) not in ART_ENDPOINTS:
+        raise NotFound(media_id)
+    return row
 
 
 # --- writing --------------------------------------------------------------------------------------
@@ -389,7 +399,7 @@ def _adopt_preview_sources(post: dict) -> None:
         return
     for index, item in enumerate(post.get("media_preview") or []):
         src = item.get("src") if isinstance(item, dict) else None
-        if not is_site_path(src) or index > 9:
+        if endpoint_of(src) not in ART_ENDPOINTS or index > 9:
             continue
         queries.insert_media(
             media_id=new_id("fdm"), feed_id=post["feed_id"], position=index, storage_key=None, src=src,

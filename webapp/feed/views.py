@@ -68,7 +68,7 @@ def reveal(feed_id: str, position: int):
 @login_required
 def media(media_id: str):
     row = service.media_file(media_id, current_user)
-    if not row["storage_key"]:
+    if not row["storage_key"]:  # generated art: media_file checked that the source is nothing else
         return redirect_to(row["src"], status=302)
     response = send_from_directory(uploads.upload_dir(), row["storage_key"], mimetype=row["mime"], max_age=0)
     # Private: a shared cache must never hand a band-1 picture to someone who did not opt in.
