@@ -87,12 +87,9 @@ def app(database_url, tmp_path_factory):
 
 
 @pytest.fixture
-def make_app(database_url, app):
+def make_app(database_url):
     """make_app(config) -> another app for one test, on the test database unless `config` names
-    another; its connections are closed when the test ends.
-
-    Flask-Limiter's extension is one object per process, and the app bound last chooses the store
-    every app counts in: afterwards it is bound to the suite's app again (a fresh memory store)."""
+    another; its connections are closed when the test ends."""
     made = []
 
     def make(config: dict):
@@ -108,8 +105,6 @@ def make_app(database_url, app):
         limiter.limit_manager.set_default_limits([])
     if any(other.config.get("RATELIMIT_APPLICATION") for other in made):
         limiter.limit_manager.set_application_limits([])
-    if made:
-        limiter.init_app(app)
 
 
 @pytest.fixture(autouse=True)
@@ -122,6 +117,11 @@ def _clean_database(request):
         yield
         return
     database_url = request.getfixturevalue("database_url")
+    if "app" in request.fixturenames:
+        # Flask-Limiter's extension is one object per process, counting in the store of the app
+        # bound last (another test's second host, a production configuration's Redis): bound to
+        # the suite's app again, it counts from zero in a memory store of its own.
+        limiter.init_app(request.getfixturevalue("app"))
     yield
     with psycopg.connect(database_url, autocommit=True) as conn:
         tables = [r[0] for r in conn.execute(
@@ -130,8 +130,6 @@ def _clean_database(request):
         if tables:
             conn.execute(sql.SQL("truncate {} restart identity cascade").format(
                 sql.SQL(", ").join(sql.Identifier(t) for t in tables)))
-    if "app" in request.fixturenames:
-        limiter.reset()
 
 
 @pytest.fixture
