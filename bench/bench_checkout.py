@@ -14,7 +14,7 @@ Two ways to keep a request from failing on one, each measured against the bare c
 Figures: microseconds per check-out (`raw_connection()` and back, as core.reads does for every
 statement), measured; and what that adds to a signed-in page: the check-outs it makes (counted)
 times the added cost, against the page's own time through the Flask test client (production
-settings: the user cache on). Page times differ by more than the check-out's cost from one round to
+settings). Page times differ by more than the check-out's cost from one round to
 the next on a shared machine, so the per-page figure is derived, not compared. Medians of the rounds.
 `--record` writes the section "Pool check-out" of docs/benchmarks.md.
 """
@@ -142,7 +142,7 @@ def main() -> None:
               f"{CHECKOUTS} check-outs (`raw_connection()` and back, on the autocommit engine) per variant.\n\n"
               + first + "\n\nWhat that adds to a page: its check-outs (counted) times the added cost above, "
               f"against the page's own time (Flask test client, signed in as buyer@demo.test, production "
-              f"settings: the user cache on; medians of {args.rounds} rounds of {REQUESTS} requests).\n\n"
+              f"settings; medians of {args.rounds} rounds of {REQUESTS} requests).\n\n"
               + second)
     print(report)
     if args.record:

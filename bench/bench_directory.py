@@ -280,8 +280,8 @@ def report(profiles: int, plans: list[dict], load: dict, duration: int, connecti
                f"{min(page_ms):.1f}–{max(page_ms):.1f} ms per shape here (mean {sum(page_ms) / len(page_ms):.1f} ms, "
                "EXPLAIN ANALYZE below), on the same two cores as gunicorn and wrk. The rest is Python: the "
                "builder, twelve whole cards from the per-process card cache (webapp/directory/cards.py) "
-               "and the reader's follow buttons. Already done: the user read with its live session in one "
-               "statement (webapp/accounts/loader.py); the page statement compiled once per search and the page and count "
+               "and the reader's follow buttons. Already done: the user read with its live session in one statement "
+               "(webapp/accounts/loader.py); the page statement compiled once per search and the page and count "
                "run straight through psycopg outside a transaction (webapp/core/reads.py); the count (capped at 1,001) "
                "remembered for 30 s. The page of matches itself is deliberately not cached: the figure is a "
                "search at a million profiles, every time." + budget)

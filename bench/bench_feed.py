@@ -324,8 +324,8 @@ def main() -> None:
             f"{us(cpu('empty', 'all'))} µs."] if budget else []),
         f"- The page statement walks `idx_feed_post_keyset` with its LIMIT at any depth, then looks up each row's "
         f"author ({explain_time(None):.2f} ms first page, {explain_time(cursor):.2f} ms deep, EXPLAIN ANALYZE; "
-        "plans under List plans). Per request: the user read with its live session in one "
-        "statement (webapp/accounts/loader.py), one statement for the page rows (posts, authors, the reader's follow state) "
+        "plans under List plans). Per request: the user read with its live session in one statement "
+        "(webapp/accounts/loader.py), one statement for the page rows (posts, authors, the reader's follow state) "
         "straight through psycopg outside a transaction (webapp/core/reads.py), twenty whole cards from the "
         "per-process card cache (webapp/feed/cards.py; the rest of a post is read only for cards not cached), the "
         "follow buttons and growth controls filled into their slots per reader.",

@@ -8,10 +8,10 @@ For each switch, rounds alternate on/off (the order flips every round) and each 
 `--requests` GETs of each page: the CPU time of this process (the app's own work; PostgreSQL's
 is not in it) and the wall time. Printed as medians over the rounds, with the difference.
 
-Switches: the card caches (webapp/core/cache.py, feed and directory cards), the 5-second user
-cache (webapp/accounts/loader.py), the directory's compiled page SQL (directory/queries.py), the
-Markdown cache of profile text (feed/markdown.py) and the removal of Flask-Limiter's per-request
-pass (webapp/__init__.py).
+Switches: the card caches (webapp/core/cache.py, feed and directory cards), the directory's
+compiled page SQL (directory/queries.py), the Markdown cache of profile text (feed/markdown.py)
+and the removal of Flask-Limiter's per-request pass (webapp/__init__.py). (The 5-second user cache
+it also measured went with sessions that end: docs/decisions.md, Performance.)
 """
 from __future__ import annotations
 
@@ -58,12 +58,6 @@ def card_caches(on: bool):
     finally:
         for cache in (post_cards, directory_cards):
             cache.resize(None)
-
-
-@contextmanager
-def user_cache(app, on: bool):
-    app.config["USER_CACHE_SECONDS"] = 5.0 if on else 0.0
-    yield
 
 
 @contextmanager
@@ -140,7 +134,7 @@ def main() -> None:
 
     app, client, headers = signed_in(bench_feed.db_url(), bench_feed.READER_EMAIL, bench_feed.READER_PASSWORD)
     feed = ["/feed"]
-    for name, switch in (("`/feed`: card cache", card_caches), ("`/feed`: user cache", lambda on: user_cache(app, on)),
+    for name, switch in (("`/feed`: card cache", card_caches),
                          ("`/feed`: Flask-Limiter's pass dropped", lambda on: limiter_pass_dropped(app, on))):
         lines.append(report(name, measure(client, headers, feed, switch, args.rounds, args.requests)))
         print(lines[-1], flush=True)
@@ -155,7 +149,6 @@ def main() -> None:
     for name, paths, switch in (
             ("directory search (6 shapes): card cache", searches, card_caches),
             ("directory search (6 shapes): compiled page SQL", searches, compiled_sql),
-            ("directory search (6 shapes): user cache", searches, lambda on: user_cache(app, on)),
             ("a person's profile page: Markdown cache", [f"/people/{profile}"], markdown_cache)):
         lines.append(report(name, measure(client, headers, paths, switch, args.rounds, args.requests)))
         print(lines[-1], flush=True)

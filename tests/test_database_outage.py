@@ -52,7 +52,7 @@ def member(server):
 def app(server, make_app):
     """An app on the throwaway server, with small bounds; the server is running again after the test."""
     app = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(server.url(DBNAME)),
-                    "USER_CACHE_SECONDS": 0, "DB_CONNECT_TIMEOUT": 2, "DB_STATEMENT_TIMEOUT": 1,
+                    "DB_CONNECT_TIMEOUT": 2, "DB_STATEMENT_TIMEOUT": 1,
                     "DB_POOL_TIMEOUT": 1})
     yield app
     server.thaw()

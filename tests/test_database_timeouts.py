@@ -45,7 +45,7 @@ def member_of(make_user):
 
 
 def test_a_page_stuck_behind_a_lock_gives_up_with_the_503_page(make_app, member_of, database_url):
-    app = make_app({"TESTING": True, "USER_CACHE_SECONDS": 0, "DB_STATEMENT_TIMEOUT": 0.5})
+    app = make_app({"TESTING": True, "DB_STATEMENT_TIMEOUT": 0.5})
     browser = member_of(app)
     with psycopg.connect(database_url) as holder:
         holder.execute("lock table app_user in access exclusive mode")
@@ -65,7 +65,7 @@ def test_a_transaction_left_idle_is_ended_by_the_server(make_app):
 
 
 def test_when_every_pooled_connection_stays_busy_a_page_is_the_503_page(make_app, member_of):
-    app = make_app({"TESTING": True, "USER_CACHE_SECONDS": 0, "DB_POOL_TIMEOUT": 0.2})
+    app = make_app({"TESTING": True, "DB_POOL_TIMEOUT": 0.2})
     browser = member_of(app)
     with app.app_context():
         engine = db.engines["autocommit"]

@@ -121,8 +121,8 @@ def serve(database_url, tmp_path):
 
     def start() -> Gunicorn:
         # A long statement timeout: the page must wait for the test's lock, not give up on it.
-        servers.append(Gunicorn("wsgi:app", {"DATABASE_URL": database_url, "DB_STATEMENT_TIMEOUT": "120",
-                                             "USER_CACHE_SECONDS": "0"}, tmp_path / "gunicorn.log"))
+        servers.append(Gunicorn("wsgi:app", {"DATABASE_URL": database_url, "DB_STATEMENT_TIMEOUT": "120"},
+                                tmp_path / "gunicorn.log"))
         return servers[-1]
 
     yield start

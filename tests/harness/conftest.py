@@ -30,7 +30,7 @@ def world_site(tmp_path_factory):
     upgrade(url)
     folder = tmp_path_factory.mktemp("harness-world")
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(url), "SMTP_URL": None,
-                      "USER_CACHE_SECONDS": 0, "DIRECTORY_COUNT_CACHE_SECONDS": 0,
+                      "DIRECTORY_COUNT_CACHE_SECONDS": 0,
                       "OUTBOX_DIR": str(folder / "outbox"), "UPLOAD_DIR": str(folder / "uploads")})
     with psycopg.connect(url, autocommit=True) as conn:
         yield build_world(app, conn, folder / "outbox")

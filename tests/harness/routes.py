@@ -21,6 +21,8 @@ from webapp.accounts.access import Access
 STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 FLASK_OWN = {"static"}  # Flask's static files: no view of ours, no access marker to carry
+# Routes that end the caller's session: a sweep as one user runs them after every other route.
+ENDS_SESSION = {"accounts.logout", "accounts.sign_out_everywhere"}
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,10 @@ class Route:
     @property
     def changes_state(self) -> bool:
         return self.method in STATE_CHANGING
+
+    @property
+    def ends_session(self) -> bool:
+        return self.endpoint in ENDS_SESSION
 
     def string_arguments(self) -> list[str]:
         """The URL variables that take any text (the ones a hostile path segment can reach)."""

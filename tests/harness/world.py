@@ -76,6 +76,10 @@ class World:
             self._checked.add(key)
         return self._clients[key]
 
+    def signed_out(self, user: dict | None) -> None:
+        """`user`'s session has ended (a route that ends sessions ran): their next client signs in again."""
+        self._checked.discard(user["user_id"] if user else "anonymous")
+
     def token(self, user: dict | None) -> str:
         """The CSRF token of `user`'s session, read from a page as a browser would."""
         client = self.client(user)

@@ -26,7 +26,7 @@ def get_user(user_id: str) -> User | None:
 # `using`: the account's columns read unqualified, as in _USER_BY_ID.
 _USER_OF_LIVE_SESSION = (
     f"select {_USER_COLUMNS} from user_session join app_user using (user_id)"
-    " where session_id = :session_id and user_id = :user_id and revoked_at is null and expires_at > now()"
+    " where session_id = %(session_id)s and user_id = %(user_id)s and revoked_at is null and expires_at > now()"
 )
 
 
