@@ -220,7 +220,8 @@ def measure(duration: int, connections: int, rounds: int) -> dict:
         cpu = {part: statistics.median(r["cpu"][part] for r in rs) if all(r["cpu"].get(part) is not None for r in rs)
                else None for part in ("server", "postgres", "wrk", "other", "all")}
         results[name] = dict(middle, rounds=[r["rps"] for r in rs], cpu=cpu,
-                             share=statistics.median(r["rps"] / h["rps"] for r, h in zip(rs, runs["hello"])))
+                             share=statistics.median(r["rps"] / h["rps"]
+                                                     for r, h in zip(rs, runs["hello"], strict=True)))
     return results
 
 

@@ -30,7 +30,7 @@ import statistics
 import sys
 import time
 import urllib.parse
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -118,15 +118,15 @@ def load(conn, posts: int) -> None:
             for a in authors[:50]:
                 copy.write_row((reader, a, "service_profile"))
     body_html = str(render_markdown(BODY))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     span = timedelta(days=730).total_seconds()
     import random
 
     rng = random.Random(306)
-    with conn.cursor() as cur:
-        with cur.copy("copy feed_post (feed_id, author_id, role_tags, kind, title, body_md, body_html, media_preview,"
-                      " nsfw_band, city, verified_chip, is_published, created_at, updated_at, first_published_at)"
-                      " from stdin") as copy:
+    with conn.cursor() as cur, cur.copy(
+            "copy feed_post (feed_id, author_id, role_tags, kind, title, body_md, body_html, media_preview,"
+            " nsfw_band, city, verified_chip, is_published, created_at, updated_at, first_published_at)"
+            " from stdin") as copy:
             for i in range(posts):
                 at = now - timedelta(seconds=span * i / posts)
                 author = rng.randrange(len(authors))
@@ -200,7 +200,7 @@ def explain(path_cursor: str | None) -> str:
 
 
 def explain_time(path_cursor: str | None) -> float:
-    line = [l for l in explain(path_cursor).splitlines() if l.startswith("Execution Time")][0]
+    line = [text for text in explain(path_cursor).splitlines() if text.startswith("Execution Time")][0]
     return float(re.search(r"([\d.]+) ms", line).group(1))
 
 
@@ -258,7 +258,7 @@ def main() -> None:
         return statistics.median(r["rps"] for r in runs[name])
 
     def share(name: str) -> float:  # the median of the per-round ratios
-        return statistics.median(r["rps"] / h["rps"] for r, h in zip(runs[name], runs["hello"]))
+        return statistics.median(r["rps"] / h["rps"] for r, h in zip(runs[name], runs["hello"], strict=True))
 
     def p50(name: str) -> float:
         return statistics.median(r["p50_ms"] for r in runs[name])
@@ -279,7 +279,7 @@ def main() -> None:
 
     depth_ratio = medians["deep"] / medians["first"]
     workers = os.environ.get("WEB_CONCURRENCY", str((os.cpu_count() or 1) * 2))
-    rounds_text = ", ".join(f"{r['rps'] / h['rps']:.0%}" for r, h in zip(runs["feed"], runs["hello"]))
+    rounds_text = ", ".join(f"{r['rps'] / h['rps']:.0%}" for r, h in zip(runs["feed"], runs["hello"], strict=True))
     lines = [
         "## Feed",
         "",
@@ -287,7 +287,8 @@ def main() -> None:
         f"{platform.python_implementation()} {platform.python_version()}, PostgreSQL on 127.0.0.1. "
         f"{args.posts:,} posts (85% band 0, 10% band 1, 5% band 2; 90% published), 2,000 authors. gunicorn "
         f"`-c gunicorn.conf.py` ({workers} gthread workers × {os.environ.get('GUNICORN_THREADS', '4')} threads) for "
-        f"every app (the app, hello world, the floor); wrk -t2 -c{CONNECTIONS}, {args.rounds_wrk} interleaved rounds of {args.duration} s per target (medians "
+        f"every app (the app, hello world, the floor); wrk -t2 -c{CONNECTIONS}, {args.rounds_wrk} interleaved rounds "
+        f"of {args.duration} s per target (medians "
         f"below); the reader is signed in (session cookie). Load average when the run started: {load_at_start}.",
         "",
         "| target | req/s | wrk p50 (ms) | vs hello world |",

@@ -23,7 +23,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit, urlunsplit
@@ -126,8 +126,9 @@ def gunicorn(app_spec: str, *, env: dict[str, str] | None = None, ready_path: st
     port = free_port()
     full_env = {**os.environ, **(env or {}), "HOST": "127.0.0.1", "PORT": str(port)}
     full_env.pop("GUNICORN_ACCESS_LOG", None)  # a log line per request costs req/s
+    # The log outlives this block's statements: it is closed when the server stops, below.
     log = open(PROJECT_ROOT / ".data" / f"bench-gunicorn-{port}.log", "w") if (PROJECT_ROOT / ".data").is_dir() \
-        else subprocess.DEVNULL
+        else subprocess.DEVNULL  # noqa: SIM115
     proc = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", app_spec], cwd=root,
                             env=full_env, stdout=log, stderr=log, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
@@ -215,7 +216,7 @@ def parse_wrk(output: str) -> dict:
 
 def wrk(url: str, *, cookie: str | None = None, duration: int = DURATION_S, threads: int = THREADS,
         connections: int = CONNECTIONS, warmup: int = 2, script: Path | None = None,
-        env: dict[str, str] | None = None, meter: "CpuMeter | None" = None, server: str = "") -> dict:
+        env: dict[str, str] | None = None, meter: CpuMeter | None = None, server: str = "") -> dict:
     """A short warm-up, then one bounded `wrk --latency` run; parsed figures.
 
     `script` is a wrk Lua script (with `env` for its settings). With a `meter`, the result also
@@ -368,7 +369,7 @@ def machine() -> dict:
                 model = line.split(":", 1)[1].strip()
                 break
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "nproc": os.cpu_count(),
+    return {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "nproc": os.cpu_count(),
             "cpu": model, "load": load}
 
 
@@ -386,7 +387,7 @@ def table(headers: list[str], rows: list[list]) -> str:
     """A Markdown table (also readable printed to a terminal)."""
     cells = [[str(c) for c in r] for r in rows]
     widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headers)]
-    line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"  # noqa: E731
+    line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |"  # noqa: E731
     return "\n".join([line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, cells)])
 
 

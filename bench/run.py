@@ -18,8 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import (bench_database, fetch, gunicorn, login, machine, machine_line, ratio,  # noqa: E402
-                          table, wrk, write_section)
+from bench.common import bench_database, fetch, gunicorn, login, machine, machine_line, ratio, table, write_section, wrk  # noqa: E402
 
 HEADING = "Foundation: HTTP baseline"
 

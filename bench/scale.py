@@ -5,7 +5,8 @@
 adds exactly N rows of each kind to the database the app would use (DATABASE_URL, or
 the embedded server), on top of what is there: run `flask --app wsgi seed` first, for
 the accounts and programs the rows refer to. Profiles bring their app_user rows;
-posts bring their feed_media rows. Every row is valid under every constraint: foreign keys point at real rows, e-mails are
+posts bring their feed_media rows. Every row is valid under every constraint: foreign keys
+point at real rows, e-mails are
 unique (they embed the row's id), each user's saved searches are distinct, and
 no credit balance ever goes below zero. Everything is one transaction on a raw
 psycopg connection using COPY, then ANALYZE so the planner sees the new sizes.
@@ -26,7 +27,7 @@ import sys
 import time
 import zlib
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -159,7 +160,7 @@ class Loader:
 
     @staticmethod
     def ts(ms: int) -> datetime:
-        return datetime.fromtimestamp(ms / 1000, timezone.utc)
+        return datetime.fromtimestamp(ms / 1000, UTC)
 
     def copy(self, table: str, columns: list[str], rows, n: int) -> int:
         """COPY rows (tuples of Python values) in text format."""
@@ -170,8 +171,8 @@ class Loader:
         """COPY lines already in text format, written in large chunks: far faster than a
         write_row per row. Big loads rebuild the table's plain indexes afterwards."""
         count = 0
-        with _IndexRebuild(self.conn, table)(n), self.conn.cursor() as cur:
-            with cur.copy(f"copy {table} ({', '.join(columns)}) from stdin") as copy:
+        with _IndexRebuild(self.conn, table)(n), self.conn.cursor() as cur, \
+                cur.copy(f"copy {table} ({', '.join(columns)}) from stdin") as copy:
                 chunk: list[str] = []
                 for line in lines:
                     chunk.append(line)
@@ -194,7 +195,7 @@ class Loader:
             day, sec = divmod(m // 1000, 86_400)
             prefix = days.get(day)
             if prefix is None:
-                prefix = days[day] = datetime.fromtimestamp(day * 86_400, timezone.utc).strftime("%Y-%m-%d")
+                prefix = days[day] = datetime.fromtimestamp(day * 86_400, UTC).strftime("%Y-%m-%d")
             h, rest = divmod(sec, 3600)
             out.append(f"{prefix} {h:02d}:{rest // 60:02d}:{rest % 60:02d}+00")
         return out
@@ -412,7 +413,7 @@ class Loader:
         per_user = [n // len(users) + (1 if i < n % len(users) else 0) for i in range(len(users))]
         entry_ms = []
         plan = []
-        for user, m in zip(users, per_user):
+        for user, m in zip(users, per_user, strict=True):
             balance, last = state.get(user, (0, None))
             start = min(max(self.start_ms, int(last.timestamp() * 1000) + 1 if last else 0), self.end_ms - 1)
             moments = sorted(rng.randrange(start, self.end_ms) for _ in range(m))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -18,11 +18,10 @@ import pytest
 from psycopg import sql
 
 from webapp import create_app
-from webapp.core.config import DATA_DIR
-from webapp.core.config import libpq_url, sqlalchemy_url
-from webapp.core.migrations import upgrade
+from webapp.core.config import DATA_DIR, libpq_url, sqlalchemy_url
 from webapp.core.extensions import db, limiter
 from webapp.core.ids import new_id
+from webapp.core.migrations import upgrade
 from webapp.core.security import hash_password
 
 # Parallel runs (several developers on one server) each set their own name.
@@ -140,7 +139,7 @@ def frozen_today(monkeypatch):
     hour the suite runs and in any time zone."""
     from webapp.core import clock
 
-    moment = datetime(2026, 3, 18, 10, 0, tzinfo=timezone.utc)
+    moment = datetime(2026, 3, 18, 10, 0, tzinfo=UTC)
     monkeypatch.setattr(clock, "now", lambda: moment)
     return moment.date()
 

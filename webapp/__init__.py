@@ -7,8 +7,7 @@ from datetime import timedelta
 from flask import Flask
 
 from .core import connections, edge
-from .core.config import PROJECT_ROOT, load_settings
-from .core.config import sqlalchemy_url
+from .core.config import PROJECT_ROOT, load_settings, sqlalchemy_url
 from .core.embedded import embedded_url
 from .core.extensions import csrf, db, limiter, login_manager, talisman
 

@@ -12,7 +12,7 @@ def test_the_right_password_signs_in(auth, make_user, client):
 
 
 def test_email_case_does_not_matter_at_login(auth, make_user):
-    user = make_user(email="mia@example.test")
+    make_user(email="mia@example.test")
     assert auth.login("MIA@example.TEST").status_code == 303
 
 

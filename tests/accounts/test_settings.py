@@ -1,6 +1,5 @@
 """/settings: a user changes their own name, alert default, sensitive opt-in and password."""
-from tests.conftest import page_text
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import TEST_PASSWORD, page_text
 
 
 def test_settings_change_name_and_preferences(signed_in, auth, db_conn):

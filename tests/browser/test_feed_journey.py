@@ -1,5 +1,4 @@
 """The feed in Chromium: scroll for older posts, opt in and reveal, follow, filter, publish; nothing hostile runs."""
-import io
 
 import pytest
 from PIL import Image

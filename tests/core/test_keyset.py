@@ -1,11 +1,11 @@
 """webapp/core/keyset.py: the page cursors every list uses."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from webapp.core import keyset
 
-AT = datetime(2026, 11, 24, 9, 30, 15, 123456, tzinfo=timezone.utc)
+AT = datetime(2026, 11, 24, 9, 30, 15, 123456, tzinfo=UTC)
 
 
 def test_a_cursor_comes_back_as_the_exact_row_it_was_made_from():

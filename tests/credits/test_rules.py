@@ -1,8 +1,7 @@
 """The credit rules: the reward formula in whole cents, and the sign of each ledger entry."""
 import pytest
 
-from webapp.credits.rules import (SIGNED_AMOUNT_SQL, balance_cents, redeemable_cents, reward_cents,
-                                  signed_cents)
+from webapp.credits.rules import SIGNED_AMOUNT_SQL, balance_cents, redeemable_cents, reward_cents, signed_cents
 
 
 @pytest.mark.parametrize("fixed, bips, fee, reward", [

@@ -1,13 +1,13 @@
 """Directory fixtures: people and studios inserted straight into the tables."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from webapp.core.ids import new_id
 
-_BASE = datetime(2025, 1, 1, tzinfo=timezone.utc)
+_BASE = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -1,4 +1,6 @@
 """The SQL compiler against the real database: parameters only, indexed operators, right rows."""
+from datetime import UTC
+
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.dialects import postgresql
@@ -55,13 +57,13 @@ def test_matches_against_the_database(app, make_profile):
 
 
 def test_no_city_searches_everywhere_and_created_bounds_window_the_rows(app, make_profile):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    early = make_profile("Early", created_at=datetime(2025, 1, 1, tzinfo=timezone.utc))
-    late = make_profile("Late", city="paris", created_at=datetime(2025, 2, 1, tzinfo=timezone.utc))
+    early = make_profile("Early", created_at=datetime(2025, 1, 1, tzinfo=UTC))
+    late = make_profile("Late", city="paris", created_at=datetime(2025, 2, 1, tzinfo=UTC))
     assert ids(app, PEOPLE, None, Query()) == {early, late}
-    assert ids(app, PEOPLE, None, Query(), created_after=datetime(2025, 1, 1, tzinfo=timezone.utc),
-               created_until=datetime(2025, 2, 1, tzinfo=timezone.utc)) == {late}
+    assert ids(app, PEOPLE, None, Query(), created_after=datetime(2025, 1, 1, tzinfo=UTC),
+               created_until=datetime(2025, 2, 1, tzinfo=UTC)) == {late}
 
 
 def test_studios_compile_too(app, make_studio):

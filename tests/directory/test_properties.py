@@ -5,11 +5,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
+from webapp.core.extensions import db
+from webapp.core.taxonomy import LANGUAGES, ROLE_TAGS, STYLE_TAGS
 from webapp.directory.catalogue import PEOPLE
 from webapp.directory.compiler import match_select
 from webapp.directory.query import canonical, canonical_json, parse_json
-from webapp.core.extensions import db
-from webapp.core.taxonomy import LANGUAGES, ROLE_TAGS, STYLE_TAGS
 
 RATES = (0, 5000, 10000, 15000, 20000, 30000)
 

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from webapp.core.ids import new_id
 
-BASE_TIME = datetime(2025, 11, 1, 12, 0, tzinfo=timezone.utc)
+BASE_TIME = datetime(2025, 11, 1, 12, 0, tzinfo=UTC)
 
 
 def make_profile(db_conn, user: dict, *, city: str = "berlin", role_tags=("photographer",), verified: bool = False,

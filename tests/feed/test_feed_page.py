@@ -69,8 +69,9 @@ def test_pages_have_no_duplicates_or_gaps_while_posts_are_added(client, signed_i
     for n in range(50):
         make_post(db_conn, author["user_id"], title=f"Old {n:02d}", minutes_ago=100 + n)
     # Several posts with the very same timestamp: the feed_id breaks the tie.
-    from tests.feed.factories import BASE_TIME
     from datetime import timedelta
+
+    from tests.feed.factories import BASE_TIME
     for n in range(5):
         make_post(db_conn, author["user_id"], title=f"Tie {n}", created_at=BASE_TIME - timedelta(minutes=110))
     seen: list[str] = []

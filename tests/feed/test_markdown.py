@@ -1,7 +1,6 @@
 """Post bodies are Markdown rendered and sanitized: formatting survives, nothing can run."""
 import re
 
-from tests.conftest import page_text
 from tests.feed.factories import make_post
 from tests.feed.xss_corpus import PAYLOADS
 from webapp.feed.markdown import render_markdown

@@ -76,7 +76,7 @@ def test_following_needs_the_csrf_token(client, signed_in, make_user, db_conn):
 
 
 def test_the_following_page_lists_whom_you_follow_with_unfollow(client, signed_in, auth, make_user, db_conn):
-    me = signed_in()
+    signed_in()
     person = make_user("provider", name="Ada Frame")
     make_profile(db_conn, person, role_tags=["photographer"])
     creator_user = make_user("provider", name="Cleo Creator")

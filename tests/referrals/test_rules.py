@@ -1,13 +1,23 @@
 """The referral rules: who an invite brings in, the monthly cap and the fraud rules."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from webapp.referrals.rules import (DISPOSABLE_EMAIL, SELF_REFERRAL, SIGNUP_BURST, Fingerprint, cap_month,
-                                    fraud_flags, invitee_role, is_burst, is_capped, is_disposable,
-                                    is_self_referral)
+from webapp.referrals.rules import (
+    DISPOSABLE_EMAIL,
+    SELF_REFERRAL,
+    SIGNUP_BURST,
+    Fingerprint,
+    cap_month,
+    fraud_flags,
+    invitee_role,
+    is_burst,
+    is_capped,
+    is_disposable,
+    is_self_referral,
+)
 
-AT = datetime(2026, 3, 18, 10, 0, tzinfo=timezone.utc)
+AT = datetime(2026, 3, 18, 10, 0, tzinfo=UTC)
 STRANGER = Fingerprint("sha-e1", "dfp_1", "sha-ip1")
 
 

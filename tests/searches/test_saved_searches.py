@@ -33,7 +33,8 @@ def test_saving_stores_scope_city_and_the_canonical_query(auth, signed_in, db_co
     response = save(auth, messy, name="Berlin editorial")
     assert response.status_code == 303 and response.headers["Location"] == "/searches"
     [(search_id, scope, city, query_json, name, paused)] = stored(db_conn, user["user_id"])
-    assert search_id.startswith("ssv_") and (scope, city, name, paused) == ("people", "berlin", "Berlin editorial", None)
+    assert search_id.startswith("ssv_")
+    assert (scope, city, name, paused) == ("people", "berlin", "Berlin editorial", None)
     assert query_json == SPEC_QUERY
 
 
@@ -78,13 +79,17 @@ def test_saving_from_htmx_answers_with_a_status_line(auth, signed_in):
 
 
 @pytest.mark.parametrize("form, message", [
-    ({"scope": "people", "city": "berlin", "query_json": json.dumps({"all": [{"field": "height", "op": "lte", "value": 1}]})},
+    ({"scope": "people", "city": "berlin",
+      "query_json": json.dumps({"all": [{"field": "height", "op": "lte", "value": 1}]})},
      "Unknown field “height”"),
-    ({"scope": "people", "city": "berlin", "query_json": json.dumps({"all": [{"field": "role_tags", "op": "gte", "value": "model"}]})},
+    ({"scope": "people", "city": "berlin",
+      "query_json": json.dumps({"all": [{"field": "role_tags", "op": "gte", "value": "model"}]})},
      "can't use the operator “gte”"),
-    ({"scope": "people", "city": "berlin", "query_json": json.dumps({"all": [{"field": "rate_cents", "op": "lte", "value": "lots"}]})},
+    ({"scope": "people", "city": "berlin",
+      "query_json": json.dumps({"all": [{"field": "rate_cents", "op": "lte", "value": "lots"}]})},
      "needs a whole number"),
-    ({"scope": "people", "city": "berlin", "query_json": json.dumps({"all": [{"field": "verified", "op": "is", "value": True}] * 21})},
+    ({"scope": "people", "city": "berlin",
+      "query_json": json.dumps({"all": [{"field": "verified", "op": "is", "value": True}] * 21})},
      "Too many conditions"),
     ({"scope": "people", "city": "berlin", "query_json": json.dumps({"all": [], "any": [], "pad": "x" * 9000})},
      "too large"),
@@ -274,12 +279,10 @@ def test_another_users_search_is_a_404_everywhere(client, auth, signed_in, other
                                                    data):
     signed_in()
     target = path.format(id=others_search)
-    if method == "get":
-        response = client.get(target)
-    else:
-        response = auth.post(target, data, page="/searches")
+    response = client.get(target) if method == "get" else auth.post(target, data, page="/searches")
     assert response.status_code == 404
-    row = db_conn.execute("select paused_until, city from saved_search where search_id = %s", (others_search,)).fetchone()
+    row = db_conn.execute("select paused_until, city from saved_search where search_id = %s",
+                          (others_search,)).fetchone()
     assert row == (None, "berlin")
 
 

@@ -84,13 +84,15 @@ def email_taken(email: str) -> bool:
     ).first() is not None
 
 
-def insert_user(*, user_id: str, email: str, password_hash: str, display_name: str, role: str, city: str | None) -> None:
+def insert_user(*, user_id: str, email: str, password_hash: str, display_name: str, role: str,
+                city: str | None) -> None:
     db.session.execute(
         text(
             "insert into app_user (user_id, email, password_hash, display_name, role, city)"
             " values (:user_id, :email, :password_hash, :display_name, :role, :city)"
         ),
-        dict(user_id=user_id, email=email, password_hash=password_hash, display_name=display_name, role=role, city=city),
+        dict(user_id=user_id, email=email, password_hash=password_hash, display_name=display_name, role=role,
+             city=city),
     )
 
 

@@ -8,12 +8,12 @@ fixture (tests/conftest.py), which replaces `now`.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 
 def now() -> datetime:
     """The current moment, time-zone aware, in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def today() -> date:

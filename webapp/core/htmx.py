@@ -14,10 +14,7 @@ def render_page(template: str, block: str = "content", status: int = 200, **cont
 
     The same template serves both, so a partial can never drift from the page.
     """
-    if is_htmx():
-        body = render_block(template, block, **context)
-    else:
-        body = render_template(template, **context)
+    body = render_block(template, block, **context) if is_htmx() else render_template(template, **context)
     return make_response(body, status)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from ..core.taxonomy import AMENITY_TAGS, CITIES, FANSUB_CATEGORIES, LANGUAGES, STYLE_TAGS, tag_label
+from ..core.taxonomy import AMENITY_TAGS, CITIES, LANGUAGES, STYLE_TAGS, tag_label
 from .base import SPAN_DAYS, DemoData
 
 DEMO_ACCOUNTS = (

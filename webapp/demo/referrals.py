@@ -26,7 +26,7 @@ the cap).
 """
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 from ..core.security import keyed_hash
 from ..referrals.rules import SOURCES, Fingerprint, fraud_flags, invitee_role
@@ -118,7 +118,7 @@ class Invites:
 
 
 def _month_start(day) -> datetime:
-    return datetime.combine(day.replace(day=1), time(10), tzinfo=timezone.utc)
+    return datetime.combine(day.replace(day=1), time(10), tzinfo=UTC)
 
 
 def seed_referrals(data: DemoData) -> None:

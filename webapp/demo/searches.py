@@ -3,10 +3,10 @@ daily alerts they have already produced."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
-from .base import DemoData
 from ..core.taxonomy import city_name
+from .base import DemoData
 from .people import accounts_of
 
 TAG_FIELDS = {"role_tags", "style_tags", "languages", "amenity_tags"}
@@ -37,13 +37,14 @@ BUYER_SEARCHES = (
     ("Berlin editorial photographers", "people", "berlin",
      [("role_tags", "has", "photographer"), ("rate_cents", "lte", 20_000)],
      [("style_tags", "has", "editorial"), ("style_tags", "has", "fashion")], None, 1),
-    ("Verified make-up artists in Paris", "people", "paris", [("role_tags", "has", "makeup-artist"), ("verified", "is", True)], [], 10, 12),
+    ("Verified make-up artists in Paris", "people", "paris",
+     [("role_tags", "has", "makeup-artist"), ("verified", "is", True)], [], 10, 12),
     ("Touring music videographers", "people", "london", [("role_tags", "has", "videographer"), ("travels", "is", True)],
      [("style_tags", "has", "music"), ("style_tags", "has", "documentary")], None, None),
     ("Cyc studios with parking", "studios", "berlin", [("amenity_tags", "has", "cyclorama"), ("capacity", "gte", 10)],
      [("amenity_tags", "has", "parking"), ("amenity_tags", "has", "step-free-access")], None, 3),
-    ("Daylight studios under $120", "studios", "new-york", [("amenity_tags", "has", "natural-light"), ("hourly_rate_cents", "lte", 12_000)],
-     [], 30, None),
+    ("Daylight studios under $120", "studios", "new-york",
+     [("amenity_tags", "has", "natural-light"), ("hourly_rate_cents", "lte", 12_000)], [], 30, None),
     # Paused once, and the pause has run out: alerts are on again.
     (None, "people", "milan", [("role_tags", "has", "model")], [("style_tags", "has", "fashion"),
                                                           ("style_tags", "has", "commercial")], -5, 6),
@@ -82,7 +83,8 @@ def _add_search(data: DemoData, user: dict, name: str | None, scope: str, city: 
     created = data.random_time(max(user["created_at"], data.ago(60)), data.ago(14))
     search = data.add(
         "saved_search",
-        search_id=data.id_at("ssv", created), user_id=user["user_id"], name=name, scope=scope, query_json=query, city=city,
+        search_id=data.id_at("ssv", created), user_id=user["user_id"], name=name, scope=scope, query_json=query,
+        city=city,
         paused_until=data.today + timedelta(days=paused) if paused is not None else None,
         # An alert can only come after the search exists.
         last_alert_dt=(max(data.today - timedelta(days=last_alert), created.date() + timedelta(days=1))
@@ -124,7 +126,7 @@ def seed_alerts(data: DemoData) -> None:
         days = {last} | {first + timedelta(days=data.rng.randint(0, max(span, 0)))
                          for _ in range(data.rng.randint(0, 5))}
         for day in sorted(d for d in days if d <= last):
-            at = datetime.combine(day, time(7, data.rng.randint(0, 59)), tzinfo=timezone.utc)
+            at = datetime.combine(day, time(7, data.rng.randint(0, 59)), tzinfo=UTC)
             data.add(
                 "saved_search_alert",
                 alert_id=data.id_at("ssa", at), search_id=search["search_id"], alert_dt=day,

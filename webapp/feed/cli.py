@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import click
 
+from ..accounts import queries as accounts
 from ..core.errors import Invalid, NotFound, Refused
 from ..core.urls import path_building_context
-from ..accounts import queries as accounts
 from . import bp, queries, service
 
 

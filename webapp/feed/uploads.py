@@ -5,6 +5,7 @@ EXIF (location!), no embedded scripts or polyglot payloads, a known format.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import warnings
@@ -86,7 +87,5 @@ def save(storage_key: str, image: StoredImage) -> None:
 
 def remove(storage_keys: list[str]) -> None:
     for key in storage_keys:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             (upload_dir() / key).unlink()
-        except FileNotFoundError:
-            pass

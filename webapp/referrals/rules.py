@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from disposable_email_domains import blocklist as _disposable_domains
@@ -47,7 +47,7 @@ def invitee_role(program_kind: str, inviter_role: str) -> str:
 
 def cap_month(moment: datetime) -> date:
     """The calendar month (its first day, by UTC) a reward counts against the cap in."""
-    return moment.astimezone(timezone.utc).date().replace(day=1)
+    return moment.astimezone(UTC).date().replace(day=1)
 
 
 def is_capped(rewards_this_month: int, monthly_cap: int) -> bool:
