@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from typing import TypeVar
 
-import psycopg
 from flask import current_app, get_template_attribute, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -139,7 +138,6 @@ def register_error_handlers(app) -> None:
     # The database refused, dropped or did not answer (core/connections.py bounds every wait),
     # or every pooled connection stayed busy past DB_POOL_TIMEOUT.
     @app.errorhandler(OperationalError)
-    @app.errorhandler(psycopg.OperationalError)
     @app.errorhandler(PoolTimeout)
     def database_down(exc):
         log.error("database unavailable: %s", exc)
