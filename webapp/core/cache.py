@@ -1,5 +1,5 @@
 """Process-local caches: whole rendered cards (post cards, directory cards), and short-lived
-entries whose lifetime is a setting (the signed-in user, a search's count).
+entries whose lifetime is a setting (a search's count).
 
 A cached card is the whole element, balanced HTML, the same for every reader who sees it.
 Whatever is a reader's own (the follow button with its state and CSRF token, the growth
@@ -164,16 +164,6 @@ class TimedCache:
             if entries is not None:
                 entries[key] = value
 
-    def pop(self, key: Hashable) -> None:
-        with self._lock:
-            self._items.pop(key, None)
-
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
-
-    def expire(self, at: float) -> None:
-        """Drop the entries that are past their lifetime as of `at` (time.monotonic seconds):
-        lets a test look past the lifetime without sleeping through it."""
-        with self._lock:
-            self._items.expire(at)
