@@ -94,13 +94,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         url = settings.database_url or embedded_url()
         app.config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(url)
     # Both engines wait on the database only so long (core/connections.py).
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", connections.pool_options(app.config))
+    engine_options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", connections.pool_options(app.config))
     # Single reads that need no transaction (the signed-in user, on every request) go
     # through an autocommit engine: one round trip instead of BEGIN, SELECT, ROLLBACK.
     # It is also where a reader endpoint would plug in (docs/scaling.md).
     app.config.setdefault("SQLALCHEMY_BINDS", {})["autocommit"] = {
         "url": app.config["SQLALCHEMY_DATABASE_URI"], "isolation_level": "AUTOCOMMIT",
-        **connections.pool_options(app.config),
+        **engine_options,  # the same pool rules as the session's engine, whoever set them
     }
 
     if settings.trusted_proxies:
