@@ -44,7 +44,9 @@ def _probe(app, answer: Future) -> None:
 
 def database_answers(app, within: float) -> bool:
     """Whether the database answered a `select 1` within `within` seconds."""
-    state: _Probe = app.extensions.setdefault("health_probe", _Probe())
+    if "health_probe" not in app.extensions:
+        app.extensions["health_probe"] = _Probe()
+    state: _Probe = app.extensions["health_probe"]
     with state.lock:
         if state.running is None or state.running.done():
             state.running = Future()
