@@ -6,12 +6,14 @@ continues after the cursor with one predicate shape, a row comparison:
 `(created_at, id) < (%(after_at)s, %(after_id)s)`. The extra row only says whether
 there is a next page. Its cursor is `<microseconds since epoch>.<id>`
 of the last row shown: exact (no float rounding of the timestamp), URL-safe, and
-checked on the way in: a cursor we did not make is a ValueError, which pages answer
-with a clear 400.
+checked on the way in: a cursor we did not make is core.errors.Invalid (a ValueError),
+which pages answer with a clear 400 saying where the list starts again.
 """
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+
+from .errors import Invalid
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -22,10 +24,14 @@ def encode(created_at: datetime, key: str) -> str:
     return f"{micros}.{key}"
 
 
-def decode(value: str | None, prefixes: tuple[str, ...]) -> tuple[datetime, str] | None:
+BROKEN = "That page link is broken. Start again from the first page."
+
+
+def decode(value: str | None, prefixes: tuple[str, ...], broken: str = BROKEN) -> tuple[datetime, str] | None:
     """The (created_at, id) a page starts after, or None for the first page.
 
-    `prefixes`: the id prefixes this list holds (ids are `<prefix>_<alphanumerics>`).
+    `prefixes`: the id prefixes this list holds (ids are `<prefix>_<alphanumerics>`);
+    `broken`: what the reader is told about a cursor we did not make.
     """
     if not value:
         return None
@@ -33,7 +39,7 @@ def decode(value: str | None, prefixes: tuple[str, ...]) -> tuple[datetime, str]
     prefix = next((p for p in prefixes if key.startswith(p)), None)
     if not micros.isdigit() or len(micros) > 17 or prefix is None or len(key) > 40 \
             or not key[len(prefix):].isalnum():
-        raise ValueError("bad cursor")
+        raise Invalid(broken)
     return _EPOCH + timedelta(microseconds=int(micros)), key
 
 

@@ -8,7 +8,6 @@ from sqlalchemy.sql import column, table
 
 from ..core import keyset, reads
 from ..core.cache import TimedCache
-from ..core.errors import Invalid
 from .catalogue import SCOPES, Scope
 from .compiler import match_condition, scope_table
 from .query import Query
@@ -25,15 +24,11 @@ COUNT_CAP = 1000
 _count_cache = TimedCache("DIRECTORY_COUNT_CACHE_SECONDS", maxsize=4096)
 
 
-BROKEN_CURSOR = "That page link is broken. Start again from the first page."
 
 
 def decode_cursor(scope: Scope, cursor: str) -> tuple:
     """The (created_at, key) a page starts after (webapp/keyset.py); Invalid for one we did not make."""
-    try:
-        return keyset.decode(cursor, (scope.key_prefix,))
-    except ValueError as exc:
-        raise Invalid(BROKEN_CURSOR) from exc
+    return keyset.decode(cursor, (scope.key_prefix,))
 
 
 def _card_columns(scope: Scope):

@@ -68,10 +68,7 @@ class PostInput:
 
 def decode_cursor(value: str | None) -> tuple[datetime, str] | None:
     """The (created_at, feed_id) a page starts after; Invalid for a cursor we did not make."""
-    try:
-        return keyset.decode(value, ("fdp_",))
-    except ValueError as exc:
-        raise Invalid(BROKEN_CURSOR) from exc
+    return keyset.decode(value, ("fdp_",), BROKEN_CURSOR)
 
 
 # --- reading --------------------------------------------------------------------------------------

@@ -41,10 +41,7 @@ PAGE_SIZE = 50
 
 def decode_cursor(value: str | None) -> tuple[datetime, str] | None:
     """The (created_at, target id) a page starts after; Invalid for a cursor we did not make."""
-    try:
-        return keyset.decode(value, ("usr_", "fsc_"))
-    except ValueError as exc:
-        raise Invalid("That page link is broken. Start again from the top of the list.") from exc
+    return keyset.decode(value, ("usr_", "fsc_"), "That page link is broken. Start again from the top of the list.")
 
 
 def following_page(user_id: str, after: tuple[datetime, str] | None) -> tuple[list[dict], str | None]:
