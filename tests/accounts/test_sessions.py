@@ -77,7 +77,7 @@ def test_logging_in_again_after_signing_out_everywhere_works(signed_in, auth, cl
 def test_logging_out_on_one_device_leaves_the_others_signed_in(signed_in, auth, client, app):
     user = signed_in()
     phone = Auth(app.test_client())
-    phone.login(user["email"])
+    assert phone.login(user["email"]).status_code == 303  # the phone is signed in before anything ends
     auth.logout()
     assert phone.client.get("/settings").status_code == 200
 
@@ -85,7 +85,7 @@ def test_logging_out_on_one_device_leaves_the_others_signed_in(signed_in, auth, 
 def test_signing_out_everywhere_ends_every_device(signed_in, auth, client, app):
     user = signed_in()
     phone = Auth(app.test_client())
-    phone.login(user["email"])
+    assert phone.login(user["email"]).status_code == 303  # the phone is signed in before anything ends
     auth.post("/settings/sign-out-everywhere", page="/settings")
     assert phone.client.get("/settings").status_code == 302
 
@@ -93,7 +93,7 @@ def test_signing_out_everywhere_ends_every_device(signed_in, auth, client, app):
 def test_a_password_change_ends_the_other_devices_and_keeps_this_one(signed_in, auth, client, app):
     user = signed_in()
     phone = Auth(app.test_client())
-    phone.login(user["email"])
+    assert phone.login(user["email"]).status_code == 303  # the phone is signed in before anything ends
     assert change_password(auth).status_code == 303
     assert client.get("/settings").status_code == 200
     assert phone.client.get("/settings").status_code == 302
