@@ -116,6 +116,15 @@ def update_settings(user_id: str, *, display_name: str, email_alerts: bool, sens
     )
 
 
+def set_role(email: str, role: str) -> bool:
+    """Give the account with this e-mail (any case) a role; False when there is none."""
+    result = db.session.execute(
+        text("update app_user set role = :role, updated_at = now() where lower(email) = lower(:email)"),
+        {"role": role, "email": email},
+    )
+    return result.rowcount > 0
+
+
 def get_password_hash(user_id: str) -> str | None:
     return db.session.execute(
         text("select password_hash from app_user where user_id = :id"), {"id": user_id}
