@@ -125,3 +125,9 @@ def test_the_internal_api_answers_json_whatever_the_client_accepts(failing_app):
 def test_a_browser_asking_for_anything_gets_the_page_not_json(failing_app):
     response = failing_app.test_client().get("/rule/refused", headers={"Accept": "*/*"})
     assert response.status_code == 403 and "<html" in response.get_data(as_text=True)
+
+
+def test_a_wrong_method_says_which_methods_the_address_takes(client):
+    response = client.put("/login")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}

@@ -146,7 +146,12 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         # werkzeug's descriptions are not written for our users: the status picks the message.
-        return render_error(exc.code or 500)
+        # Its headers are kept (a 405's Allow, a 429's Retry-After); the body is ours.
+        response = make_response(render_error(exc.code or 500))
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc):
