@@ -17,6 +17,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from bench.common import free_port
 from webapp import create_app
 from webapp.core.config import DATA_DIR, libpq_url, sqlalchemy_url
 from webapp.core.extensions import db, limiter
@@ -247,13 +248,9 @@ class _Inbox:
 @pytest.fixture
 def smtp_server(app):
     """A real SMTP server on a free local port; the app sends to it while the test runs."""
-    import socket
-
     from aiosmtpd.controller import Controller
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     inbox = _Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()

@@ -10,7 +10,6 @@ import http.cookiejar
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,11 +19,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import NamedTuple
 
 import psutil
 import psycopg
 import pytest
 
+from bench.common import free_port
 from tests.conftest import csrf_token
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -38,12 +39,6 @@ def eventually(condition, what: str):
         if time.monotonic() > deadline:
             pytest.fail(f"gave up waiting: {what}")
         time.sleep(0.05)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Gunicorn:
@@ -160,12 +155,25 @@ class SlowPage:
         return self.answer
 
 
-def test_a_graceful_reload_lets_the_request_in_flight_finish(serve, make_user, database_url):
+class BusyServer(NamedTuple):
+    server: Gunicorn
+    browser: Browser
+    workers: list[int]
+    page: SlowPage
+
+
+@pytest.fixture
+def busy_server(serve, make_user, database_url) -> BusyServer:
+    """gunicorn with a signed-in page in flight (waiting on the test's lock), and its workers then."""
     user = make_user()
     server = serve()
     browser = Browser(server.url, user["email"], user["password"])
-    old_workers = server.workers()
-    page = SlowPage(browser, database_url)
+    workers = server.workers()
+    return BusyServer(server, browser, workers, SlowPage(browser, database_url))
+
+
+def test_a_graceful_reload_lets_the_request_in_flight_finish(busy_server):
+    server, browser, old_workers, page = busy_server
 
     server.signal(signal.SIGHUP)
     # New workers start and the old ones are told to stop, both at once: the idle old worker leaves,
@@ -180,12 +188,8 @@ def test_a_graceful_reload_lets_the_request_in_flight_finish(serve, make_user, d
     assert browser.get("/")[0] == 200  # the new workers serve
 
 
-def test_a_graceful_shutdown_lets_the_request_in_flight_finish(serve, make_user, database_url):
-    user = make_user()
-    server = serve()
-    browser = Browser(server.url, user["email"], user["password"])
-    workers = server.workers()
-    page = SlowPage(browser, database_url)
+def test_a_graceful_shutdown_lets_the_request_in_flight_finish(busy_server):
+    server, _, workers, page = busy_server
 
     server.signal(signal.SIGTERM)
     eventually(lambda: sum(alive(w) for w in workers) == 1, "the idle worker to leave")
