@@ -168,22 +168,23 @@ def csrf_token(html: str) -> str:
     return match.group(1)
 
 
+def insert_user(conn, role: str = "member", *, email: str | None = None, name: str = "Test User",
+                city: str = "berlin", sensitive_opt_in: bool = False, email_alerts: bool = True) -> dict:
+    """Insert an account directly on `conn` (fast); returns its id, e-mail and password."""
+    user_id = new_id("usr")
+    email = email or f"{user_id}@example.test"
+    conn.execute(
+        "insert into app_user (user_id, email, password_hash, display_name, role, city, sensitive_opt_in,"
+        " email_alerts) values (%s, %s, %s, %s, %s, %s, %s, %s)",
+        (user_id, email, _TEST_PASSWORD_HASH, name, role, city, sensitive_opt_in, email_alerts),
+    )
+    return {"user_id": user_id, "email": email, "password": TEST_PASSWORD, "name": name, "role": role}
+
+
 @pytest.fixture
 def make_user(db_conn):
-    """Insert an account directly (fast); returns its id, e-mail and password."""
-
-    def make(role: str = "member", *, email: str | None = None, name: str = "Test User", city: str = "berlin",
-             sensitive_opt_in: bool = False, email_alerts: bool = True) -> dict:
-        user_id = new_id("usr")
-        email = email or f"{user_id}@example.test"
-        db_conn.execute(
-            "insert into app_user (user_id, email, password_hash, display_name, role, city, sensitive_opt_in,"
-            " email_alerts) values (%s, %s, %s, %s, %s, %s, %s, %s)",
-            (user_id, email, _TEST_PASSWORD_HASH, name, role, city, sensitive_opt_in, email_alerts),
-        )
-        return {"user_id": user_id, "email": email, "password": TEST_PASSWORD, "name": name, "role": role}
-
-    return make
+    """insert_user on the test database."""
+    return lambda role="member", **details: insert_user(db_conn, role, **details)
 
 
 class Auth:

@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.conftest import _TEST_PASSWORD_HASH, TEST_PASSWORD, Auth, csrf_token
+from tests.conftest import TEST_PASSWORD, Auth, csrf_token, insert_user
 from tests.feed.factories import make_creator, make_media, make_post, make_profile, make_studio
 from webapp.core.ids import new_id
 
@@ -139,23 +139,14 @@ class World:
         return path.stem
 
 
-def insert_user(conn, role: str, name: str) -> dict:
-    user_id = new_id("usr")
-    email = f"{name.lower().replace(' ', '.')}.{user_id[-6:]}@example.test"
-    conn.execute("insert into app_user (user_id, email, password_hash, display_name, role, city, sensitive_opt_in)"
-                 " values (%s, %s, %s, %s, %s, 'berlin', true)",
-                 (user_id, email, _TEST_PASSWORD_HASH, name, role))
-    return {"user_id": user_id, "email": email, "password": TEST_PASSWORD, "name": name, "role": role}
-
-
 def build_world(app, conn, outbox: Path) -> World:
     """Ada (a provider with a profile, a studio and a creator page) and one other user of each role.
     Everyone has opted in to sensitive media, so only ownership can stand between them and a picture."""
-    owner = insert_user(conn, "provider", "Ada Owner")
+    owner = insert_user(conn, "provider", name="Ada Owner", sensitive_opt_in=True)
     make_profile(conn, owner)
     studio_id = make_studio(conn, owner, name="Ada's Room")
     creator_id = make_creator(conn, owner)
-    others = {role: insert_user(conn, role, f"Other {role.title()}") for role in ROLES}
+    others = {role: insert_user(conn, role, name=f"Other {role.title()}", sensitive_opt_in=True) for role in ROLES}
     make_profile(conn, others["provider"])
     values = dict(position=0, user_id=owner["user_id"], studio_id=studio_id, creator_id=creator_id,
                   target_kind="service_profile", target_id=owner["user_id"], code="ada-invite", seed="harness",
