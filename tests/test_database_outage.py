@@ -15,14 +15,12 @@ import time
 import psycopg
 import pytest
 
-from tests.conftest import TEST_PASSWORD, Auth, page_text
+from tests.conftest import Auth, insert_user, page_text
 from tests.outage import ThrowawayServer
 from webapp.core.config import sqlalchemy_url
 from webapp.core.embedded import ensure_database
 from webapp.core.extensions import db
-from webapp.core.ids import new_id
 from webapp.core.migrations import upgrade
-from webapp.core.security import hash_password
 
 DBNAME = "outage"
 HTMX = {"HX-Request": "true"}
@@ -40,12 +38,8 @@ def server():
 
 @pytest.fixture(scope="module")
 def member(server):
-    email = f"{new_id('usr')}@example.test"
     with psycopg.connect(server.url(DBNAME), autocommit=True) as conn:
-        conn.execute("insert into app_user (user_id, email, password_hash, display_name, role, city)"
-                     " values (%s, %s, %s, 'Outage Tester', 'member', 'berlin')",
-                     (new_id("usr"), email, hash_password(TEST_PASSWORD)))
-    return email
+        return insert_user(conn, name="Outage Tester")["email"]
 
 
 @pytest.fixture
