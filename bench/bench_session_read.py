@@ -59,7 +59,7 @@ def main(record: bool) -> None:
         session[loader.SESSION_KEY] = service.open_session(user_id)
         targets = {
             "loader: session and account, one statement": lambda: loader.load_user(user_id),
-            "the account alone (what the old cache saved)": lambda: queries.get_user(user_id),
+            "the account alone (the read before sessions had rows)": lambda: queries.get_user(user_id),
             "select 1 (the round trip)": lambda: reads.scalar("select 1"),
         }
         assert loader.load_user(user_id) is not None
@@ -81,8 +81,8 @@ def main(record: bool) -> None:
         "",
         table(["read", "min µs", "median µs", "vs select 1"], rows),
         "",
-        "A cache hit of the old per-process user cache cost 9–14 µs in the same kind of run; every "
-        "signed-in request now pays the loader's row instead (docs/decisions.md, Performance).",
+        "Every signed-in request pays the loader's row; the account-alone row is what the session "
+        "check adds to it (docs/decisions.md, Performance).",
     ])
     print(body)
     if record:
