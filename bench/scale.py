@@ -373,6 +373,11 @@ class Loader:
             "select user_id from app_user where role in ('member', 'provider') order by random() limit 200000")]
         if not programs or len(users) < 2:
             raise ScaleError("No referral programs or too few accounts: run `flask --app wsgi seed` first.")
+        # An account is attributed once (060's uq_rfi_invitee): invitees come from the accounts no
+        # invite has brought in yet, each used once; when they run out, the rest stay e-mail invites.
+        unattributed = [r[0] for r in self.conn.execute(
+            "select user_id from app_user u where role in ('member', 'provider') and not exists"
+            " (select 1 from referral_invite i where i.invitee_user_id = u.user_id) order by random()")]
         ms = self.times(n)
         ids = fast_ids("rfi", ms)
         key = self.secret_key
@@ -380,22 +385,21 @@ class Loader:
         def rows():
             for i in range(n):
                 inviter = users[rng.randrange(len(users))]
-                accepted = rng.random() < 0.55
-                invitee = None
-                if accepted:
-                    invitee = users[rng.randrange(len(users))]
-                    if invitee == inviter:
-                        invitee = users[(users.index(inviter) + 1) % len(users)]
+                accepted = rng.random() < 0.55 and bool(unattributed)
+                invitee = unattributed.pop() if accepted else None
+                if invitee == inviter:
+                    invitee, accepted = None, False
                 at = self.ts(ms[i])
                 ip = f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
                 yield (ids[i], programs[rng.randrange(len(programs))], inviter, invitee,
                        keyed_hash(f"invitee.{ids[i][4:]}@example.com", secret_key=key), rng.choice(SOURCES),
                        f"dfp_{rng.getrandbits(64):016x}", keyed_hash(ip, secret_key=key), at,
-                       at + timedelta(minutes=rng.randint(1, 30)) if accepted else None)
+                       at + timedelta(minutes=rng.randint(1, 30)) if accepted else None,
+                       "signed_up" if accepted else "sent")
 
         return self.copy("referral_invite", ["invite_id", "program_id", "inviter_user_id", "invitee_user_id",
                                              "invitee_email_sha", "source", "device_fp", "ip_addr_sha",
-                                             "created_at", "accepted_at"], rows(), n)
+                                             "created_at", "accepted_at", "status"], rows(), n)
 
     # -- credit ledger ------------------------------------------------------------
     def ledger(self, n: int) -> int:

@@ -8,7 +8,7 @@ STRONG = "q8V#r2Lx!m9Tz4Wp7Ks1Yd6Hf3Nc0Bg5Je"
 
 def production(**overrides):
     env = {"APP_ENV": "production", "SECRET_KEY": STRONG, "DATABASE_URL": "postgresql://db.internal/growthdesk",
-           "RATELIMIT_STORAGE_URI": "redis://cache.internal:6379/0"}
+           "RATELIMIT_STORAGE_URI": "redis://cache.internal:6379/0", "PUBLIC_URL": "https://growthdesk.example"}
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}
 
@@ -38,6 +38,12 @@ def test_production_needs_a_database_url():
 def test_production_refuses_rate_limits_counted_per_process(uri):
     with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI"):
         load_settings(production(RATELIMIT_STORAGE_URI=uri))
+
+
+@pytest.mark.parametrize("url", [None, "http://growthdesk.example"])
+def test_production_needs_its_https_address_for_full_urls(url):
+    with pytest.raises(ConfigError, match="PUBLIC_URL"):
+        load_settings(production(PUBLIC_URL=url))
 
 
 def test_development_generates_its_own_secret():

@@ -43,8 +43,9 @@ def test_the_growth_link_shows_only_for_the_growth_team(signed_in, client):
     assert 'href="/growth"' not in client.get("/").get_data(as_text=True)
 
 
-def test_the_public_invite_page_needs_no_login(client):
-    assert client.get("/r/some-code").status_code == 200
+def test_an_unknown_invite_code_is_a_clear_404_without_login(client):
+    response = client.get("/r/some-code")
+    assert response.status_code == 404 and "invite link is not valid" in response.text
 
 
 def test_login_and_signup_pages_answer_anonymous_visitors(client):

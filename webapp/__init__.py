@@ -55,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         APP_ENV=settings.app_env,
         SECRET_KEY=settings.secret_key,
         SMTP_URL=settings.smtp_url,
+        PUBLIC_URL=settings.public_url,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.production,
@@ -132,12 +133,26 @@ def create_app(test_config: dict | None = None) -> Flask:
         x_content_type_options=True,
     )
 
-    from . import accounts, art, dashboard, directory, feed, follows, mail, profiles, searches
+    from . import (
+        accounts,
+        art,
+        dashboard,
+        directory,
+        feed,
+        follows,
+        growth,
+        invites,
+        mail,
+        profiles,
+        referrals,
+        searches,
+    )
     from .core import cli, errors, health, placeholders, templating
     from .demo import cli as demo_cli
 
     accounts.init_app(app)
-    for feature in (dashboard, directory, searches, follows, feed, profiles, health, art, mail):
+    for feature in (dashboard, directory, searches, follows, feed, profiles, invites, referrals, growth, health, art,
+                    mail):
         app.register_blueprint(feature.bp)
     placeholders.init_app(app)  # after every feature: it refuses a path a feature serves
     templating.init_app(app)

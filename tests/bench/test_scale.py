@@ -72,6 +72,7 @@ def test_the_command_refuses_a_production_database(monkeypatch, database_url, db
     monkeypatch.setenv("SECRET_KEY", "q8V#r2Lx!m9Tz4Wp7Ks1Yd6Hf3Nc0Bg5Je")
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/7")
+    monkeypatch.setenv("PUBLIC_URL", "https://growthdesk.example")
     assert scale.main(["--profiles", "3"]) == 1
     assert "APP_ENV is production" in capsys.readouterr().err
     assert counts(db_conn)["app_user"] == 0

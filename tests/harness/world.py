@@ -139,6 +139,17 @@ class World:
         return path.stem
 
 
+def make_invite_code(conn, user: dict) -> str:
+    """An active program open to every inviting role, and the user's code for it."""
+    program_id = new_id("rpr")
+    conn.execute("insert into referral_program (program_id, name, kind, reward_fixed_cents, credit_scope)"
+                 " values (%s, 'Harness program', 'cross_side', 1000, 'buyer_fee_only')", (program_id,))
+    code = "adaxnvte23"
+    conn.execute("insert into referral_code (code, user_id, program_id) values (%s, %s, %s)",
+                 (code, user["user_id"], program_id))
+    return code
+
+
 def build_world(app, conn, outbox: Path) -> World:
     """Ada (a provider with a profile, a studio and a creator page) and one other user of each role.
     Everyone has opted in to sensitive media, so only ownership can stand between them and a picture."""
@@ -148,7 +159,8 @@ def build_world(app, conn, outbox: Path) -> World:
     creator_id = make_creator(conn, owner)
     others = {role: insert_user(conn, role, name=f"Other {role.title()}", sensitive_opt_in=True) for role in ROLES}
     make_profile(conn, others["provider"])
+    code = make_invite_code(conn, owner)
     values = dict(position=0, user_id=owner["user_id"], studio_id=studio_id, creator_id=creator_id,
-                  target_kind="service_profile", target_id=owner["user_id"], code="ada-invite", seed="harness",
+                  target_kind="service_profile", target_id=owner["user_id"], code=code, seed="harness",
                   filename="css/app.css")
     return World(app=app, conn=conn, outbox=outbox, owner=owner, others=others, values=values)

@@ -56,10 +56,10 @@ def test_an_inviter_with_nothing_in_common_or_nothing_known_is_not_a_self_referr
     assert not is_self_referral(Fingerprint(), Fingerprint())
 
 
-def test_three_sign_ups_from_one_source_within_an_hour_are_a_burst():
-    assert is_burst(AT, [AT - timedelta(minutes=50), AT + timedelta(minutes=10)])
+def test_three_sign_ups_from_one_source_within_a_day_are_a_burst():
+    assert is_burst(AT, [AT - timedelta(hours=20), AT + timedelta(minutes=10)])
     assert not is_burst(AT, [AT - timedelta(minutes=50)])
-    assert not is_burst(AT, [AT - timedelta(hours=2), AT + timedelta(hours=2)])
+    assert not is_burst(AT, [AT - timedelta(hours=25), AT + timedelta(hours=25)])
 
 
 def test_throw_away_email_domains_are_disposable():

@@ -57,6 +57,7 @@ class Settings:
     database_url: str | None
     secret_key: str
     smtp_url: str | None
+    public_url: str | None              # https://host the world reaches us at: full URLs in e-mails and link previews
     ratelimit_storage_uri: str          # where rate-limit counts live: Redis in production (core/limits.py)
     trusted_proxies: int
     upload_dir: str
@@ -92,6 +93,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         if ratelimit_storage_uri.startswith("memory://"):
             raise ConfigError("RATELIMIT_STORAGE_URI must name a store every worker shares (redis://…) "
                               "when APP_ENV=production")
+        # Full URLs (invitation e-mails, og:image) are never built from a request's Host header,
+        # which a client chooses.
+        if not env.get("PUBLIC_URL", "").startswith("https://"):
+            raise ConfigError("PUBLIC_URL must be set to the site's https:// address when APP_ENV=production")
     else:
         secret_key = env.get("SECRET_KEY") or _dev_secret("SECRET_KEY")
 
@@ -100,6 +105,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         database_url=env.get("DATABASE_URL") or None,
         secret_key=secret_key,
         smtp_url=env.get("SMTP_URL") or None,
+        public_url=env.get("PUBLIC_URL") or None,
         ratelimit_storage_uri=ratelimit_storage_uri,
         trusted_proxies=_number(env, "TRUSTED_PROXIES", "0", int),
         upload_dir=env.get("UPLOAD_DIR") or str(DATA_DIR / "uploads"),

@@ -7,7 +7,7 @@ create_app refuses to start while both claim the path.
 """
 from flask import Blueprint
 
-from ..accounts.access import login_required, public, role_required
+from ..accounts.access import login_required, role_required
 from .htmx import render_page
 
 bp = Blueprint("placeholders", __name__)
@@ -23,12 +23,6 @@ def notifications():
     return _coming_soon("Notifications", "New matches for your saved searches.")
 
 
-@bp.get("/invites")
-@login_required
-def invites():
-    return _coming_soon("Invites", "Your invite links, QR codes and share cards.")
-
-
 @bp.get("/credits")
 @login_required
 def credits():
@@ -39,13 +33,6 @@ def credits():
 @role_required("growth")
 def growth():
     return _coming_soon("Growth", "Referral funnel, credits, fraud review and alert volume.")
-
-
-@bp.get("/r/<code>")
-@public
-def public_invite(code: str):
-    """The public invite page (no login); the referrals issue fills it in."""
-    return _coming_soon("You're invited", "Invite pages are coming soon. You can sign up now.")
 
 
 def init_app(app) -> None:

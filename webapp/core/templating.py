@@ -26,9 +26,9 @@ NAVIGATION = (
     NavItem("feed.index", "Feed", also=("feed",)),
     NavItem("searches.index", "Searches", also=("searches",)),
     NavItem("follows.following", "Following"),
-    NavItem("placeholders.invites", "Invites"),
+    NavItem("invites.index", "Invites", also=("invites",)),
     NavItem("placeholders.credits", "Credits"),
-    NavItem("placeholders.growth", "Growth", roles=("growth",)),
+    NavItem("placeholders.growth", "Growth", also=("growth",), roles=("growth",)),
 )
 
 

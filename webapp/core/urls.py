@@ -10,9 +10,9 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, has_request_context, request, url_for
 from werkzeug.exceptions import HTTPException
 
 # The page of each kind of profile (follow targets and directory rows): endpoint, id argument.
@@ -27,6 +27,12 @@ def profile_url(kind: str, id: str) -> str:
     """The profile page of a service_profile (a person, by usr_ id), studio or fansub_creator."""
     endpoint, argument = PROFILE_PAGES[kind]
     return url_for(endpoint, **{argument: id})
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """A full URL for e-mails and link previews: PUBLIC_URL (required in production) before the
+    path, or in development the address this request came in on."""
+    return urljoin(current_app.config.get("PUBLIC_URL") or request.host_url, url_for(endpoint, **values))
 
 
 @contextmanager

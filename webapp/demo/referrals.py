@@ -1,11 +1,10 @@
 """Referral programs of all three kinds and invites in every state.
 
 The states, the monthly cap and the fraud rules are the referrals feature's
-(webapp/referrals/rules.py). The blueprint has no status column yet (the
-referrals work adds one), so each state is what the rows themselves show:
+(webapp/referrals/rules.py). referral_invite.status holds the state, and the
+rows agree with it:
 
-- pending        invitee_user_id is null: the link was opened and an e-mail
-                 entered, no account yet;
+- sent           invitee_user_id is null: invited by e-mail, no account yet;
 - accepted       the invitee's account was created through the invite
                  (invitee_user_id, accepted_at); no qualifying booking yet;
 - rewarded       an `award` ledger entry whose related_id is the invite_id
@@ -29,7 +28,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 from ..core.security import keyed_hash
-from ..referrals.rules import SOURCES, Fingerprint, fraud_flags, invitee_role
+from ..referrals.rules import SHARE_SOURCES, Fingerprint, fraud_flags, invitee_role
 from ..referrals.rules import InviteStatus as S
 from .base import DemoData
 from .people import accounts_of, add_account, add_person, unique_name
@@ -42,6 +41,14 @@ PROGRAMS = (
     ("launch", "provider_invites_provider", 0, 5_000, 2, False, 89),
     ("holiday", "cross_side", 1_000, 1_000, 5, False, 88),
 )
+# What the growth team calls each, who may invite under it, and the invitee's welcome credit.
+PROGRAM_DETAILS = {
+    "providers": ("Bring a fellow creative", ["provider"], 2_000),
+    "brands": ("Brands bring brands", ["member"], 1_500),
+    "cross": ("Both sides of the market", ["member", "provider"], 0),
+    "launch": ("Launch month bonus", ["provider"], 0),
+    "holiday": ("Holiday campaign", ["member", "provider"], 1_000),
+}
 DISPOSABLE_DOMAIN = "mailinator.com"
 
 
@@ -69,6 +76,8 @@ class Invites:
             "referral_program",
             program_id=self.data.id_at("rpr", created), kind=kind, reward_bips=bips, reward_fixed_cents=fixed,
             credit_scope="buyer_fee_only", monthly_cap=cap, active=active, created_at=created, _key=key,
+            name=PROGRAM_DETAILS[key][0], inviter_roles=PROGRAM_DETAILS[key][1],
+            invitee_fixed_cents=PROGRAM_DETAILS[key][2], version=1, updated_at=created,
         )
         self.programs[key] = row
         return row
@@ -87,10 +96,11 @@ class Invites:
             "referral_invite",
             invite_id=data.id_at("rfi", created), program_id=program["program_id"],
             inviter_user_id=inviter["user_id"], invitee_user_id=None, invitee_email_sha="",
-            source=data.rng.choice(SOURCES), device_fp=device or self.device(), ip_addr_sha=self.hash(ip or self.ip()),
-            created_at=created, accepted_at=None, _state=state, _inviter=inviter,
+            source="email" if state == S.SENT else data.rng.choice(SHARE_SOURCES),
+            device_fp=device or self.device(), ip_addr_sha=self.hash(ip or self.ip()),
+            created_at=created, accepted_at=None, status=str(state), fraud_flags=[], _state=state, _inviter=inviter,
         )
-        if state == S.PENDING:
+        if state == S.SENT:
             name = unique_name(data, city)
             invite["invitee_email_sha"] = self.hash(f"{name.lower().replace(' ', '.')}@example.com")
         else:
@@ -140,15 +150,15 @@ def seed_referrals(data: DemoData) -> None:
     # The inactive launch program paid out earlier; and open invites now.
     inv.invite(S.REWARDED, "launch", provider, d(86), booking_at=d(80))
     recent = d(0, hours=1) if data.today.day <= 3 else d(3)
-    inv.invite(S.ACCEPTED, "providers", provider, recent)
-    inv.invite(S.PENDING, "providers", provider, d(2))
-    inv.invite(S.PENDING, "providers", provider, d(11))
+    inv.invite(S.SIGNED_UP, "providers", provider, recent)
+    inv.invite(S.SENT, "providers", provider, d(2))
+    inv.invite(S.SENT, "providers", provider, d(11))
     inv.invite(S.REWARDED, "cross", provider, d(40), booking_at=d(33), fee=7_500)
 
     # Self-referral: the person `first` brought in invites a "new" account from the very
     # device and IP she signed up with herself.
     lena = first["_invitee"]
-    self_ref = inv.invite(S.HELD_FRAUD, "providers", lena, d(7), device=first["device_fp"])
+    self_ref = inv.invite(S.HELD, "providers", lena, d(7), device=first["device_fp"])
     self_ref["ip_addr_sha"] = first["ip_addr_sha"]
     data.notes["held_fraud_self_referral"].append(self_ref["invite_id"])
 
@@ -156,10 +166,10 @@ def seed_referrals(data: DemoData) -> None:
     inv.invite(S.REWARDED, "brands", buyer, d(70), booking_at=d(60), fee=4_200)
     inv.invite(S.CLAWED_BACK, "brands", buyer, d(45), booking_at=d(40), fee=6_000, refunded_at=d(35))
     inv.invite(S.REWARDED, "brands", buyer, d(20), booking_at=d(12), fee=3_000)
-    inv.invite(S.ACCEPTED, "brands", buyer, d(5))
-    inv.invite(S.PENDING, "brands", buyer, d(1))
-    inv.invite(S.PENDING, "brands", buyer, d(16))
-    disposable = inv.invite(S.HELD_FRAUD, "brands", buyer, d(8), email_domain=DISPOSABLE_DOMAIN)
+    inv.invite(S.SIGNED_UP, "brands", buyer, d(5))
+    inv.invite(S.SENT, "brands", buyer, d(1))
+    inv.invite(S.SENT, "brands", buyer, d(16))
+    disposable = inv.invite(S.HELD, "brands", buyer, d(8), email_domain=DISPOSABLE_DOMAIN)
     data.notes["held_fraud_disposable"].append(disposable["invite_id"])
     inv.invite(S.REWARDED, "cross", buyer, d(50), booking_at=d(44), fee=8_000)
 
@@ -170,7 +180,7 @@ def seed_referrals(data: DemoData) -> None:
     device, ip = inv.device(), inv.ip()
     burst_at = d(15, hours=4)
     for n in range(3):  # three sign-ups within a quarter of an hour, one device, one IP
-        held = inv.invite(S.HELD_FRAUD, "brands", burst_inviter, burst_at + timedelta(minutes=6 * n),
+        held = inv.invite(S.HELD, "brands", burst_inviter, burst_at + timedelta(minutes=6 * n),
                           device=device, ip=ip)
         data.notes["held_fraud_burst"].append(held["invite_id"])
     inv.invite(S.CLAWED_BACK, "cross", _joined_before(people, d(40))[1], d(38), booking_at=d(31),
@@ -181,9 +191,9 @@ def seed_referrals(data: DemoData) -> None:
     early = _joined_before(members + people, d(78))
     inv.invite(S.REWARDED, "holiday", early[0], d(77), booking_at=d(72))
     inv.invite(S.REWARDED, "holiday", early[1], d(76), booking_at=d(70))
-    inv.invite(S.PENDING, "holiday", early[2], d(75))
+    inv.invite(S.SENT, "holiday", early[2], d(75))
 
-    states = (S.PENDING, S.PENDING, S.ACCEPTED, S.ACCEPTED, S.REWARDED, S.REWARDED, S.PENDING, S.ACCEPTED)
+    states = (S.SENT, S.SENT, S.SIGNED_UP, S.SIGNED_UP, S.REWARDED, S.REWARDED, S.SENT, S.SIGNED_UP)
     others = _joined_before(people, d(25))[4:24:2] + _joined_before(members, d(25))[2:12:2]
     for i, inviter in enumerate(others):
         state = states[i % len(states)]
@@ -216,7 +226,8 @@ def check_fraud_rules(data: DemoData) -> None:
                          and (other["device_fp"] == invite["device_fp"]
                               or other["ip_addr_sha"] == invite["ip_addr_sha"])],
         )
-        if bool(flags) != (invite["_state"] == S.HELD_FRAUD):
+        invite["fraud_flags"] = sorted(flags)
+        if bool(flags) != (invite["_state"] == S.HELD):
             raise AssertionError(f"demo invite {invite['invite_id']} ({invite['_state']}) breaks {set(flags) or 'no'}"
                                  " fraud rules")
 

@@ -1,5 +1,7 @@
-"""Referrals: programs, invites and the rules that decide an invite's fate (SPEC §5).
+"""Referrals: the rules, personal codes, the public invite page (/r/<code>), its share card,
+and attribution of a new account to the invite it came through."""
+from flask import Blueprint
 
-So far only its rules (`rules.py`), which the demo data uses; /invites and the public
-invite page are still placeholders until the referrals work adds its views.
-"""
+bp = Blueprint("referrals", __name__)
+
+from . import views  # noqa: E402,F401

@@ -2,8 +2,8 @@
 invite passes through, the monthly cap and the fraud rules. Pure functions: no
 database, no request.
 
-The blueprint's referral_invite has no status column yet; the referrals work adds one
-and fills it from these rules.
+referral_invite.status (migration 060) holds an InviteStatus; its fraud_flags the names of
+the fraud rules below that a sign-up broke.
 """
 from __future__ import annotations
 
@@ -16,19 +16,42 @@ from disposable_email_domains import blocklist as _disposable_domains
 
 # referral_program.kind (migration 016's check)
 PROGRAM_KINDS = ("provider_invites_provider", "buyer_invites_buyer", "cross_side")
-# Where an invite link was shared from (referral_invite.source): the ready-to-share forms.
-SOURCES = ("link", "sharecard", "linkinbio", "qr")
+# Where an invite link was shared from (referral_invite.source): `?s=` on /r/<code>. A plain
+# link is "link"; anything we don't know is stored as "other", never as typed.
+SOURCES = ("link", "copy", "sharecard", "linkinbio", "qr", "email", "other")
+SOURCE_LABELS = {"link": "Link", "copy": "Copied link", "sharecard": "Share card", "linkinbio": "Link in bio",
+                 "qr": "QR code", "email": "E-mail", "other": "Other"}
+# The variants /invites offers to share (each a ?s= of the personal link).
+SHARE_SOURCES = ("copy", "sharecard", "linkinbio", "qr")
+
+
+def source_of(tag: str | None) -> str:
+    """The stored source for a `?s=` value: no tag is a plain link, an unknown one is "other"."""
+    if not tag:
+        return "link"
+    return tag if tag in SOURCES else "other"
 
 
 class InviteStatus(StrEnum):
-    """The states of an invite, in the order it can reach them."""
-    PENDING = "pending"          # the link was opened and an e-mail entered; no account yet
-    ACCEPTED = "accepted"        # the invitee's account was created through the invite
+    """The states of an invite (referral_invite.status), in the order it can reach them."""
+    SENT = "sent"                # invited by e-mail; no account yet
+    SIGNED_UP = "signed_up"      # the invitee's account was created through the invite
     REWARDED = "rewarded"        # the first qualifying booking earned the inviter a reward
     CAPPED = "capped"            # booked, but the inviter had reached the program's monthly cap: no reward
-    HELD_FRAUD = "held_fraud"    # a fraud rule fired on the sign-up: no reward unless the growth team approves
+    HELD = "held"                # a fraud rule fired on the sign-up: no reward unless the growth team approves
     REJECTED = "rejected"        # held, and the growth team refused the reward
     CLAWED_BACK = "clawed_back"  # rewarded, then a refund or confirmed fraud took the reward back
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    InviteStatus.SENT: "Sent", InviteStatus.SIGNED_UP: "Signed up", InviteStatus.REWARDED: "Rewarded",
+    InviteStatus.CAPPED: "Over the monthly cap", InviteStatus.HELD: "Held for review",
+    InviteStatus.REJECTED: "Rejected", InviteStatus.CLAWED_BACK: "Clawed back",
+}
 
 
 def invitee_role(program_kind: str, inviter_role: str) -> str:
@@ -61,10 +84,13 @@ def is_capped(rewards_this_month: int, monthly_cap: int) -> bool:
 SELF_REFERRAL = "self_referral"        # the invitee signed up as the inviter
 SIGNUP_BURST = "signup_burst"          # many sign-ups from one IP hash or device in a short time
 DISPOSABLE_EMAIL = "disposable_email"  # a throw-away e-mail domain
+FRAUD_LABELS = {SELF_REFERRAL: "Self-referral", SIGNUP_BURST: "Sign-up burst",
+                DISPOSABLE_EMAIL: "Disposable e-mail"}
 # A burst: this many sign-ups or more (the one judged included) from one IP hash or one device
-# within BURST_WINDOW before or after it.
+# within BURST_WINDOW before or after it. Every sign-up of the burst is flagged, the first ones
+# too once the third arrives.
 BURST_SIGNUPS = 3
-BURST_WINDOW = timedelta(hours=1)
+BURST_WINDOW = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
