@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..accounts.access import public
+from ..core.errors import NotFound
 from ..core.htmx import render_page
 from . import bp, codes, queries
 
@@ -15,3 +16,14 @@ def public_invite(code: str):
     if landing is None:  # a page of its own, not the bare 404: the visitor can still join
         return render_page("referrals/unknown_code.html", status=404)
     return render_page("referrals/public_invite.html", landing=landing)
+
+
+@bp.get("/r/<code>/card.png")
+@public
+def share_card(code: str):
+    """The share card (1200×630 PNG) link previews show for /r/<code> (filled in by the share-card work)."""
+    normal = codes.normalise(code)
+    landing = queries.landing(normal) if normal else None
+    if landing is None:
+        raise NotFound("no such invite code")
+    raise NotFound("share cards are not drawn yet")
