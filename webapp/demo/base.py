@@ -31,7 +31,7 @@ SPAN_DAYS = 90
 TABLE_ORDER = (
     "app_user", "service_profile", "studio", "fansub_creator",
     "saved_search", "saved_search_alert", "follow", "feed_post", "feed_media",
-    "referral_program", "referral_invite", "credit_ledger",
+    "referral_program", "referral_code", "referral_invite", "credit_ledger",
 )
 JSON_COLUMNS = {"query_json", "media_preview"}
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
+from flask import current_app, url_for
 from flask.cli import with_appcontext
 from sqlalchemy import text
 
@@ -30,3 +30,9 @@ def seed(if_empty):
             counts = seed_demo()
         click.echo("Seeded demo data: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
     click.echo(f"Demo logins (password {DEMO_PASSWORD}): " + ", ".join(demo_accounts()))
+    code = db.session.execute(text(
+        "select c.code from referral_code c join app_user u using (user_id) join referral_program p using (program_id)"
+        " where u.email = 'provider@demo.test' and p.active order by p.created_at limit 1")).scalar()
+    if code:
+        with path_building_context():
+            click.echo(f"A public invite page (no login): {url_for('referrals.public_invite', code=code)}")

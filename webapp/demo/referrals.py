@@ -28,6 +28,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 from ..core.security import keyed_hash
+from ..referrals import codes
 from ..referrals.rules import SHARE_SOURCES, Fingerprint, fraud_flags, invitee_role
 from ..referrals.rules import InviteStatus as S
 from .base import DemoData
@@ -205,6 +206,27 @@ def seed_referrals(data: DemoData) -> None:
         booking = data.random_time(at + timedelta(days=1), d(1)) if state == S.REWARDED else None
         inv.invite(state, program, inviter, at, booking_at=booking)
     check_fraud_rules(data)
+    add_codes(data, inv)
+
+
+def add_codes(data: DemoData, inv: Invites) -> None:
+    """A personal code per inviter and active program they invite under (and for both demo
+    logins), so the invite links of the demo work from the first page on. /invites makes the
+    rest on a user's first visit (referrals/queries.py ensure_codes)."""
+    wanted = {(i["inviter_user_id"], i["program_id"]) for i in data.rows["referral_invite"]}
+    for email in ("buyer@demo.test", "provider@demo.test"):
+        account = data.accounts[email]
+        wanted |= {(account["user_id"], p["program_id"]) for p in inv.programs.values()
+                   if account["role"] in p["inviter_roles"]}
+    accounts = {a["user_id"]: a for a in data.rows["app_user"]}
+    by_id = {p["program_id"]: p for p in inv.programs.values()}
+    for user_id, program_id in sorted(wanted):
+        program = by_id[program_id]
+        account = accounts[user_id]
+        if program["active"] and account["role"] in program["inviter_roles"]:
+            code = "".join(data.rng.choice(codes.ALPHABET) for _ in range(codes.LENGTH))
+            data.add("referral_code", code=code, user_id=user_id, program_id=program_id,
+                     created_at=max(program["created_at"], account["created_at"]))
 
 
 def check_fraud_rules(data: DemoData) -> None:
