@@ -41,8 +41,9 @@ from webapp.core.security import hash_password, keyed_hash  # noqa: E402
 from webapp.core.taxonomy import AMENITY_TAGS, CITIES, LANGUAGES, ROLE_TAGS, STYLE_TAGS  # noqa: E402
 from webapp.credits.rules import SIGNED_AMOUNT_SQL, redeemable_cents, signed_cents  # noqa: E402
 from webapp.demo.base import SEED, SPAN_DAYS  # noqa: E402
-from webapp.demo.people import NAMES, RATE_RANGE, ascii_slug  # noqa: E402
-from webapp.referrals.rules import SOURCES  # noqa: E402
+from webapp.demo.people import DEMO_ACCOUNTS, NAMES, RATE_RANGE, ascii_slug  # noqa: E402
+from webapp.referrals.codes import new_code  # noqa: E402
+from webapp.referrals.rules import SHARE_SOURCES  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -367,39 +368,83 @@ class Loader:
 
     # -- referral invites ---------------------------------------------------------
     def invites(self, n: int) -> int:
+        """n invites from members and providers, each under a program open to the inviter's role;
+        about 55% accepted by an account no invite has brought in yet (060's uq_rfi_invitee: an
+        account is attributed once; when such accounts run out, the rest stay e-mail invites).
+
+        The demo log-ins (buyer@, provider@, growth@demo.test) never get synthetic invites: their
+        history stays the demo's at any table size, so a benchmark signed in as one of them measures
+        the same page over 10k or 1M rows. Afterwards every inviter in the table has a personal code
+        (referral_code) for each program they invited under, as if they had shared their link.
+        """
         rng = self.rng
-        programs = [r[0] for r in self.conn.execute("select program_id from referral_program order by program_id")]
-        users = [r[0] for r in self.conn.execute(
-            "select user_id from app_user where role in ('member', 'provider') order by random() limit 200000")]
+        programs = self.conn.execute("select program_id, inviter_roles from referral_program order by program_id")\
+            .fetchall()
+        demo_logins = [email for email, _, _ in DEMO_ACCOUNTS]
+        users = self.conn.execute(
+            "select user_id, role from app_user where role in ('member', 'provider') and email <> all(%s)"
+            " order by random() limit 200000", (demo_logins,)).fetchall()
         if not programs or len(users) < 2:
             raise ScaleError("No referral programs or too few accounts: run `flask --app wsgi seed` first.")
-        # An account is attributed once (060's uq_rfi_invitee): invitees come from the accounts no
-        # invite has brought in yet, each used once; when they run out, the rest stay e-mail invites.
+        open_to = {role: [p for p, roles in programs if role in roles] or [p for p, _ in programs]
+                   for role in ("member", "provider")}
         unattributed = [r[0] for r in self.conn.execute(
-            "select user_id from app_user u where role in ('member', 'provider') and not exists"
-            " (select 1 from referral_invite i where i.invitee_user_id = u.user_id) order by random()")]
+            "select user_id from app_user u where role in ('member', 'provider') and email <> all(%s) and not exists"
+            " (select 1 from referral_invite i where i.invitee_user_id = u.user_id) order by random()",
+            (demo_logins,))]
         ms = self.times(n)
         ids = fast_ids("rfi", ms)
-        key = self.secret_key
+        stamps = self.stamps(ms)
+        # Accepted a few minutes after the invite (drawn for every row; used by the accepted ones).
+        random_ = rng.random
+        accepted_stamps = self.stamps([m + 60_000 + int(random_() * 1_740_000) for m in ms])
+        # Keyed hashes of addresses no one holds and device ids are random to anyone without the
+        # key, so random hex stands in for them: an HMAC per row was most of a 1M load's time.
+        hashes = os.urandom(32 * n).hex()
+        devices = os.urandom(8 * n).hex()
+        ip_hashes = [keyed_hash(f"10.{i // 250}.{i % 250}.{i % 7 + 1}", secret_key=self.secret_key)
+                     for i in range(4096)]  # a few thousand sign-up addresses, shared
+        n_users, sources = len(users), SHARE_SOURCES
 
-        def rows():
+        def lines():
             for i in range(n):
-                inviter = users[rng.randrange(len(users))]
-                accepted = rng.random() < 0.55 and bool(unattributed)
-                invitee = unattributed.pop() if accepted else None
+                inviter, role = users[int(random_() * n_users)]
+                offered = open_to[role]
+                program = offered[int(random_() * len(offered))]
+                invitee = unattributed.pop() if unattributed and random_() < 0.55 else None
                 if invitee == inviter:
-                    invitee, accepted = None, False
-                at = self.ts(ms[i])
-                ip = f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
-                yield (ids[i], programs[rng.randrange(len(programs))], inviter, invitee,
-                       keyed_hash(f"invitee.{ids[i][4:]}@example.com", secret_key=key), rng.choice(SOURCES),
-                       f"dfp_{rng.getrandbits(64):016x}", keyed_hash(ip, secret_key=key), at,
-                       at + timedelta(minutes=rng.randint(1, 30)) if accepted else None,
-                       "signed_up" if accepted else "sent")
+                    invitee = None
+                start = f"{ids[i]}\t{program}\t{inviter}\t"
+                rest = f"{hashes[64 * i:64 * i + 64]}\t"
+                when = f"dfp_{devices[16 * i:16 * i + 16]}\t{ip_hashes[i & 4095]}\t{stamps[i]}\t"
+                if invitee:  # joined through a shared link, a few minutes after the invite
+                    yield (f"{start}{invitee}\t{rest}{sources[int(random_() * len(sources))]}\t{when}"
+                           f"{accepted_stamps[i]}\tsigned_up\t\\N")
+                else:  # an e-mail invite nobody has answered yet: the inviter sees a masked address
+                    yield f"{start}\\N\t{rest}email\t{when}\\N\tsent\ti•••@e•••.com"
 
-        return self.copy("referral_invite", ["invite_id", "program_id", "inviter_user_id", "invitee_user_id",
-                                             "invitee_email_sha", "source", "device_fp", "ip_addr_sha",
-                                             "created_at", "accepted_at", "status"], rows(), n)
+        started = time.perf_counter()
+        count = self.copy_lines("referral_invite", [
+            "invite_id", "program_id", "inviter_user_id", "invitee_user_id", "invitee_email_sha", "source",
+            "device_fp", "ip_addr_sha", "created_at", "accepted_at", "status", "invitee_hint"], lines(), n)
+        self.timings["invites: referral_invite"] = time.perf_counter() - started
+        started = time.perf_counter()
+        self.codes()
+        self.timings["invites: referral_code"] = time.perf_counter() - started
+        return count
+
+    def codes(self) -> int:
+        """A personal code for every (inviter, program) of referral_invite that has none yet."""
+        missing = self.conn.execute(
+            "select distinct i.inviter_user_id, i.program_id from referral_invite i where not exists"
+            " (select 1 from referral_code c where c.user_id = i.inviter_user_id and c.program_id = i.program_id)"
+        ).fetchall()
+        # Codes drawn as the app draws them (codes.new_code), never repeated within the load.
+        drawn: set[str] = set()
+        while len(drawn) < len(missing):
+            drawn.add(new_code())
+        rows = ((code, user_id, program_id) for code, (user_id, program_id) in zip(drawn, missing, strict=True))
+        return self.copy("referral_code", ["code", "user_id", "program_id"], rows, len(missing))
 
     # -- credit ledger ------------------------------------------------------------
     def ledger(self, n: int) -> int:
