@@ -38,6 +38,24 @@ def test_each_load_adds_exactly_n_valid_rows(demo_seeded, load, db_conn):
     _assert_everything_valid(db_conn)
 
 
+def test_invites_come_with_their_inviters_codes_and_leave_the_demo_logins_alone(demo_seeded, load, db_conn):
+    def demo_history():
+        return db_conn.execute("select count(*) from referral_invite i join app_user u on u.user_id = i.inviter_user_id"
+                               " where u.email like '%@demo.test'").fetchone()[0]
+
+    def closed_to_inviter():
+        return db_conn.execute("select count(*) from referral_invite i join app_user u on u.user_id = i.inviter_user_id"
+                               " join referral_program p using (program_id)"
+                               " where not u.role = any(p.inviter_roles)").fetchone()[0]
+
+    before, closed = demo_history(), closed_to_inviter()
+    load(profiles=20, invites=300)
+    assert demo_history() == before  # a benchmark signed in as buyer@demo.test sees the same page at any size
+    assert closed_to_inviter() == closed  # every synthetic invite is under a program open to its inviter
+    assert db_conn.execute("select count(*) from referral_invite i where not exists (select 1 from referral_code c"
+                           " where c.user_id = i.inviter_user_id and c.program_id = i.program_id)").fetchone()[0] == 0
+
+
 def test_big_loads_rebuild_indexes_and_foreign_keys(demo_seeded, load, db_conn, monkeypatch):
     """Past a size, the loader drops plain indexes and foreign keys and builds them
     again in the same transaction; afterwards the schema is exactly as before."""
