@@ -65,24 +65,24 @@ SCALE_GOAL = 1.5    # /invites at the large size within 1.5× the small's latenc
 APP = "bench.app_unlimited:app"
 # What the figures meant when they were first recorded (kept by hand; re-read it after a re-run).
 NOTE = """\
-Analysis of the first run (2026-12-02, a machine shared with other work: load average 10–18; main then had a
-stub `/r/<code>` page in the base layout and `/invites` with the links but no history yet):
+Analysis of the first runs (2026-12-02, two runs on a machine shared with other work, load average 8–18;
+main then had a stub `/r/<code>` page in the base layout and `/invites` with the links but no history yet):
 
-- **`/r/<code>` is short of its 40% goal, and the lookup is not why.** PostgreSQL's part is under 0.2 ms a
-  request. The cached share card makes the same lookup and draws no template, and it reaches only about a
-  quarter of hello world here: the rest is the app's fixed cost per request (session, security headers,
-  Flask-Login, the pool) on two busy cores. On top of that the stub page, drawn in the base layout, writes a
-  CSRF token into a new session for every visitor without a cookie (`Set-Cookie` on each anonymous visit),
-  which costs a session signature per request and keeps the page `private, no-store`. What would close
-  the gap, for the public-page work: no session write for anonymous visitors (the sign-up call to action is
-  a link, so the page needs no token), then the page kept whole per process for anonymous visitors under
-  the card's key (code, program version, inviter name), with a short public max-age. The goal stays
-  recorded, not met, until a re-run says otherwise.
-- **`/invites` at 1M invites is within 1.05× of 10k**, but main's page did not read the history yet. The
-  history's statement shape (newest first, one page, by inviter) is an index scan of the inviter's own
-  rows at both sizes (the plan below): the finished page keeps the ratio if its summary counts go by
+- **`/r/<code>` is short of its 40% goal (11–19% across the runs), and the lookup is not why.**
+  PostgreSQL's part is about 0.2 ms a request. The cached share card makes the same lookup and draws no
+  template, and it reaches only 17–27% of hello world: the rest is the app's fixed cost per request
+  (session, security headers, Flask-Login, the pool) on two busy cores. On top of that the stub page,
+  drawn in the base layout, writes a CSRF token into a new session for every visitor without a cookie
+  (`Set-Cookie` on each anonymous visit), which costs a session signature per request and keeps the page
+  `private, no-store`. What would close the gap, for the public-page work: no session write for
+  anonymous visitors (the sign-up call to action is a link, so the page needs no token), then the page
+  kept whole per process for anonymous visitors under the card's key (code, program version, inviter
+  name), with a short public max-age. The goal stays recorded, not met, until a re-run says otherwise.
+- **`/invites` at 1M invites is within 0.95–1.05× of 10k**, but main's page did not read the history yet.
+  The history's statement shape (newest first, one page, by inviter) is an index scan of the inviter's
+  own rows at both sizes (the plan below): the finished page keeps the ratio if its summary counts go by
   inviter too (`idx_rfi_inviter_recent` or 016's `idx_rfi_inviter`), never over the whole table.
-- **The share card** costs one drawing per process and key (≈ 40 ms on a quiet core, up to 100 ms on this
+- **The share card** costs one drawing per process and key (≈ 40 ms on a quiet core, 77–105 ms on this
   busy one), then a cached request costs the lookup and Flask; a card is ≈ 60 kB.
 - bench/scale.py loaded the 1M invites with COPY in about 46 s, 12 s of it rebuilding the table's indexes."""
 

@@ -52,9 +52,10 @@ CARD = "#ffffff"
 BRAND = "#5b3df5"
 BRAND_SOFT = "#efeafe"
 
-# Measured on the 2-core development machine (bench/bench_invites.py, section "Invites" of
-# docs/benchmarks.md): drawing a card ≈ 40 ms of CPU; serving it from this cache ≈ 2 ms a request,
-# nearly all of it the code lookup and Flask. A card is ≈ 40 kB, so 256 cards ≈ 10 MB per process.
+# Measured (bench/bench_invites.py; docs/benchmarks.md, "Invites"; 2 cores): drawing a card takes
+# ≈ 40 ms on a quiet core (77–105 ms while the machine was busy), once per process and key; a request
+# for a cached card then costs 2–4 ms in-process on the busy machine, nearly all of it the code lookup
+# and Flask, and over HTTP it reached 17–27% of hello world's req/s. A card is ≈ 60 kB, so 256 ≈ 15 MB.
 cards = FragmentCache(maxsize=256)
 
 
