@@ -52,7 +52,7 @@ def send_email():
     region (htmx, plus an `invites-sent` event for whatever shows the history), or a redirect."""
     programs = referral_queries.codes_of(current_user.user_id, current_user.role)
     form = EmailInviteForm(programs=programs)
-    status = 200
+    not_sent = False
     if form.validate_on_submit():
         try:
             with errors_on(form):
@@ -70,9 +70,9 @@ def send_email():
                 return response
         except by_email.NotSent as exc:
             form.form_errors.append(str(exc))
-            status = 503
+            not_sent = True
     g.email_invites = {"form": form, "sent": None}
-    status = status if status != 200 else form_status(form)
+    status = 503 if not_sent else form_status(form)
     if is_htmx():
         return render_page("invites/index.html", "email_invites", status=status)
     response = index()  # the whole page as its own view draws it, with this form in it
