@@ -22,3 +22,8 @@ EVENTS = "600 per minute"             # the marketplace's internal events endpoi
 LOGIN_FAILURES = 10                              # wrong passwords within the window ...
 LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
 LOGIN_LOCK = timedelta(minutes=15)               # ... lock that e-mail's log-in this long, any password
+
+# Invitations by e-mail per inviter, counted in PostgreSQL under a lock on the inviter's row
+# (invites/by_email.py), so it holds across workers and with the rate limiter's store down.
+INVITE_EMAIL_DAILY = 50                          # invitations sent ...
+INVITE_EMAIL_WINDOW = timedelta(hours=24)        # ... within this rolling window
