@@ -115,6 +115,10 @@ class DemoSite:
             "target_kind": ["service_profile"],
             "target_id": authors[:1],
             "code": ["demo-invite"],
+            # An active program and an inactive one (the demo has both)
+            "program_id": self.column("(select program_id from referral_program where active order by created_at"
+                                      "  limit 1) union all (select program_id from referral_program where not active"
+                                      "  order by created_at limit 1)"),
             "seed": ["harness"],
             "filename": ["css/app.css"],
             "message_id": ["no-such-message"],  # the demo sends no mail

@@ -35,6 +35,8 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "target_kind": (SHARED, "anyone may follow any profile or creator"),
     "target_id": (SHARED, "anyone may follow any profile or creator"),
     "code": (SHARED, "invite links are public by design"),
+    "program_id": (SHARED, "referral programs are the product's, not a person's: every growth user runs every one, "
+                           "and every route naming one is role_required(\"growth\")"),
     "seed": (SHARED, "generated art is public and holds no data"),
     "filename": (SHARED, "static files are public"),
 }
@@ -139,6 +141,17 @@ class World:
         return path.stem
 
 
+def make_program(conn) -> str:
+    """A program for the growth team's routes to edit, close and reopen, apart from the one behind
+    the world's invite code (whose link must keep working). Made inactive, so the invites pages
+    hand out no codes for it unless a test opens it; one for the world, not one per test, so
+    opened ones cannot pile up."""
+    program_id = new_id("rpr")
+    conn.execute("insert into referral_program (program_id, name, kind, reward_bips, credit_scope, active)"
+                 " values (%s, 'Harness growth program', 'cross_side', 500, 'buyer_fee_only', false)", (program_id,))
+    return program_id
+
+
 def make_invite_code(conn, user: dict) -> str:
     """An active program open to every inviting role, and the user's code for it."""
     program_id = new_id("rpr")
@@ -161,6 +174,6 @@ def build_world(app, conn, outbox: Path) -> World:
     make_profile(conn, others["provider"])
     code = make_invite_code(conn, owner)
     values = dict(position=0, user_id=owner["user_id"], studio_id=studio_id, creator_id=creator_id,
-                  target_kind="service_profile", target_id=owner["user_id"], code=code, seed="harness",
-                  filename="css/app.css")
+                  target_kind="service_profile", target_id=owner["user_id"], code=code, program_id=make_program(conn),
+                  seed="harness", filename="css/app.css")
     return World(app=app, conn=conn, outbox=outbox, owner=owner, others=others, values=values)

@@ -5,7 +5,7 @@ use url_for like any other. When a feature lands it serves the path itself: dele
 placeholder here and point its links (navigation, dashboard) at the feature's endpoint;
 create_app refuses to start while both claim the path.
 """
-from flask import Blueprint
+from flask import Blueprint, url_for
 
 from ..accounts.access import login_required, role_required
 from .htmx import render_page
@@ -13,8 +13,9 @@ from .htmx import render_page
 bp = Blueprint("placeholders", __name__)
 
 
-def _coming_soon(title: str, blurb: str):
-    return render_page("coming_soon.html", title=title, blurb=blurb)
+def _coming_soon(title: str, blurb: str, link: tuple[str, str] | None = None):
+    """`link`: (url, words) of what already works meanwhile."""
+    return render_page("coming_soon.html", title=title, blurb=blurb, link=link)
 
 
 @bp.get("/notifications")
@@ -32,7 +33,8 @@ def credits():
 @bp.get("/growth")
 @role_required("growth")
 def growth():
-    return _coming_soon("Growth", "Referral funnel, credits, fraud review and alert volume.")
+    return _coming_soon("Growth", "Referral funnel, credits, fraud review and alert volume.",
+                        (url_for("growth.programs"), "Referral programs are ready: open them"))
 
 
 def init_app(app) -> None:

@@ -28,7 +28,8 @@ NAVIGATION = (
     NavItem("follows.following", "Following"),
     NavItem("invites.index", "Invites", also=("invites",)),
     NavItem("placeholders.credits", "Credits"),
-    NavItem("placeholders.growth", "Growth", also=("growth",), roles=("growth",)),
+    # The growth team's programs until their dashboard lands (the /growth placeholder links to them).
+    NavItem("growth.programs", "Growth", also=("growth", "placeholders.growth"), roles=("growth",)),
 )
 
 
