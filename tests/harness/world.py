@@ -37,6 +37,7 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "code": (SHARED, "invite links are public by design"),
     "program_id": (SHARED, "referral programs are the product's, not a person's: every growth user runs every one, "
                            "and every route naming one is role_required(\"growth\")"),
+    "invite_code": (OWNED, "/invites offers the QR download of the holder's own codes only"),
     "seed": (SHARED, "generated art is public and holds no data"),
     "filename": (SHARED, "static files are public"),
 }
@@ -174,6 +175,7 @@ def build_world(app, conn, outbox: Path) -> World:
     make_profile(conn, others["provider"])
     code = make_invite_code(conn, owner)
     values = dict(position=0, user_id=owner["user_id"], studio_id=studio_id, creator_id=creator_id,
-                  target_kind="service_profile", target_id=owner["user_id"], code=code, program_id=make_program(conn),
+                  target_kind="service_profile", target_id=owner["user_id"], code=code, invite_code=code,
+                  program_id=make_program(conn),
                   seed="harness", filename="css/app.css")
     return World(app=app, conn=conn, outbox=outbox, owner=owner, others=others, values=values)

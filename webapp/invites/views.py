@@ -1,7 +1,7 @@
 """/invites: thin views over invites/service.py."""
 from __future__ import annotations
 
-from flask import flash, g, url_for
+from flask import flash, g, request, url_for
 from flask_login import current_user
 
 from ..accounts.access import login_required
@@ -10,16 +10,36 @@ from ..core.extensions import limiter
 from ..core.forms import errors_on, form_status
 from ..core.htmx import is_htmx, redirect_to, render_page
 from ..referrals import queries as referral_queries
-from . import bp, by_email
+from ..referrals.offers import SCOPE_IN_WORDS
+from . import bp, by_email, service
 from .forms import EmailInviteForm
+
+TEMPLATE = "invites/index.html"
 
 
 @bp.get("/invites")
 @login_required
 def index():
-    referral_queries.ensure_codes(current_user.user_id, current_user.role)
-    links = referral_queries.codes_of(current_user.user_id, current_user.role)
-    return render_page("invites/index.html", links=links)
+    after = service.decode_cursor(request.args.get("after"))
+    rows, next_cursor = service.history_page(current_user.user_id, after)
+    # Without JavaScript "Show more" is a link to the whole page at the next cursor (scrolled to
+    # the history); htmx asks the same URL for the next rows alone, which take the button's place.
+    more = dict(next_url=url_for("invites.index", after=next_cursor, _anchor="history"),
+                next_rows_url=url_for("invites.index", after=next_cursor)) if next_cursor else {}
+    if after and is_htmx():
+        return render_page(TEMPLATE, "invite_history_rows", rows=rows, **more)
+    return render_page(TEMPLATE, cards=service.cards(current_user), scope=SCOPE_IN_WORDS,
+                       summary=service.summary(current_user.user_id), rows=rows, after=after, **more)
+
+
+@bp.get("/invites/<invite_code>/qr.png")
+@login_required
+def qr_png(invite_code: str):
+    """The QR code of one of the user's own links, to print or post; anyone else's code is a 404."""
+    code, png = service.qr_png(current_user, invite_code)
+    return png, 200, {"Content-Type": "image/png",
+                      "Content-Disposition": f'attachment; filename="invite-qr-{code}.png"',
+                      "Cache-Control": "private, max-age=3600"}
 
 
 # --- invites by e-mail: POST /invites/email, and the form the page's email_invites block draws ---

@@ -18,9 +18,10 @@ from disposable_email_domains import blocklist as _disposable_domains
 PROGRAM_KINDS = ("provider_invites_provider", "buyer_invites_buyer", "cross_side")
 # Where an invite link was shared from (referral_invite.source): `?s=` on /r/<code>. A plain
 # link is "link"; anything we don't know is stored as "other", never as typed.
-SOURCES = ("link", "copy", "sharecard", "linkinbio", "qr", "email", "other")
+# "share" is the browser's share sheet (the Share… button of /invites).
+SOURCES = ("link", "copy", "sharecard", "linkinbio", "qr", "email", "share", "other")
 SOURCE_LABELS = {"link": "Link", "copy": "Copied link", "sharecard": "Share card", "linkinbio": "Link in bio",
-                 "qr": "QR code", "email": "E-mail", "other": "Other"}
+                 "qr": "QR code", "email": "E-mail", "share": "Share menu", "other": "Other"}
 # The variants /invites offers to share (each a ?s= of the personal link).
 SHARE_SOURCES = ("copy", "sharecard", "linkinbio", "qr")
 
