@@ -17,6 +17,18 @@ from ..credits.rules import SIGNED_AMOUNT_SQL
 from ..referrals.queries import PROGRAM_COLUMNS
 
 
+def programs_with_codes(user_id: str, role: str) -> list[dict]:
+    """Every active program open to the role, oldest first, with the user's code for it (None
+    where they have none yet): one read tells whether a visit has codes to make."""
+    return reads.rows(
+        f"select c.code, {PROGRAM_COLUMNS} from referral_program p"
+        " left join referral_code c on c.program_id = p.program_id and c.user_id = %(user_id)s"
+        " where p.active and %(role)s = any(p.inviter_roles)"
+        " order by p.created_at, p.program_id",
+        {"user_id": user_id, "role": role},
+    )
+
+
 def own_code(user_id: str, role: str, code: str) -> dict | None:
     """The user's own code `code` while its program is active and open to their role (what
     /invites shows), else None: someone else's code is as unknown as a made-up one."""

@@ -41,9 +41,12 @@ class Variant:
 def cards(user) -> list[dict]:
     """One card per active program open to the user's role, oldest program first: the offer in
     words, the links to share, the QR code and the share card. Gives the user their missing
-    codes first (the first visit makes them)."""
-    referral_queries.ensure_codes(user.user_id, user.role)
-    return [_card(row) for row in referral_queries.codes_of(user.user_id, user.role)]
+    codes first (the first visit makes them; later visits only read)."""
+    rows = queries.programs_with_codes(user.user_id, user.role)
+    if any(row["code"] is None for row in rows):
+        referral_queries.ensure_codes(user.user_id, user.role)
+        rows = referral_queries.codes_of(user.user_id, user.role)
+    return [_card(row) for row in rows]
 
 
 def _card(row: dict) -> dict:
