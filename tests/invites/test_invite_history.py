@@ -162,3 +162,12 @@ def test_the_history_shows_only_the_user_s_own_invites(signed_in, client, db_con
     make_invite(db_conn, me, program_id, hint="mine")
     make_invite(db_conn, other, program_id, hint="theirs")
     assert [row[0] for row in history_rows(client.get("/invites"))] == ["mine"]
+
+
+def test_invites_under_a_closed_program_stay_in_the_history(signed_in, client, db_conn):
+    program_id = make_program(db_conn, "Last summer", active=False)
+    me = signed_in("member")
+    make_invite(db_conn, me, program_id, hint="a•••@e•••.com")
+    response = client.get("/invites")
+    assert "No invite program is open to you right now" in visible(response)
+    assert history_rows(response) == [["a•••@e•••.com", "1 Mar 2026", "Last summer", "Copied link", "Sent", "—"]]

@@ -26,6 +26,7 @@ def test_nobody_outside_a_program_s_roles_gets_a_card(signed_in, client, db_conn
     response = client.get("/invites")
     assert "No invite program is open to you right now" in visible(response)
     assert elements(response, "textarea") == []
+    assert elements(response, "dl", class_="invite-stats") == []  # no figures of nothing
 
 
 def test_the_card_says_the_offer_in_words(signed_in, client, db_conn):
