@@ -61,3 +61,16 @@ def test_the_page_reads_well_on_a_phone(phone_page, make_user, db_conn):
     expect(page.locator("tr.invite-row")).to_have_count(25)
     assert page.url.endswith("/invites")
     screenshot(page, "invites-phone")
+
+
+def test_invitations_sent_by_e_mail_join_the_history_at_once(page, make_user, db_conn, smtp_server):
+    make_program(db_conn, "Both sides")
+    me = make_user("member")
+    log_in(page, me["email"], me["password"])
+    page.goto("/invites")
+    expect(page.get_by_text("No invites yet")).to_be_visible()
+    page.get_by_label("E-mail addresses").fill("ana@example.com")
+    page.get_by_role("button", name="Send invitations").click()
+    expect(page.locator("tr.invite-row")).to_have_count(1)
+    expect(page.locator("tr.invite-row")).to_contain_text("E-mail")
+    expect(page.locator(".invite-stat").first).to_have_text("Invited1")

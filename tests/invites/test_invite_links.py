@@ -25,7 +25,7 @@ def test_nobody_outside_a_program_s_roles_gets_a_card(signed_in, client, db_conn
     signed_in("growth")
     response = client.get("/invites")
     assert "No invite program is open to you right now" in visible(response)
-    assert elements(response, "textarea") == []
+    assert elements(response, "textarea", class_="invite-link__field") == []
     assert elements(response, "dl", class_="invite-stats") == []  # no figures of nothing
 
 
@@ -53,7 +53,7 @@ def test_links_use_the_public_address_when_one_is_set(signed_in, client, db_conn
     monkeypatch.setitem(app.config, "PUBLIC_URL", "https://growth.example")
     response = client.get("/invites")
     code = codes_of(db_conn, me)[program_id]
-    links = {f["text"] for f in elements(response, "textarea")}
+    links = {f["text"] for f in elements(response, "textarea", class_="invite-link__field")}
     assert links == {f"https://growth.example/r/{code}?s={s}" for s in ("copy", "linkinbio", "sharecard")}
 
 
@@ -61,7 +61,7 @@ def test_the_link_field_is_a_labelled_readonly_field(signed_in, client, db_conn)
     make_program(db_conn, "Both sides")
     signed_in("member")
     response = client.get("/invites")
-    [field] = [f for f in elements(response, "textarea") if f["text"].endswith("?s=copy")]
+    [field] = [f for f in elements(response, "textarea", class_="invite-link__field") if f["text"].endswith("?s=copy")]
     assert "readonly" in field
     [label] = elements(response, "label", for_=field["id"])
     assert label["text"] == "Your invite link"
@@ -84,8 +84,9 @@ def test_each_card_lists_the_source_tagged_variants(signed_in, client, db_conn):
     me = signed_in("member")
     response = client.get("/invites")
     code = codes_of(db_conn, me)[program_id]
+    fields = elements(response, "textarea", class_="invite-link__field")
     variants = {elements(response, "label", for_=f["id"])[0]["text"]: f["text"]
-                for f in elements(response, "textarea") if not f["text"].endswith("?s=copy")}
+                for f in fields if not f["text"].endswith("?s=copy")}
     assert variants == {"For your bio": f"http://localhost/r/{code}?s=linkinbio",
                         "To post with the share card": f"http://localhost/r/{code}?s=sharecard"}
 
