@@ -9,6 +9,8 @@ from ..core.errors import Invalid, Throttled
 from ..core.extensions import db
 from ..core.ids import new_id
 from ..core.security import hash_password, keyed_hash, password_needs_rehash, verify_password
+from ..referrals import service as referrals
+from ..referrals.attribution import Arrival
 from . import queries
 from .user import User
 
@@ -21,8 +23,13 @@ SIGNUP_ROLES = {"member": "Hire creative people and studios", "provider": "Offer
 EMAIL_TAKEN = "An account with that e-mail already exists. Log in instead."
 
 
-def sign_up(*, email: str, password: str, display_name: str, role: str, city: str, provider_role: str | None) -> User:
-    """Create a member or provider account (the growth role is granted, never chosen)."""
+def sign_up(*, email: str, password: str, display_name: str, role: str, city: str, provider_role: str | None,
+            arrival: Arrival | None = None) -> User:
+    """Create a member or provider account (the growth role is granted, never chosen).
+
+    With an `arrival` (the web sign-up's), the invite that brought the account is recorded and
+    the sign-up's traces are left, in the account's own transaction (referrals/service.py).
+    """
     if role not in SIGNUP_ROLES:
         raise Invalid(fields={"role": "Choose whether you hire or offer services."})
     if role == "provider" and not provider_role:
@@ -40,6 +47,8 @@ def sign_up(*, email: str, password: str, display_name: str, role: str, city: st
             queries.insert_service_profile(
                 user_id=user_id, display_name=display_name.strip(), city=city, role_tags=[provider_role]
             )
+        if arrival is not None:
+            referrals.on_sign_up(user_id=user_id, email=email, role=role, arrival=arrival)
         db.session.commit()
     except IntegrityError as exc:  # two sign-ups with one e-mail at the same moment
         db.session.rollback()
@@ -47,8 +56,9 @@ def sign_up(*, email: str, password: str, display_name: str, role: str, city: st
     return queries.get_user(user_id)
 
 
-def authenticate(email: str, password: str) -> User:
+def authenticate(email: str, password: str, arrival: Arrival | None = None) -> User:
     """The account these credentials open; Invalid, with one message for either mistake, if none.
+    With an `arrival` (the web log-in's), the log-in leaves its traces (referrals/service.py).
 
     Failures count per e-mail (limits.LOGIN_FAILURES): past the limit that e-mail's log-in is
     Throttled for a while, whatever the password and whether or not the account exists.
@@ -63,6 +73,8 @@ def authenticate(email: str, password: str) -> User:
     queries.clear_login_failures(email_hash)
     if password_needs_rehash(row["password_hash"]):
         queries.set_password_hash(row["user_id"], hash_password(password))
+    if arrival is not None:
+        referrals.on_log_in(row["user_id"], arrival)
     db.session.commit()
     return queries.get_user(row["user_id"])
 

@@ -9,6 +9,8 @@ from ..core.extensions import limiter
 from ..core.forms import errors_on, form_status
 from ..core.htmx import redirect_to, render_page
 from ..core.urls import safe_next
+from ..referrals import attribution
+from ..referrals import service as referrals
 from . import bp, service
 from .access import login_required, public
 from .forms import LoginForm, PasswordForm, SettingsForm, SignupForm
@@ -38,11 +40,14 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         with errors_on(form):
-            user = service.authenticate(form.email.data, form.password.data)
+            arrival = attribution.arrival()
+            user = service.authenticate(form.email.data, form.password.data, arrival=arrival)
             next_url = safe_next(request.args.get("next"), url_for("dashboard.index"))
             _start_session(user)
             flash(f"Welcome back, {user.display_name}.", "success")
-            return redirect_to(next_url)
+            response = redirect_to(next_url)
+            attribution.keep_device(response, arrival)
+            return response
     return render_page("accounts/login.html", "auth_form", status=form_status(form), form=form)
 
 
@@ -52,17 +57,25 @@ def login():
 def signup():
     if current_user.is_authenticated:
         return redirect_to(url_for("dashboard.index"))
-    form = SignupForm()
+    arrival = attribution.arrival()
+    # The invite this browser came through, named on the page; the form starts on the role it is for.
+    invited = referrals.invitation(arrival.visit)
+    form = SignupForm(data={"role": invited["invitee_role"]} if invited else None)
     if form.validate_on_submit():
         with errors_on(form):
             user = service.sign_up(
                 email=form.email.data, password=form.password.data, display_name=form.display_name.data,
                 role=form.role.data, city=form.city.data, provider_role=form.provider_role.data or None,
+                arrival=arrival,
             )
             _start_session(user)
             flash("Your account is ready. Welcome to Growth desk!", "success")
-            return redirect_to(url_for("dashboard.index"))
-    return render_page("accounts/signup.html", "auth_form", status=form_status(form), form=form)
+            response = redirect_to(url_for("dashboard.index"))
+            attribution.keep_device(response, arrival)
+            attribution.forget_visit(response)
+            return response
+    return render_page("accounts/signup.html", "auth_form", status=form_status(form), form=form, invited=invited,
+                       role_labels=service.SIGNUP_ROLES)
 
 
 @bp.post("/logout")
