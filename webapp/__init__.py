@@ -54,6 +54,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(
         APP_ENV=settings.app_env,
         SECRET_KEY=settings.secret_key,
+        # Earlier keys: sessions signed with one still open, keyed hashes made with one still match
+        # (core/security.keyed_hashes), until the rotation's window has passed (docs/security.md).
+        SECRET_KEY_FALLBACKS=list(settings.secret_key_fallbacks),
         SMTP_URL=settings.smtp_url,
         PUBLIC_URL=settings.public_url,
         SESSION_COOKIE_HTTPONLY=True,

@@ -10,6 +10,8 @@ BOOKKEEPING = {
     "user_session",
     # A refused log-in is counted: that is its point (tests/accounts/test_rate_limits.py).
     "login_throttle",
+    # A log-in leaves where it came from (the self-referral rule reads it): tests/referrals/test_attribution_cookie.py.
+    "sign_in_trace",
 }
 
 

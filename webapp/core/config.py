@@ -56,6 +56,7 @@ class Settings:
     app_env: str
     database_url: str | None
     secret_key: str
+    secret_key_fallbacks: tuple[str, ...]  # earlier SECRET_KEYs still accepted while they rotate out (docs/security.md)
     smtp_url: str | None
     public_url: str | None              # https://host the world reaches us at: full URLs in e-mails and link previews
     ratelimit_storage_uri: str          # where rate-limit counts live: Redis in production (core/limits.py)
@@ -85,8 +86,12 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     production = app_env == "production"
 
     ratelimit_storage_uri = env.get("RATELIMIT_STORAGE_URI") or "memory://"
+    # Space-separated, oldest first; each one kept only through a rotation's window (docs/security.md).
+    secret_key_fallbacks = tuple(env.get("SECRET_KEY_FALLBACKS", "").split())
     if production:
         secret_key = _require_strong("SECRET_KEY", env.get("SECRET_KEY"))
+        for fallback in secret_key_fallbacks:
+            _require_strong("SECRET_KEY_FALLBACKS", fallback)
         if not env.get("DATABASE_URL"):
             raise ConfigError("DATABASE_URL must be set when APP_ENV=production")
         # Per-process counters let each worker on each host grant the whole limit again.
@@ -104,6 +109,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         app_env=app_env,
         database_url=env.get("DATABASE_URL") or None,
         secret_key=secret_key,
+        secret_key_fallbacks=secret_key_fallbacks,
         smtp_url=env.get("SMTP_URL") or None,
         public_url=env.get("PUBLIC_URL") or None,
         ratelimit_storage_uri=ratelimit_storage_uri,

@@ -40,3 +40,11 @@ def keyed_hash(value: str, *, secret_key: str | None = None) -> str:
     """HMAC-SHA256 of a normalised value (trimmed, lower-cased), hex."""
     key = _pii_key(secret_key or current_app.config["SECRET_KEY"])
     return hmac.new(key, value.strip().lower().encode(), hashlib.sha256).hexdigest()
+
+
+def keyed_hashes(value: str) -> list[str]:
+    """The keyed hash of `value` under the current key, then under each earlier key still accepted
+    (SECRET_KEY_FALLBACKS): what a lookup by hash matches while a key rotates out. Writes store
+    only the first, keyed_hash(value) (docs/security.md, "Keyed hashes")."""
+    keys = [current_app.config["SECRET_KEY"], *reversed(current_app.config.get("SECRET_KEY_FALLBACKS") or ())]
+    return [keyed_hash(value, secret_key=key) for key in keys]

@@ -42,7 +42,9 @@ class _ClockSigner(TimestampSigner):
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=salt, signer=_ClockSigner)
+    # Signed with SECRET_KEY; earlier keys still accepted while they rotate out (docs/security.md).
+    keys = [*(current_app.config.get("SECRET_KEY_FALLBACKS") or ()), current_app.secret_key]
+    return URLSafeTimedSerializer(keys, salt=salt, signer=_ClockSigner)
 
 
 def new_device_id() -> str:

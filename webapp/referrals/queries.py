@@ -76,26 +76,27 @@ def referrer_of_code(code: str) -> dict | None:
     ), {"code": code}).mappings().first()
 
 
-def pending_email_invites(email_sha: str, *, since) -> list[dict]:
-    """E-mail invites to this address's keyed hash not yet accepted, sent since `since`, under a
-    program that is active and still open to the inviter's role; oldest first."""
+def pending_email_invites(email_shas: list[str], *, since) -> list[dict]:
+    """E-mail invites to this address (its keyed hashes: core.security.keyed_hashes) not yet
+    accepted, sent since `since`, under a program that is active and still open to the inviter's
+    role; oldest first."""
     return db.session.execute(text(
         "select i.invite_id, i.program_id, i.created_at, p.kind, i.inviter_user_id,"
         "       u.role as inviter_role, u.email as inviter_email"
         " from referral_invite i join referral_program p using (program_id)"
         " join app_user u on u.user_id = i.inviter_user_id"
-        " where i.invitee_email_sha = :sha and i.invitee_user_id is null and i.status = 'sent'"
+        " where i.invitee_email_sha = any(:shas) and i.invitee_user_id is null and i.status = 'sent'"
         "   and i.created_at >= :since and p.active and u.role = any(p.inviter_roles)"
         " order by i.created_at, i.invite_id"
-    ), {"sha": email_sha, "since": since}).mappings().all()
+    ), {"shas": email_shas, "since": since}).mappings().all()
 
 
-def traces_shared_with(user_id: str, *, ip_sha: str | None, device_id: str | None) -> set[str]:
-    """Which of this IP hash and device id ('ip', 'device') the account has signed in from."""
+def traces_shared_with(user_id: str, *, ip_shas: list[str], device_id: str | None) -> set[str]:
+    """Which of this IP (its keyed hashes) and device id ('ip', 'device') the account has signed in from."""
     return set(db.session.execute(text(
         "select kind from sign_in_trace where user_id = :user_id"
-        " and ((kind = 'ip' and value = :ip) or (kind = 'device' and value = :device))"
-    ), {"user_id": user_id, "ip": ip_sha, "device": device_id}).scalars())
+        " and ((kind = 'ip' and value = any(:ips)) or (kind = 'device' and value = :device))"
+    ), {"user_id": user_id, "ips": ip_shas, "device": device_id}).scalars())
 
 
 def lock_sign_up_sources(*keys: str | None) -> None:
@@ -108,12 +109,12 @@ def lock_sign_up_sources(*keys: str | None) -> None:
                                {"key": f"referral-burst:{key}"})
 
 
-def accepted_near(*, ip_sha: str | None, device_id: str | None, at, window) -> list[dict]:
-    """Accepted invites from this IP hash or device within `window` of `at` (either side)."""
+def accepted_near(*, ip_shas: list[str], device_id: str | None, at, window) -> list[dict]:
+    """Accepted invites from this IP (its keyed hashes) or device within `window` of `at` (either side)."""
     return db.session.execute(text(
         "select invite_id, accepted_at from referral_invite"
-        " where accepted_at between :start and :end and (ip_addr_sha = :ip or device_fp = :device)"
-    ), {"ip": ip_sha, "device": device_id, "start": at - window, "end": at + window}).mappings().all()
+        " where accepted_at between :start and :end and (ip_addr_sha = any(:ips) or device_fp = :device)"
+    ), {"ips": ip_shas, "device": device_id, "start": at - window, "end": at + window}).mappings().all()
 
 
 def flag_invites(invite_ids: list[str], flag: str) -> None:

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from ..core import clock
 from ..core.ids import new_id
-from ..core.security import keyed_hash
+from ..core.security import keyed_hash, keyed_hashes
 from . import offers, queries, rules
 from .attribution import WINDOW, Arrival, Visit
 from .rules import Fingerprint, InviteStatus
@@ -47,9 +47,10 @@ def on_sign_up(*, user_id: str, email: str, role: str, arrival: Arrival) -> str 
     """Record the invite that brought this new account, if one did, then its sign-in traces.
     Returns the accepted invite's id. Runs in the caller's transaction (the account's)."""
     now = clock.now()
-    ip_sha = keyed_hash(arrival.ip) if arrival.ip else None
-    invite_id = _attribute(user_id=user_id, email=email, role=role, arrival=arrival, ip_sha=ip_sha, now=now)
-    queries.touch_traces(user_id, ip_sha=ip_sha, device_id=arrival.device_id, at=now)
+    # Stored under the current key; matched under it and any earlier key still accepted.
+    ip_shas = keyed_hashes(arrival.ip) if arrival.ip else []
+    invite_id = _attribute(user_id=user_id, email=email, role=role, arrival=arrival, ip_shas=ip_shas, now=now)
+    queries.touch_traces(user_id, ip_sha=ip_shas[0] if ip_shas else None, device_id=arrival.device_id, at=now)
     return invite_id
 
 
@@ -65,7 +66,7 @@ def canonical_email(email: str) -> str:
     return f"{local.split('+', 1)[0]}{at}{domain}" if at else email.strip().lower()
 
 
-def _referrers(email_sha: str, role: str, visit: Visit | None, now: datetime) -> list[_Referrer]:
+def _referrers(email_shas: list[str], role: str, visit: Visit | None, now: datetime) -> list[_Referrer]:
     """Every invite that may claim the account, first to reach the invitee first. Only invites for
     the role the invitee chose count: a provider's invite does not bring in a buyer."""
     found = []
@@ -73,17 +74,17 @@ def _referrers(email_sha: str, role: str, visit: Visit | None, now: datetime) ->
     if row is not None and rules.invitee_role(row["kind"], row["inviter_role"]) == role:
         found.append(_Referrer(visit.first_seen, row["program_id"], row["inviter_user_id"], row["inviter_email"],
                                visit.source))
-    for row in queries.pending_email_invites(email_sha, since=now - WINDOW):
+    for row in queries.pending_email_invites(email_shas, since=now - WINDOW):
         if rules.invitee_role(row["kind"], row["inviter_role"]) == role:
             found.append(_Referrer(row["created_at"], row["program_id"], row["inviter_user_id"], row["inviter_email"],
                                    "email", row["invite_id"]))
     return sorted(found, key=lambda r: (r.at, r.invite_id is None))
 
 
-def _attribute(*, user_id: str, email: str, role: str, arrival: Arrival, ip_sha: str | None,
+def _attribute(*, user_id: str, email: str, role: str, arrival: Arrival, ip_shas: list[str],
                now: datetime) -> str | None:
-    email_sha = keyed_hash(email)
-    candidates = [r for r in _referrers(email_sha, role, arrival.visit, now) if r.inviter_user_id != user_id]
+    email_shas = keyed_hashes(email)
+    candidates = [r for r in _referrers(email_shas, role, arrival.visit, now) if r.inviter_user_id != user_id]
     if not candidates:
         return None
     winner = candidates[0]
@@ -94,9 +95,9 @@ def _attribute(*, user_id: str, email: str, role: str, arrival: Arrival, ip_sha:
             winner = _Referrer(winner.at, winner.program_id, winner.inviter_user_id, winner.inviter_email,
                                winner.source, pending.invite_id)
 
-    flags, burst = _fraud_flags(user_id=user_id, email=email, inviter=winner, arrival=arrival, ip_sha=ip_sha, now=now)
+    flags, burst = _fraud_flags(email=email, inviter=winner, arrival=arrival, ip_shas=ip_shas, now=now)
     accepted = dict(invitee_user_id=user_id, accepted_at=now, source=winner.source, device_fp=arrival.device_id,
-                    invitee_email_sha=email_sha, ip_addr_sha=ip_sha,
+                    invitee_email_sha=email_shas[0], ip_addr_sha=ip_shas[0] if ip_shas else None,
                     status=str(InviteStatus.HELD if flags else InviteStatus.SIGNED_UP), fraud_flags=sorted(flags))
     if winner.invite_id is not None and queries.accept_invite(winner.invite_id, **accepted):
         invite_id = winner.invite_id
@@ -109,17 +110,18 @@ def _attribute(*, user_id: str, email: str, role: str, arrival: Arrival, ip_sha:
     return invite_id
 
 
-def _fraud_flags(*, user_id: str, email: str, inviter: _Referrer, arrival: Arrival, ip_sha: str | None,
+def _fraud_flags(*, email: str, inviter: _Referrer, arrival: Arrival, ip_shas: list[str],
                  now: datetime) -> tuple[frozenset[str], list[str]]:
     """The fraud rules this sign-up breaks, and the earlier invites of its burst when it makes one."""
-    shared = queries.traces_shared_with(inviter.inviter_user_id, ip_sha=ip_sha, device_id=arrival.device_id)
+    ip_sha = ip_shas[0] if ip_shas else None
+    shared = queries.traces_shared_with(inviter.inviter_user_id, ip_shas=ip_shas, device_id=arrival.device_id)
     inviter_print = Fingerprint(email_sha=keyed_hash(canonical_email(inviter.inviter_email)),
                                 device_fp=arrival.device_id if "device" in shared else None,
                                 ip_sha=ip_sha if "ip" in shared else None)
     invitee_print = Fingerprint(email_sha=keyed_hash(canonical_email(email)), device_fp=arrival.device_id,
                                 ip_sha=ip_sha)
     queries.lock_sign_up_sources(ip_sha, arrival.device_id)
-    near = queries.accepted_near(ip_sha=ip_sha, device_id=arrival.device_id, at=now, window=rules.BURST_WINDOW)
+    near = queries.accepted_near(ip_shas=ip_shas, device_id=arrival.device_id, at=now, window=rules.BURST_WINDOW)
     flags = rules.fraud_flags(invitee=invitee_print, inviter=inviter_print, email=email, signed_up_at=now,
                               same_source=[row["accepted_at"] for row in near])
     burst = [row["invite_id"] for row in near] if rules.SIGNUP_BURST in flags else []
