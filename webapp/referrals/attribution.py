@@ -106,7 +106,8 @@ def _read_device() -> str | None:
 
 
 def _set(response, name: str, value: str, lifetime: timedelta) -> None:
-    response.set_cookie(name, value, max_age=int(lifetime.total_seconds()), path="/", httponly=True,
+    # Site-wide (werkzeug's default path): the sign-up and log-in pages read them.
+    response.set_cookie(name, value, max_age=int(lifetime.total_seconds()), httponly=True,
                         samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
 
 
@@ -143,5 +144,5 @@ def keep_device(response, arrival: Arrival) -> None:
 
 def forget_visit(response) -> None:
     """After a sign-up: the invite has been recorded (or did not apply); the cookie has done its work."""
-    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="Lax",
+    response.delete_cookie(COOKIE, httponly=True, samesite="Lax",
                            secure=current_app.config["SESSION_COOKIE_SECURE"])
