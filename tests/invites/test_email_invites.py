@@ -200,6 +200,17 @@ def test_a_second_invitation_within_30_days_is_skipped_whoever_sent_the_first(
     assert f"No invitations sent. {SKIPPED}" in page_text(client.get("/invites"))
 
 
+def test_an_invitation_keyed_before_a_key_rotation_still_counts_within_30_days(
+        app, client, db_conn, make_user, inviter, smtp_server, monkeypatch):
+    old_key = "old-key-" + "k3Jq9xZ2vB7mW4pL" * 3
+    monkeypatch.setitem(app.config, "SECRET_KEY_FALLBACKS", [old_key])
+    with app.app_context():
+        keyed_with_the_old_key = keyed_hash("ana@example.com", secret_key=old_key)
+    sent_invite(db_conn, make_user()["user_id"], inviter["program_id"], keyed_with_the_old_key, days_ago=3)
+    invite(client, inviter["program_id"], "ana@example.com")
+    assert smtp_server.messages == [] and len(invites(db_conn)) == 1
+
+
 def test_after_30_days_the_address_may_be_invited_again(app, client, db_conn, inviter, smtp_server):
     sent_invite(db_conn, inviter["user_id"], inviter["program_id"], sha(app, "ana@example.com"), days_ago=31)
     invite(client, inviter["program_id"], "ana@example.com")

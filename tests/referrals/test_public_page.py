@@ -151,6 +151,14 @@ def test_a_visitor_s_browser_may_keep_the_page_briefly_a_member_s_may_not(app, c
     assert own.get(f"/r/{code}").headers["Cache-Control"] == "private, no-store"
 
 
+def test_a_visitor_gets_the_invite_cookie_and_no_session(client, make_user, db_conn):
+    _, code = invite(make_user, db_conn)
+    first = client.get(f"/r/{code}")
+    assert [c.split("=")[0] for c in first.headers.getlist("Set-Cookie")] == [attribution.COOKIE]
+    assert 'name="csrf-token"' not in first.get_data(as_text=True)
+    assert client.get(f"/r/{code}").headers.getlist("Set-Cookie") == []  # a second visit sets nothing
+
+
 def test_visits_write_nothing_to_the_database(app, client, make_user, db_conn):
     inviter, code = invite(make_user, db_conn)
     member = browser(app, "198.51.100.2")

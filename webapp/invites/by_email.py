@@ -32,7 +32,7 @@ from ..core import clock, limits
 from ..core.errors import Invalid
 from ..core.extensions import db
 from ..core.ids import new_id
-from ..core.security import keyed_hash
+from ..core.security import keyed_hashes
 from ..core.urls import absolute_url
 from ..mail.sender import DEFAULT_FROM, DeliveryError, build_message, send
 from ..referrals import offers
@@ -150,12 +150,16 @@ def _invite(inviter, program_id: str, wanted: list[str], note: str) -> Outcome:
     inviter_name = queries.lock_inviter(inviter.user_id) or inviter.display_name
     now = clock.now()
 
-    by_sha = {keyed_hash(a): a for a in wanted}
+    # Every hash an address may be stored under while a key rotates out (SECRET_KEY_FALLBACKS); the
+    # first, under the current key, is what is written and locked.
+    hashes = {a: keyed_hashes(a) for a in wanted}
+    by_sha = {found[0]: a for a, found in hashes.items()}
     for sha in sorted(by_sha):  # one order for every caller: two submissions never wait on each other in a ring
         queries.lock_address(program_id, sha)
     members = queries.addresses_with_accounts([a.lower() for a in wanted])
-    recent = queries.recently_invited(program_id, list(by_sha), now - REPEAT_WINDOW)
-    to_send = [(sha, a) for sha, a in by_sha.items() if a.lower() not in members and sha not in recent]
+    recent = queries.recently_invited(program_id, [h for found in hashes.values() for h in found],
+                                      now - REPEAT_WINDOW)
+    to_send = [(sha, a) for sha, a in by_sha.items() if a.lower() not in members and recent.isdisjoint(hashes[a])]
 
     sent_today = queries.email_invites_sent_since(inviter.user_id, now - limits.INVITE_EMAIL_WINDOW)
     left = max(0, limits.INVITE_EMAIL_DAILY - sent_today)
