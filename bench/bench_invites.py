@@ -65,26 +65,28 @@ SCALE_GOAL = 1.5    # /invites at the large size within 1.5× the small's latenc
 APP = "bench.app_unlimited:app"
 # What the figures meant when they were first recorded (kept by hand; re-read it after a re-run).
 NOTE = """\
-Analysis of the first runs (2026-12-02, two runs on a machine shared with other work, load average 8–18;
-main then had a stub `/r/<code>` page in the base layout and `/invites` with the links but no history yet):
+Analysis (2026-12-02, the run above, on a quiet machine after the invites work landed: the finished
+`/r/<code>` page, which no longer makes a session for visitors, and the finished `/invites` with its
+history and figures):
 
-- **`/r/<code>` is short of its 40% goal (11–19% across the runs), and the lookup is not why.**
-  PostgreSQL's part is about 0.2 ms a request. The cached share card makes the same lookup and draws no
-  template, and it reaches only 17–27% of hello world: the rest is the app's fixed cost per request
-  (session, security headers, Flask-Login, the pool) on two busy cores. On top of that the stub page,
-  drawn in the base layout, writes a CSRF token into a new session for every visitor without a cookie
-  (`Set-Cookie` on each anonymous visit), which costs a session signature per request and keeps the page
-  `private, no-store`. What would close the gap, for the public-page work: no session write for
-  anonymous visitors (the sign-up call to action is a link, so the page needs no token), then the page
-  kept whole per process for anonymous visitors under the card's key (code, program version, inviter
-  name), with a short public max-age. The goal stays recorded, not met, until a re-run says otherwise.
-- **`/invites` at 1M invites is within 0.95–1.05× of 10k**, but main's page did not read the history yet.
-  The history's statement shape (newest first, one page, by inviter) is an index scan of the inviter's
-  own rows at both sizes (the plan below): the finished page keeps the ratio if its summary counts go by
-  inviter too (`idx_rfi_inviter_recent` or 016's `idx_rfi_inviter`), never over the whole table.
-- **The share card** costs one drawing per process and key (≈ 40 ms on a quiet core, 77–105 ms on this
-  busy one), then a cached request costs the lookup and Flask; a card is ≈ 60 kB.
-- bench/scale.py loaded the 1M invites with COPY in about 46 s, 12 s of it rebuilding the table's indexes."""
+- **`/r/<code>` is short of its 40% goal: 21% of hello world (rounds 10–37%; earlier runs on a busy
+  machine 11–19%), and the lookup is not why.** PostgreSQL's part is 165 µs of the 2,285 µs a request
+  costs in all; at 40% the budget is about 1,300 µs. The cached share card makes the same lookup and
+  draws no template, and costs 1,242 µs in the workers against hello world's 454: about 800 µs are the
+  app's fixed cost per request (edge checks, Talisman's headers, Flask-Login's anonymous user, the
+  pooled connection, the reads layer). The page adds about 740 µs more: the full base layout, and, since
+  wrk never sends cookies back, a new signed attribution cookie on every request (a real visitor gets it
+  once). The session write for visitors is gone (no CSRF token on a page without forms), so the page is
+  `private, max-age=300` and a second visit sets no cookie at all.
+  What would close more of the gap, not built: keeping the rendered page whole per process under the
+  card's key (code, program version, inviter name) for visitors, which saves the template's part, perhaps
+  a quarter of the request; the fixed cost stays and keeps the figure under 40% on this machine.
+- **`/invites` at 1M invites is 0.97× its latency at 10k (goal ≤ 1.5×: met).** The history is an index
+  range of the inviter's own rows (plan below), and the figures are an index-only scan of the same
+  index, which migration 062 made covering (`INCLUDE (status, accepted_at)`).
+- **The share card** costs one drawing per process and key (≈ 45 ms), then a cached request costs the
+  lookup and Flask (≈ 1.3 ms in-process); a card is ≈ 60 kB.
+- bench/scale.py loaded the 1M invites with COPY in about 29–46 s, part of it rebuilding the table's indexes."""
 
 
 def admin_url() -> str:
