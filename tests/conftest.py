@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -132,17 +132,31 @@ def _clean_database(request):
                 sql.SQL(", ").join(sql.Identifier(t) for t in tables)))
 
 
-@pytest.fixture
-def frozen_today(monkeypatch):
-    """Pins the app's clock (webapp.core.clock) to 10:00 UTC on a fixed day; returns that date.
+class PinnedClock:
+    """The app's clock held at `now`; `advance(days=…)` moves it on."""
 
-    For tests that compare dates: "today" is then the same for the app and the test, at any
-    hour the suite runs and in any time zone."""
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def pinned_clock(monkeypatch) -> PinnedClock:
+    """Pins the app's clock (webapp.core.clock) to 10:00 UTC on a fixed day, until the test moves it."""
     from webapp.core import clock
 
-    moment = datetime(2026, 3, 18, 10, 0, tzinfo=UTC)
-    monkeypatch.setattr(clock, "now", lambda: moment)
-    return moment.date()
+    pinned = PinnedClock(datetime(2026, 3, 18, 10, 0, tzinfo=UTC))
+    monkeypatch.setattr(clock, "now", lambda: pinned.now)
+    return pinned
+
+
+@pytest.fixture
+def frozen_today(pinned_clock):
+    """The pinned clock's date. For tests that compare dates: "today" is then the same for the
+    app and the test, at any hour the suite runs and in any time zone."""
+    return pinned_clock.now.date()
 
 
 @pytest.fixture

@@ -8,24 +8,8 @@ from itsdangerous import URLSafeTimedSerializer
 
 from tests.conftest import Auth, page_text
 from tests.referrals.signups import browser, invites, log_in, make_code, make_program, sign_up, user_id_of
-from webapp.core import clock
 from webapp.core.security import keyed_hash
 from webapp.referrals import attribution
-
-
-@pytest.fixture
-def moment(monkeypatch):
-    """The app's clock, pinned; `moment.advance(days=…)` moves it on."""
-
-    class Moment:
-        now = datetime(2026, 3, 18, 10, 0, tzinfo=UTC)
-
-        def advance(self, **delta):
-            self.now += timedelta(**delta)
-
-    pinned = Moment()
-    monkeypatch.setattr(clock, "now", lambda: pinned.now)
-    return pinned
 
 
 @pytest.fixture
@@ -124,44 +108,44 @@ def test_a_referrer_whose_program_ended_gives_way_to_the_next(app, make_user, db
     assert (invite["inviter_user_id"], invite["source"]) == (cleo["user_id"], "sharecard")
 
 
-def test_a_sign_up_on_the_thirtieth_day_is_attributed(app, db_conn, inviters, moment):
+def test_a_sign_up_on_the_thirtieth_day_is_attributed(app, db_conn, inviters, pinned_clock):
     ada, code = inviters["ada"]
     visitor = browser(app, "203.0.113.10")
     visitor.get(f"/r/{code}")
-    moment.advance(days=29, hours=23)
+    pinned_clock.advance(days=29, hours=23)
     sign_up(visitor, "nora@example.com")
     [invite] = invites(db_conn)
     assert invite["inviter_user_id"] == ada["user_id"]
     assert invite["created_at"] == datetime(2026, 3, 18, 10, 0, tzinfo=UTC)  # the visit: when the invite reached her
-    assert invite["accepted_at"] == moment.now
+    assert invite["accepted_at"] == pinned_clock.now
 
 
-def test_a_sign_up_after_the_window_is_not_attributed(app, db_conn, inviters, moment):
+def test_a_sign_up_after_the_window_is_not_attributed(app, db_conn, inviters, pinned_clock):
     _, code = inviters["ada"]
     visitor = browser(app, "203.0.113.10")
     visitor.get(f"/r/{code}")
-    moment.advance(days=30, seconds=1)
+    pinned_clock.advance(days=30, seconds=1)
     assert invited_by(visitor) is None
     assert sign_up(visitor, "nora@example.com").status_code == 303
     assert invites(db_conn) == []
 
 
-def test_visiting_the_same_link_again_does_not_restart_the_window(app, db_conn, inviters, moment):
+def test_visiting_the_same_link_again_does_not_restart_the_window(app, db_conn, inviters, pinned_clock):
     _, code = inviters["ada"]
     visitor = browser(app, "203.0.113.10")
     visitor.get(f"/r/{code}")
-    moment.advance(days=20)
+    pinned_clock.advance(days=20)
     visitor.get(f"/r/{code}?s=qr")
-    moment.advance(days=11)
+    pinned_clock.advance(days=11)
     sign_up(visitor, "nora@example.com")
     assert invites(db_conn) == []
 
 
-def test_once_the_window_has_passed_the_next_link_counts(app, db_conn, inviters, moment):
+def test_once_the_window_has_passed_the_next_link_counts(app, db_conn, inviters, pinned_clock):
     (_, ada_code), (ben, ben_code) = inviters["ada"], inviters["ben"]
     visitor = browser(app, "203.0.113.10")
     visitor.get(f"/r/{ada_code}")
-    moment.advance(days=31)
+    pinned_clock.advance(days=31)
     visitor.get(f"/r/{ben_code}")
     sign_up(visitor, "nora@example.com")
     [invite] = invites(db_conn)
@@ -202,19 +186,19 @@ def test_the_visit_s_device_id_is_the_invite_s_and_the_account_s_trace(app, db_c
     assert traces["ip"] == invite["ip_addr_sha"] == keyed_hash("203.0.113.10", secret_key=app.config["SECRET_KEY"])
 
 
-def test_a_log_in_leaves_its_traces_under_one_device_id(app, db_conn, make_user, moment):
+def test_a_log_in_leaves_its_traces_under_one_device_id(app, db_conn, make_user, pinned_clock):
     user = make_user()
     laptop = browser(app, "203.0.113.20")
     log_in(laptop, user)
     Auth(laptop).logout()
-    moment.advance(days=2)
+    pinned_clock.advance(days=2)
     laptop.environ_base["REMOTE_ADDR"] = "203.0.113.21"
     log_in(laptop, user)
     rows = db_conn.execute("select kind, value, last_seen_at from sign_in_trace where user_id = %s",
                            (user["user_id"],)).fetchall()
     secret = app.config["SECRET_KEY"]
     [device] = [r for r in rows if r[0] == "device"]
-    assert device[2] == moment.now  # one device, seen again
+    assert device[2] == pinned_clock.now  # one device, seen again
     assert sorted((r[1], r[2]) for r in rows if r[0] == "ip") == sorted([
-        (keyed_hash("203.0.113.20", secret_key=secret), moment.now - timedelta(days=2)),
-        (keyed_hash("203.0.113.21", secret_key=secret), moment.now)])
+        (keyed_hash("203.0.113.20", secret_key=secret), pinned_clock.now - timedelta(days=2)),
+        (keyed_hash("203.0.113.21", secret_key=secret), pinned_clock.now)])

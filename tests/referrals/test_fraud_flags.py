@@ -2,40 +2,14 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import psycopg
 import pytest
 
 from tests.conftest import Auth
 from tests.referrals.signups import browser, email_invite, invites, log_in, make_code, make_program, sign_up
-from webapp.core import clock
 from webapp.core.security import keyed_hash
-
-
-@pytest.fixture
-def moment(monkeypatch):
-    class Moment:
-        now = datetime(2026, 3, 18, 10, 0, tzinfo=UTC)
-
-        def advance(self, **delta):
-            self.now += timedelta(**delta)
-
-    pinned = Moment()
-    monkeypatch.setattr(clock, "now", lambda: pinned.now)
-    return pinned
-
-
-@pytest.fixture
-def program(db_conn):
-    return make_program(db_conn)
-
-
-@pytest.fixture
-def ada(make_user, db_conn, program):
-    """Ada, a provider who brings in buyers through her code."""
-    user = make_user("provider", name="Ada Lens", email="ada@example.com")
-    return {**user, "code": make_code(db_conn, user, program)}
 
 
 def through_ada(app, ada, email: str, ip: str, client=None):
@@ -106,26 +80,26 @@ def test_every_rule_broken_is_recorded(app, db_conn, ada):
     assert flags_of(db_conn) == [("held", ["disposable_email", "self_referral"])]
 
 
-def test_a_third_sign_up_from_one_address_within_a_day_holds_the_whole_burst(app, db_conn, ada, moment):
+def test_a_third_sign_up_from_one_address_within_a_day_holds_the_whole_burst(app, db_conn, ada, pinned_clock):
     for n, hours in enumerate((0, 10, 13)):
-        moment.advance(hours=hours)
+        pinned_clock.advance(hours=hours)
         through_ada(app, ada, f"nora{n}@example.com", "203.0.113.50")  # three browsers, one address
     assert flags_of(db_conn) == [("held", ["signup_burst"])] * 3
 
 
-def test_a_third_sign_up_from_one_device_within_a_day_holds_the_whole_burst(app, db_conn, ada, moment):
+def test_a_third_sign_up_from_one_device_within_a_day_holds_the_whole_burst(app, db_conn, ada, pinned_clock):
     phone = browser(app, "203.0.113.60")
     for n in range(3):
-        moment.advance(hours=2)
+        pinned_clock.advance(hours=2)
         through_ada(app, ada, f"nora{n}@example.com", f"203.0.113.{61 + n}", client=phone)  # one phone, new addresses
         Auth(phone).logout()
     assert flags_of(db_conn) == [("held", ["signup_burst"])] * 3
 
 
-def test_sign_ups_spread_over_more_than_a_day_are_no_burst(app, db_conn, ada, moment):
+def test_sign_ups_spread_over_more_than_a_day_are_no_burst(app, db_conn, ada, pinned_clock):
     for n in range(3):
         through_ada(app, ada, f"nora{n}@example.com", "203.0.113.50")
-        moment.advance(hours=13)
+        pinned_clock.advance(hours=13)
     assert flags_of(db_conn) == [("signed_up", [])] * 3
 
 
@@ -135,11 +109,12 @@ def test_two_sign_ups_from_one_address_are_no_burst(app, db_conn, ada):
     assert flags_of(db_conn) == [("signed_up", [])] * 2
 
 
-def test_an_earlier_invite_of_a_burst_already_rewarded_keeps_its_state_and_gains_the_flag(app, db_conn, ada, moment):
+def test_an_earlier_invite_of_a_burst_already_rewarded_keeps_its_state_and_gains_the_flag(
+        app, db_conn, ada, pinned_clock):
     through_ada(app, ada, "nora0@example.com", "203.0.113.50")
     db_conn.execute("update referral_invite set status = 'rewarded'")
     for n in (1, 2):
-        moment.advance(hours=1)
+        pinned_clock.advance(hours=1)
         through_ada(app, ada, f"nora{n}@example.com", "203.0.113.50")
     assert flags_of(db_conn) == [("rewarded", ["signup_burst"]), ("held", ["signup_burst"]),
                                  ("held", ["signup_burst"])]
