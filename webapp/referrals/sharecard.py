@@ -153,8 +153,8 @@ def _diamond(draw: ImageDraw.ImageDraw, cx: float, cy: float, r: float, fill: st
 
 
 def draw_card(*, seed: str, name: str, offer: str, link: str) -> bytes:
-    """The card as PNG bytes. `seed` picks the avatar's colours (the inviter's user id, as on
-    the site); `link` is shown as given (pass it without its scheme)."""
+    """The card as PNG bytes. `seed` picks the avatar's colours (the invite code, as on the public
+    invite page, which never shows an account id); `link` is shown as given (pass it without its scheme)."""
     s = SCALE
     image = Image.new("RGB", (WIDTH * s, HEIGHT * s), BG)
     draw = ImageDraw.Draw(image)
@@ -232,7 +232,7 @@ class ShareCard:
 
     def png(self) -> bytes:
         return cards.get_or_render(self.key, lambda: draw_card(
-            seed=self.landing["inviter_user_id"], name=self.landing["inviter_name"],
+            seed=self.landing["code"], name=self.landing["inviter_name"],
             offer=offers.offer(self.landing), link=shown_link(self.link)))
 
 
