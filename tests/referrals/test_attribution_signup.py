@@ -117,8 +117,9 @@ def test_the_inviter_s_own_email_invite_is_the_row_their_link_accepts(app, db_co
     pending = email_invite(db_conn, app, ada, program, "nora@example.com", created_at=datetime.now(UTC))
     sign_up(visitor, "nora@example.com")
     [invite] = invites(db_conn)
+    # It stays the e-mail invite it was: its source, and a place in the inviter's daily e-mail count.
     assert (invite["invite_id"], invite["source"], invite["invitee_user_id"]) == (
-        pending, "sharecard", user_id_of(db_conn, "nora@example.com"))
+        pending, "email", user_id_of(db_conn, "nora@example.com"))
 
 
 def test_an_invite_counts_only_for_the_side_it_brings_in(app, db_conn, ada):

@@ -96,6 +96,13 @@ def test_a_third_sign_up_from_one_device_within_a_day_holds_the_whole_burst(app,
     assert flags_of(db_conn) == [("held", ["signup_burst"])] * 3
 
 
+def test_sign_ups_without_an_invite_from_the_same_address_count_toward_a_burst(app, db_conn, ada):
+    for n in range(2):
+        assert sign_up(browser(app, "203.0.113.60"), f"solo{n}@example.com").status_code == 303
+    through_ada(app, ada, "nora@example.com", "203.0.113.60")
+    assert flags_of(db_conn) == [("held", ["signup_burst"])]
+
+
 def test_sign_ups_spread_over_more_than_a_day_are_no_burst(app, db_conn, ada, pinned_clock):
     for n in range(3):
         through_ada(app, ada, f"nora{n}@example.com", "203.0.113.50")

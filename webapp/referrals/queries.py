@@ -117,6 +117,19 @@ def accepted_near(*, ip_shas: list[str], device_id: str | None, at, window) -> l
     ), {"ips": ip_shas, "device": device_id, "start": at - window, "end": at + window}).mappings().all()
 
 
+def uninvited_sign_ups_near(*, ip_shas: list[str], device_id: str | None, at, window) -> list:
+    """When accounts that came without an invite were made from this IP (its keyed hashes) or device
+    within `window` of `at`: they count toward a burst too (sign_in_trace holds where they signed
+    up). Committed ones only: they take no lock, having no invite to hold."""
+    return db.session.execute(text(
+        "select u.created_at from app_user u"
+        " where u.created_at between :start and :end"
+        "   and exists (select 1 from sign_in_trace t where t.user_id = u.user_id"
+        "               and ((t.kind = 'ip' and t.value = any(:ips)) or (t.kind = 'device' and t.value = :device)))"
+        "   and not exists (select 1 from referral_invite i where i.invitee_user_id = u.user_id)"
+    ), {"ips": ip_shas, "device": device_id, "start": at - window, "end": at + window}).scalars().all()
+
+
 def flag_invites(invite_ids: list[str], flag: str) -> None:
     """Add a fraud flag to these invites; a signed-up one is held for review from now on."""
     db.session.execute(text(

@@ -91,9 +91,9 @@ def _attribute(*, user_id: str, email: str, role: str, arrival: Arrival, ip_shas
     if winner.invite_id is None:  # a link: the same inviter's e-mail invite, if pending, is the row to accept
         pending = next((r for r in candidates if r.invite_id and (r.program_id, r.inviter_user_id)
                         == (winner.program_id, winner.inviter_user_id)), None)
-        if pending is not None:
+        if pending is not None:  # it stays an e-mail invite (its source, the inviter's daily count)
             winner = _Referrer(winner.at, winner.program_id, winner.inviter_user_id, winner.inviter_email,
-                               winner.source, pending.invite_id)
+                               pending.source, pending.invite_id)
 
     flags, burst = _fraud_flags(email=email, inviter=winner, arrival=arrival, ip_shas=ip_shas, now=now)
     accepted = dict(invitee_user_id=user_id, accepted_at=now, source=winner.source, device_fp=arrival.device_id,
@@ -122,7 +122,9 @@ def _fraud_flags(*, email: str, inviter: _Referrer, arrival: Arrival, ip_shas: l
                                 ip_sha=ip_sha)
     queries.lock_sign_up_sources(ip_sha, arrival.device_id)
     near = queries.accepted_near(ip_shas=ip_shas, device_id=arrival.device_id, at=now, window=rules.BURST_WINDOW)
+    uninvited = queries.uninvited_sign_ups_near(ip_shas=ip_shas, device_id=arrival.device_id, at=now,
+                                                window=rules.BURST_WINDOW)
     flags = rules.fraud_flags(invitee=invitee_print, inviter=inviter_print, email=email, signed_up_at=now,
-                              same_source=[row["accepted_at"] for row in near])
+                              same_source=[row["accepted_at"] for row in near] + uninvited)
     burst = [row["invite_id"] for row in near] if rules.SIGNUP_BURST in flags else []
     return flags, burst
