@@ -1,7 +1,6 @@
 """Rate limits that hold however many workers and hosts serve the app: per client in a shared
 Redis, and failed log-ins per account in PostgreSQL (which holds without Redis too)."""
 import os
-import uuid
 
 import pytest
 import redis
@@ -14,14 +13,11 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
 
 
 @pytest.fixture
-def redis_limits():
-    """Settings that count limits in the shared Redis, under a key prefix of this test's own: two
-    runs of the suite at once (two checkouts on one machine) never see or clear each other's counts."""
-    prefix = f"growthdesk-test-{uuid.uuid4().hex}"
-    yield {"RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_KEY_PREFIX": prefix}
+def redis_url():
     store = redis.Redis.from_url(REDIS_URL)
-    for key in store.scan_iter(f"*{prefix}*"):
-        store.delete(key)
+    store.flushdb()
+    yield REDIS_URL
+    store.flushdb()
     store.close()
 
 
@@ -31,14 +27,14 @@ def log_in(client, email, password="wrong-password", ip="127.0.0.1"):
                        environ_base={"REMOTE_ADDR": ip})
 
 
-def test_two_hosts_sharing_redis_share_one_limit_on_wrong_passwords(redis_limits, make_app):
+def test_two_hosts_sharing_redis_share_one_limit_on_wrong_passwords(redis_url, make_app):
     # One Flask-Limiter extension serves a whole process and counts where the app bound last
     # tells it, so the second host is made after the first host's attempts: a store of its
     # own (memory://) would start again from zero. Each guess is for another e-mail, so no
     # per-account count is reached: only the per-client limit can refuse.
-    first = make_app({"TESTING": True, **redis_limits}).test_client()
+    first = make_app({"TESTING": True, "RATELIMIT_STORAGE_URI": redis_url}).test_client()
     assert [log_in(first, f"guess{i}@example.test").status_code for i in range(6)] == [422] * 6
-    second = make_app({"TESTING": True, **redis_limits}).test_client()
+    second = make_app({"TESTING": True, "RATELIMIT_STORAGE_URI": redis_url}).test_client()
     assert [log_in(second, f"guess{i}@example.test").status_code for i in range(6, 10)] == [422] * 4
     assert log_in(second, "guess10@example.test").status_code == 429
     assert log_in(first, "guess11@example.test").status_code == 429
