@@ -8,6 +8,7 @@ import sys
 
 from bench.common import CpuMeter
 
+TICK = 0.01
 BURN = "import time\nend = time.process_time() + 0.4\nwhile time.process_time() < end: pass\n"
 
 
@@ -32,6 +33,8 @@ def test_a_tree_is_charged_for_the_cpu_its_children_spend():
         process.kill()
         process.wait()
         process.stdout.close()
-    assert used["busy"] >= 0.4          # the child's 0.4 s, charged to its parent's tree
+    # The child's 0.4 s, charged to its parent's tree: within one clock tick (10 ms), in which the
+    # kernel counts CPU time (a sum of ticks came to 0.39999999999999997 once).
+    assert used["busy"] >= 0.4 - TICK
     assert used["idle"] < 0.1
     assert used["machine"] >= used["busy"]
