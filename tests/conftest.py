@@ -128,6 +128,9 @@ def _clean_database(request):
             "select tablename from pg_tables where schemaname = 'public' and tablename <> 'schema_migration'"
         )]
         if tables:
+            # The append-only tables' triggers refuse TRUNCATE (migration 070); as a superuser the
+            # suite may set the one switch that skips them, for its own clean-up only.
+            conn.execute("set session_replication_role = replica")
             conn.execute(sql.SQL("truncate {} restart identity cascade").format(
                 sql.SQL(", ").join(sql.Identifier(t) for t in tables)))
 

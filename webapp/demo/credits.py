@@ -75,6 +75,9 @@ def seed_credits(data: DemoData) -> None:
         booking_id = data.id_at("bkg", at)
         _entry(data, user_id, "redeem", amount, at, f"Applied to the service fee of booking {booking_id}", booking_id)
     check_balances(data)
+    # Written oldest first: the database moves each balance entry by entry, and refuses a redeem
+    # that would take one below zero (migration 070).
+    data.rows["credit_ledger"].sort(key=lambda e: e["created_at"])
 
 
 def _history(data: DemoData) -> dict[str, list[dict]]:

@@ -85,8 +85,9 @@ def is_capped(rewards_this_month: int, monthly_cap: int) -> bool:
 SELF_REFERRAL = "self_referral"        # the invitee signed up as the inviter
 SIGNUP_BURST = "signup_burst"          # many sign-ups from one IP hash or device in a short time
 DISPOSABLE_EMAIL = "disposable_email"  # a throw-away e-mail domain
+COLLUSION = "collusion"                # the qualifying booking was between inviter and invitee themselves
 FRAUD_LABELS = {SELF_REFERRAL: "Self-referral", SIGNUP_BURST: "Sign-up burst",
-                DISPOSABLE_EMAIL: "Disposable e-mail"}
+                DISPOSABLE_EMAIL: "Disposable e-mail", COLLUSION: "Booking between inviter and invitee"}
 # A burst: this many sign-ups or more (the one judged included) from one IP hash or one device
 # within BURST_WINDOW before or after it. Every sign-up of the burst is flagged, the first ones
 # too once the third arrives.
