@@ -38,3 +38,28 @@ def program_row(db_conn, program_id: str) -> dict:
     cur = db_conn.execute("select * from referral_program where program_id = %s", (program_id,))
     names = [c.name for c in cur.description]
     return dict(zip(names, cur.fetchone(), strict=True))
+
+
+def complete_booking(app, *, buyer: dict, provider: dict, fee: int = 10_000, at: datetime | None = None,
+                     booking_id: str | None = None) -> list:
+    """A booking.completed as the events endpoint would apply it: the credits service's step in an
+    app context, committed. Returns the credits it wrote."""
+    from webapp.core.extensions import db
+    from webapp.credits import service
+
+    with app.app_context():
+        credits = service.booking_completed(
+            event_id=new_id("evt"), booking_id=booking_id or new_id("bkg"), buyer_user_id=buyer["user_id"],
+            provider_user_id=provider["user_id"], buyer_fee_cents=fee, occurred_at=at or BASE_TIME + timedelta(days=1))
+        db.session.commit()
+    return credits
+
+
+def refund_booking(app, booking_id: str) -> list:
+    from webapp.core.extensions import db
+    from webapp.credits import service
+
+    with app.app_context():
+        credits = service.booking_refunded(booking_id=booking_id)
+        db.session.commit()
+    return credits

@@ -13,9 +13,9 @@ from .htmx import render_page
 bp = Blueprint("placeholders", __name__)
 
 
-def _coming_soon(title: str, blurb: str, link: tuple[str, str] | None = None):
-    """`link`: (url, words) of what already works meanwhile."""
-    return render_page("coming_soon.html", title=title, blurb=blurb, link=link)
+def _coming_soon(title: str, blurb: str, *links: tuple[str, str]):
+    """`links`: (url, words) of what already works meanwhile."""
+    return render_page("coming_soon.html", title=title, blurb=blurb, links=links)
 
 
 @bp.get("/notifications")
@@ -34,7 +34,8 @@ def credits():
 @role_required("growth")
 def growth():
     return _coming_soon("Growth", "Referral funnel, credits, fraud review and alert volume.",
-                        (url_for("growth.programs"), "Referral programs are ready: open them"))
+                        (url_for("growth.programs"), "Referral programs are ready: open them"),
+                        (url_for("growth.review"), "The fraud review queue is ready: held invites and decisions"))
 
 
 def init_app(app) -> None:

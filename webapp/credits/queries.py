@@ -111,6 +111,13 @@ def lock_invite(invite_id: str) -> dict | None:
     return _one(f"{_INVITE} where i.invite_id = :invite_id for update of i", {"invite_id": invite_id})
 
 
+def was_approved(invite_id: str) -> bool:
+    """The growth team approved this invite once (idx_growth_decision_invite)."""
+    return db.session.execute(text(
+        "select exists (select 1 from growth_decision where invite_id = :invite_id and action = 'approve')"
+    ), {"invite_id": invite_id}).scalar()
+
+
 def set_invite_status(invite_id: str, status: str, fraud_flags: list[str] | None = None) -> None:
     db.session.execute(text(
         "update referral_invite set status = :status, fraud_flags = coalesce(:flags, fraud_flags)"
@@ -135,7 +142,8 @@ def reward_of(invite_id: str) -> dict | None:
 
 def record_paid(invite_id: str, *, inviter_entry_id: str | None, invitee_entry_id: str | None) -> None:
     db.session.execute(text(
-        "update referral_reward set inviter_entry_id = :inviter, invitee_entry_id = :invitee where invite_id = :invite_id"
+        "update referral_reward set inviter_entry_id = :inviter, invitee_entry_id = :invitee"
+        " where invite_id = :invite_id"
     ), {"invite_id": invite_id, "inviter": inviter_entry_id, "invitee": invitee_entry_id})
 
 

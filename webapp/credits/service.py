@@ -58,6 +58,8 @@ def booking_completed(*, event_id: str, booking_id: str, buyer_user_id: str, pro
         if invite is None or invite["status"] not in EARNING or occurred_at < invite["accepted_at"]:
             continue
         flags = set(invite["fraud_flags"])
+        if flags and invite["status"] == InviteStatus.SIGNED_UP and queries.was_approved(invite["invite_id"]):
+            flags = set()  # the growth team released its sign-up: only a new flag holds it again
         if other == invite["inviter_user_id"]:
             flags.add(COLLUSION)
         inviter_cents = reward_cents(fixed_cents=invite["reward_fixed_cents"], bips=invite["reward_bips"],
@@ -138,7 +140,8 @@ def redeem(*, user_id: str, booking_id: str, max_cents: int) -> tuple[int, int]:
 
 # --- the growth team's decisions -------------------------------------------------------------------
 
-def _reason(reason: str) -> str:
+def clean_reason(reason: str) -> str:
+    """A decision's reason, trimmed; Invalid (on the `reason` field) when empty or too long."""
     reason = (reason or "").strip()
     if not reason:
         raise Invalid(fields={"reason": "Say why: the decision is kept with its reason."})
@@ -151,7 +154,7 @@ def approve(invite_id: str, *, actor_user_id: str, reason: str) -> list[Credit]:
     """Release a held invite. With its first booking already in, the reward is paid now, against
     the cap of the month it was earned in; without one, the invite earns on that booking as any
     other. Audited with who, when and why."""
-    reason = _reason(reason)
+    reason = clean_reason(reason)
     invite = _held(invite_id)
     reward = queries.reward_of(invite_id)
     credits: list[Credit] = []
@@ -161,14 +164,16 @@ def approve(invite_id: str, *, actor_user_id: str, reason: str) -> list[Credit]:
         raise Invalid("The booking that earned this reward was refunded: there is nothing to award. Reject it.")
     else:
         credits = _pay(invite, reward)
+    # The decision names the inviter's award (none when over the cap; the invitee's credit is not theirs).
+    award = next((c.entry_id for c in credits if c.user_id == invite["inviter_user_id"]), None)
     queries.insert_decision(actor_user_id=actor_user_id, action="approve", subject_user_id=invite["inviter_user_id"],
-                            invite_id=invite_id, entry_id=credits[0].entry_id if credits else None, reason=reason)
+                            invite_id=invite_id, entry_id=award, reason=reason)
     return credits
 
 
 def reject(invite_id: str, *, actor_user_id: str, reason: str) -> None:
     """Refuse a held invite's reward for good: it earns nothing, now or later. Audited."""
-    reason = _reason(reason)
+    reason = clean_reason(reason)
     invite = _held(invite_id)
     queries.set_invite_status(invite_id, InviteStatus.REJECTED)
     queries.insert_decision(actor_user_id=actor_user_id, action="reject", subject_user_id=invite["inviter_user_id"],
@@ -180,7 +185,8 @@ def _held(invite_id: str) -> dict:
     if invite is None:
         raise NotFound(invite_id)
     if invite["status"] != InviteStatus.HELD:
-        raise Invalid(f"This invite is no longer held for review (it is {InviteStatus(invite['status']).label.lower()}).")
+        state = InviteStatus(invite["status"]).label.lower()
+        raise Invalid(f"This invite is no longer held for review (it is {state}).")
     return invite
 
 
@@ -191,7 +197,7 @@ def adjust(user_id: str, *, actor_user_id: str, kind: str, amount_cents: int, re
         raise Invalid(fields={"kind": "Choose an award or a clawback."})
     if amount_cents <= 0:
         raise Invalid(fields={"amount": "Enter an amount above zero."})
-    reason = _reason(reason)
+    reason = clean_reason(reason)
     decision_id = new_id("gdc")  # the entry points at the decision, the decision at the entry
     entry_id = queries.insert_entry(user_id=user_id, kind=kind, amount_cents=amount_cents,
                                     reason=f"Adjustment by the growth team: {reason}", related_id=decision_id)

@@ -5,11 +5,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.widgets import NumberInput
 
 from ..core.forms import MultiCheckboxField
-from .service import CREDIT_SCOPES, KIND_LABELS, MAX_BIPS, MAX_CAP, MAX_NAME, ROLE_LABELS, ProgramInput, dollars
+from ..credits.service import MAX_REASON
+from .service import (
+    ADJUSTMENT_KINDS,
+    CREDIT_SCOPES,
+    KIND_LABELS,
+    MAX_BIPS,
+    MAX_CAP,
+    MAX_NAME,
+    ROLE_LABELS,
+    ProgramInput,
+    dollars,
+)
 
 _KIND_CHOICES = [SelectChoice("", "Choose…"), *(SelectChoice(k, v) for k, v in KIND_LABELS.items())]
 _MONEY = {"inputmode": "decimal", "autocomplete": "off", "placeholder": "0.00"}
@@ -64,3 +75,16 @@ class ProgramForm(FlaskForm):
                             invitee_fixed=self.invitee_fixed.data or "", credit_scope=self.credit_scope.data or "",
                             monthly_cap=self.monthly_cap.data or "", inviter_roles=self.inviter_roles.data or [],
                             active=bool(self.active.data))
+
+
+class AdjustmentForm(FlaskForm):
+    """A manual award or clawback on /growth/users/<id>. Parsing and its messages are the service's
+    (growth.service.adjust: the amount in dollars through cents_of, the reason required)."""
+    # Choices are not checked here: the service says what is wrong in the product's words.
+    kind = RadioField("Adjustment", validate_choice=False, default="award",
+                      choices=[SelectChoice(k, v) for k, v in ADJUSTMENT_KINDS.items()])
+    amount = StringField("Amount, in dollars", render_kw={**_MONEY, "required": True},
+                         description="Dollars and cents, such as 25 or 12.50.")
+    # Room past the limit, so a long reason is reported, not cut off silently.
+    reason = TextAreaField("Reason", render_kw={"maxlength": MAX_REASON + 100, "rows": 3, "required": True},
+                           description=f"Kept with the entry and shown to the team, up to {MAX_REASON} characters.")

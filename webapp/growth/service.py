@@ -16,8 +16,24 @@ from ..core.errors import Invalid, NotFound
 from ..core.extensions import db
 from ..core.ids import new_id
 from ..core.templating import money
+from ..credits import queries as credit_queries
+from ..credits import service as credits
+from ..credits.rules import SIGN
 from ..referrals import offers
-from ..referrals.rules import FRAUD_LABELS, PROGRAM_KINDS, SOURCE_LABELS, STATUS_LABELS
+from ..referrals.rules import (
+    BURST_WINDOW,
+    COLLUSION,
+    DISPOSABLE_EMAIL,
+    FRAUD_LABELS,
+    PROGRAM_KINDS,
+    SELF_REFERRAL,
+    SIGNUP_BURST,
+    SOURCE_LABELS,
+    STATUS_LABELS,
+    InviteStatus,
+    cap_month,
+)
+from ..referrals.service import canonical_email
 from . import queries
 
 MAX_NAME = 80
@@ -244,3 +260,278 @@ def _invite(row: dict) -> dict:
         flags=[(flag, FRAUD_LABELS.get(flag, flag)) for flag in row["fraud_flags"]],
         ip_print=short_print(row["ip_addr_sha"]), device_print=short_print(row["device_fp"]),
     )
+
+
+# --- the review queue (SPEC §5: fraud holds) -------------------------------------------------------
+# Held invites, oldest first, with the evidence behind each flag; the decisions themselves are the
+# credits service's (approve, reject): here each one gets its own transaction and its commit.
+
+REVIEW_PAGE_SIZE = 20
+MAX_BULK = 100  # a page of the queue is 20; the bound keeps one request's work small
+DECISIONS = {"approve": "Approved", "reject": "Rejected"}
+ACTION_LABELS = {"approve": "Approved", "reject": "Rejected", "award": "Award", "clawback": "Clawback"}
+KIND_LABELS_LEDGER = {"award": "Award", "clawback": "Clawback", "redeem": "Redeemed"}
+
+
+class AlreadyDecided(Invalid):
+    """The invite is no longer held: someone decided it (or its state moved on) first."""
+
+    def __init__(self, message: str, item: dict):
+        super().__init__(message)
+        self.item = item
+
+
+def review_cursor(value: str | None) -> tuple[datetime, str] | None:
+    """The (accepted_at, invite_id) a page of the queue starts after."""
+    return keyset.decode(value, ("rfi_",), "That page link is broken. Start again from the oldest held invites.")
+
+
+def review_page(after: tuple[datetime, str] | None) -> tuple[list[dict], str | None]:
+    """A page of held invites, oldest sign-up first, with their evidence; and the next page's cursor."""
+    rows = queries.held_invites(window=BURST_WINDOW, after=after, limit=REVIEW_PAGE_SIZE + 1)
+    cursor = None
+    if len(rows) > REVIEW_PAGE_SIZE:
+        rows = rows[:REVIEW_PAGE_SIZE]
+        cursor = keyset.encode(rows[-1]["accepted_at"], rows[-1]["invite_id"])
+    return [evidence(row) for row in rows], cursor
+
+
+def held_count() -> int:
+    return queries.held_count()
+
+
+def review_item(invite_id: str) -> dict:
+    """One invite as the queue shows it (held: its evidence and the form; decided: the decision)."""
+    row = queries.invite_evidence(invite_id, window=BURST_WINDOW)
+    if row is None:
+        raise NotFound(invite_id)
+    item = evidence(row)
+    if item["status"] != InviteStatus.HELD:
+        item["decision"] = _decision(queries.last_decision_on(invite_id))
+    return item
+
+
+def evidence(row: dict) -> dict:
+    """A held invite in the words of the queue: which rules fired and what each saw (short
+    fingerprints of hashes, never the values), its first booking and the cap it would count against.
+    The e-mail addresses the query read (to compare the two mailboxes) do not leave this function."""
+    row = dict(row)
+    inviter_email, invitee_email = row.pop("inviter_email", None), row.pop("invitee_email", None)
+    same_mailbox = bool(inviter_email and invitee_email
+                        and canonical_email(inviter_email) == canonical_email(invitee_email))
+    flags = list(row["fraud_flags"])
+    prints = dict(email=short_print(row["invitee_email_sha"]), ip=short_print(row["ip_addr_sha"]),
+                  device=short_print(row["device_fp"]))
+    # What each rule saw, in the order the flags are listed.
+    seen: dict[str, list[str]] = {}
+    if SELF_REFERRAL in flags:
+        matches = []
+        if same_mailbox:
+            matches.append(f"e-mail {prints['email']}: the same mailbox as the inviter's")
+        if row["ip_is_inviters"]:
+            matches.append(f"IP {prints['ip']}: the inviter has signed in from it")
+        if row["device_is_inviters"]:
+            matches.append(f"device {prints['device']}: the inviter has used it")
+        seen[SELF_REFERRAL] = matches or ["the inviter's e-mail, IP or device (the match has since changed)"]
+    if SIGNUP_BURST in flags:
+        hours = int(BURST_WINDOW.total_seconds() // 3600)
+        seen[SIGNUP_BURST] = [f"{count} sign-ups from {what} {prints[key]} within {hours} h"
+                              for key, what, count in (("ip", "IP", row["ip_signups"]),
+                                                       ("device", "device", row["device_signups"]))
+                              if prints[key] and count > 1] or [f"sign-ups from one IP or device within {hours} h"]
+    if DISPOSABLE_EMAIL in flags:
+        seen[DISPOSABLE_EMAIL] = [f"e-mail {prints['email']} is on a throw-away domain"]
+    if COLLUSION in flags:
+        seen[COLLUSION] = [f"booking {row['booking_id']} had the inviter and the invitee on its two sides"
+                           if row["booking_id"] else "a booking between the inviter and the invitee"]
+    rules = [dict(flag=flag, label=FRAUD_LABELS.get(flag, flag), seen=seen.get(flag, [])) for flag in flags]
+
+    booking = None
+    if row["booking_id"]:
+        month = cap_month(row["earned_at"])
+        used = row["cap_used"] or 0
+        booking = dict(booking_id=row["booking_id"], earned_at=row["earned_at"], refunded_at=row["refunded_at"],
+                       buyer_fee_cents=row["buyer_fee_cents"], inviter_cents=row["inviter_cents"],
+                       invitee_cents=row["invitee_cents"], month=month, month_label=month.strftime("%B %Y"),
+                       cap_used=used, cap=row["monthly_cap"], over_cap=used >= row["monthly_cap"])
+    return dict(row, rules=rules, prints=prints, booking=booking,
+                status_label=STATUS_LABELS.get(row["status"], row["status"]),
+                source_label=SOURCE_LABELS.get(row["source"] or "", row["source"] or "—"))
+
+
+def parse_decision(value: str | None) -> str:
+    if value not in DECISIONS:
+        raise Invalid("Choose Approve or Reject.")
+    return value
+
+
+def decide(invite_id: str, decision: str, *, actor_user_id: str, reason: str) -> dict:
+    """Approve or reject one held invite, in a transaction of its own, audited (growth_decision).
+    Returns the invite as the queue now shows it. A second decision on an invite is refused with
+    AlreadyDecided, naming who decided it first."""
+    decision = parse_decision(decision)
+    try:
+        if decision == "approve":
+            credits.approve(invite_id, actor_user_id=actor_user_id, reason=reason)
+        else:
+            credits.reject(invite_id, actor_user_id=actor_user_id, reason=reason)
+    except Invalid:
+        db.session.rollback()
+        item = review_item(invite_id)
+        if item["status"] != InviteStatus.HELD:
+            raise AlreadyDecided(_already(item), item) from None
+        raise
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return review_item(invite_id)
+
+
+def _already(item: dict) -> str:
+    """Why an invite cannot be decided again, in words: who decided it, when, and where it stands."""
+    who = f"{item['inviter_name']}'s invite of {item['invitee_name'] or 'a new member'}"
+    decision = item.get("decision")
+    if decision is None:
+        return f"{who} is no longer held for review (it is {item['status_label'].lower()})."
+    return (f"{who} was already decided: {decision['label'].lower()} by {decision['actor_name']} on "
+            f"{decision['created_at'].strftime('%-d %b %Y, %H:%M')} UTC. It is {item['status_label'].lower()} now.")
+
+
+@dataclass
+class BulkResult:
+    decision: str
+    decided: list[dict] = field(default_factory=list)      # the invites as they now stand
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (invite id, why not)
+
+    def summary(self) -> str:
+        count = len(self.decided)
+        return f"{DECISIONS[self.decision]} {count} {'invite' if count == 1 else 'invites'}."
+
+
+def decide_many(invite_ids: list[str], decision: str, *, actor_user_id: str, reason: str) -> BulkResult:
+    """The same decision and reason for several held invites. Each is decided in a transaction of
+    its own, oldest first: one a colleague decided meanwhile (or that cannot be approved) is named
+    in the result and the rest go ahead. A missing reason refuses them all before any is decided."""
+    decision = parse_decision(decision)
+    ids = list(dict.fromkeys(i for i in invite_ids if i))  # in the queue's order, once each
+    errors = {}
+    if not ids:
+        errors["invite_id"] = "Select the invites to decide first."
+    elif len(ids) > MAX_BULK:
+        errors["invite_id"] = f"Decide at most {MAX_BULK} invites at once."
+    try:
+        reason = credits.clean_reason(reason)
+    except Invalid as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise Invalid(fields=errors)
+    names = queries.invite_names(ids)
+    result = BulkResult(decision)
+    for invite_id in ids:
+        if invite_id not in names:
+            result.refused.append((invite_id, "There is no such invite."))
+            continue
+        try:
+            result.decided.append(decide(invite_id, decision, actor_user_id=actor_user_id, reason=reason))
+        except Invalid as exc:
+            row = names[invite_id]
+            result.refused.append((invite_id, f"{row['inviter_name']}'s invite of {row['invitee_name'] or '—'}: {exc}"
+                                   if not isinstance(exc, AlreadyDecided) else str(exc)))
+        except NotFound:
+            result.refused.append((invite_id, "There is no such invite."))
+    return result
+
+
+def _decision(row: dict | None) -> dict | None:
+    if row is None:
+        return None
+    return dict(row, label=ACTION_LABELS.get(row["action"], row["action"]),
+                actor_name=row["actor_name"] or "a former team member")
+
+
+def decisions_cursor(value: str | None) -> tuple[datetime, str] | None:
+    return keyset.decode(value, ("gdc_",), "That page link is broken. Start again from the newest decisions.")
+
+
+def decisions_page(after: tuple[datetime, str] | None, *, subject_user_id: str | None = None,
+                   limit: int = PAGE_SIZE) -> tuple[list[dict], str | None]:
+    """The growth team's decisions, newest first (all, or about one user), and the next cursor."""
+    rows, cursor = keyset.split_page(
+        queries.decisions(subject_user_id=subject_user_id, after=after, limit=limit + 1), limit, "decision_id")
+    return [_decision(row) for row in rows], cursor
+
+
+# --- one user's credits (/growth/users/<id>) ---------------------------------------------------
+
+def credit_user(user_id: str) -> dict:
+    """The account with its balance and owed, and the invite that brought it; NotFound for none."""
+    user = queries.user(user_id)
+    if user is None:
+        raise NotFound(user_id)
+    invited = queries.invited_by(user_id)
+    if invited:
+        invited = dict(invited, status_label=STATUS_LABELS.get(invited["status"], invited["status"]),
+                       flags=[FRAUD_LABELS.get(f, f) for f in invited["fraud_flags"]])
+    return dict(user, invited_by=invited)
+
+
+def invites_cursor(value: str | None) -> tuple[datetime, str] | None:
+    return keyset.decode(value, ("rfi_",), "That page link is broken. Start again from the newest invites.")
+
+
+def ledger_cursor(value: str | None) -> tuple[datetime, str] | None:
+    return keyset.decode(value, ("crl_",), "That page link is broken. Start again from the newest entries.")
+
+
+def user_invites(user_id: str, after: tuple[datetime, str] | None) -> tuple[list[dict], str | None]:
+    """A page of the user's invites with what each earned, newest first, and the next cursor."""
+    rows, cursor = keyset.split_page(queries.invites_by(user_id, after=after, limit=PAGE_SIZE + 1),
+                                     PAGE_SIZE, "invite_id")
+    return [dict(row, status_label=STATUS_LABELS.get(row["status"], row["status"]),
+                 invitee=row["invitee_name"] if row["invitee_user_id"] else (row["invitee_hint"] or "—"),
+                 flags=[(f, FRAUD_LABELS.get(f, f)) for f in row["fraud_flags"]],
+                 month_label=cap_month(row["earned_at"]).strftime("%B %Y") if row["earned_at"] else None)
+            for row in rows], cursor
+
+
+def ledger_page(user_id: str, after: tuple[datetime, str] | None) -> tuple[list[dict], str | None]:
+    """A page of the user's ledger, newest first, each entry with its signed amount."""
+    rows, cursor = keyset.split_page(queries.ledger_of(user_id, after=after, limit=PAGE_SIZE + 1),
+                                     PAGE_SIZE, "entry_id")
+    return [dict(row, signed_cents=SIGN[row["kind"]] * row["amount_cents"],
+                 kind_label=KIND_LABELS_LEDGER.get(row["kind"], row["kind"])) for row in rows], cursor
+
+
+ADJUSTMENT_KINDS = {"award": "Award credit", "clawback": "Claw back credit"}
+
+
+def adjust(user_id: str, *, actor_user_id: str, kind: str, amount: str, reason: str) -> dict:
+    """A manual award or clawback (amount typed in dollars), audited, in one transaction. A clawback
+    past the balance is recorded in full; the part the balance could not cover is owed. Returns
+    {kind, amount_cents, balance_cents, owed_cents} after it. Every field's problem at once."""
+    errors: dict[str, str] = {}
+    if kind not in ADJUSTMENT_KINDS:
+        errors["kind"] = "Choose an award or a clawback."
+    try:
+        cents = cents_of(amount)
+        if cents == 0:
+            errors["amount"] = "Enter an amount above zero, such as 25 or 12.50."
+    except ValueError as exc:
+        errors["amount"] = str(exc)
+    try:
+        reason = credits.clean_reason(reason)
+    except Invalid as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise Invalid(fields=errors)
+    try:
+        if not queries.user_exists(user_id):
+            raise NotFound(user_id)
+        credits.adjust(user_id, actor_user_id=actor_user_id, kind=kind, amount_cents=cents, reason=reason)
+        after = credit_queries.balance(user_id)
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return dict(kind=kind, amount_cents=cents, **after)

@@ -1,15 +1,19 @@
-"""Growth team routes (role growth only): referral programs and their invites. Thin views over
-growth/service.py: parse, call the service, render the page or the one block htmx asked for."""
+"""Growth team routes (role growth only): referral programs and their invites, the fraud review
+queue, and one user's credits. Thin views over growth/service.py: parse, call the service, render
+the page or the one block htmx asked for."""
 from __future__ import annotations
 
 from flask import flash, request, url_for
+from flask_login import current_user
 
 from ..accounts.access import role_required
+from ..core.errors import Invalid
 from ..core.forms import errors_on, form_status
 from ..core.htmx import is_htmx, redirect_to, render_page
+from ..core.templating import money
 from ..core.urls import safe_next
 from . import bp, service
-from .forms import ProgramForm
+from .forms import AdjustmentForm, ProgramForm
 
 
 @bp.get("/growth/programs")
@@ -80,3 +84,152 @@ def program(program_id: str):
     # More rows for "Load more" (htmx); a plain GET of any of these URLs is the whole page.
     return render_page("growth/program.html", "invite_rows" if after else "content", program=program,
                        invites=invites, next_url=next_url, after=after, flagged=flagged)
+
+
+# --- the review queue ------------------------------------------------------------------------------
+
+def _queue(status: int = 200, *, errors: dict | None = None, extra: dict | None = None,
+           bulk_errors: dict | None = None, reason: str = "", selected=()):
+    """The queue's page: its first page of held invites, or the page `after` names. `extra`: an invite
+    whose form is being answered (re-rendered with its error), shown first if not on this page."""
+    after = service.review_cursor(request.args.get("after"))
+    items, cursor = service.review_page(after)
+    if extra is not None and all(i["invite_id"] != extra["invite_id"] for i in items):
+        items.insert(0, extra)
+    next_url = url_for("growth.review", after=cursor) if cursor else None
+    return render_page("growth/review.html", "review_items" if after else "content", status=status, items=items,
+                       next_url=next_url, after=after, held=service.held_count(), errors=errors or {},
+                       bulk_errors=bulk_errors or {}, bulk_reason=reason, selected=set(selected))
+
+
+@bp.get("/growth/review")
+@role_required("growth")
+def review():
+    """Held invites, oldest first, with their evidence and a decision form each."""
+    return _queue()
+
+
+@bp.post("/growth/review/decide")
+@role_required("growth")
+def decide():
+    """Approve or reject one held invite. htmx gets the invite's row back (decided, or with the
+    reason's message beside its field); a plain form is sent back to the queue."""
+    invite_id = request.form.get("invite_id") or ""
+    reason = request.form.get("reason") or ""
+    try:
+        item = service.decide(invite_id, request.form.get("decision"), actor_user_id=current_user.user_id,
+                              reason=reason)
+    except service.AlreadyDecided as exc:
+        if is_htmx():  # the row shows where the invite stands now, the message says why nothing happened
+            return render_page("growth/review.html", "review_item", status=409, item=exc.item, notice=str(exc),
+                               notice_kind="error", errors={}, selected=set())
+        flash(str(exc), "error")
+        return redirect_to(url_for("growth.review"))
+    except Invalid as exc:
+        if "reason" not in exc.fields:
+            raise
+        item = service.review_item(invite_id)
+        errors = {invite_id: dict(exc.fields, reason_value=reason)}
+        if is_htmx():
+            return render_page("growth/review.html", "review_item", status=422, item=item, errors=errors,
+                               selected=set())
+        return _queue(422, errors=errors, extra=item)
+    notice = _decided_notice(item)
+    if is_htmx():
+        return render_page("growth/review.html", "review_item", item=item, notice=notice, notice_kind="success",
+                           errors={}, selected=set())
+    flash(notice, "success")
+    return redirect_to(url_for("growth.review"))
+
+
+def _decided_notice(item: dict) -> str:
+    who = f"{item['inviter_name']}'s invite of {item['invitee_name'] or 'a new member'}"
+    decision = item.get("decision") or {}
+    if decision.get("action") == "reject":
+        return f"Rejected {who}: it earns nothing."
+    if decision.get("paid_cents"):
+        return f"Approved {who}: {money(decision['paid_cents'])} paid to {item['inviter_name']}."
+    if item["status"] == "capped":
+        return f"Approved {who}: over the monthly cap, so nothing paid to {item['inviter_name']}."
+    return f"Approved {who}: it earns on the invitee's first booking."
+
+
+@bp.post("/growth/review/bulk")
+@role_required("growth")
+def decide_bulk():
+    """One decision and reason for the selected invites, each in its own transaction: what could
+    not be decided is listed by name, the rest is done. Plain form; back to the queue."""
+    invite_ids = request.form.getlist("invite_id")
+    reason = request.form.get("reason") or ""
+    try:
+        result = service.decide_many(invite_ids, request.form.get("decision"), actor_user_id=current_user.user_id,
+                                     reason=reason)
+    except Invalid as exc:
+        if not exc.fields:
+            raise
+        return _queue(422, bulk_errors=exc.fields, reason=reason, selected=invite_ids)
+    if result.decided:
+        flash(result.summary(), "success")
+    for _, why in result.refused:
+        flash(f"Not decided: {why}", "error")
+    return redirect_to(url_for("growth.review"))
+
+
+@bp.get("/growth/review/decided")
+@role_required("growth")
+def decided():
+    """Every decision of the growth team, newest first: who, when, what and why."""
+    after = service.decisions_cursor(request.args.get("after"))
+    decisions, cursor = service.decisions_page(after)
+    next_url = url_for("growth.decided", after=cursor) if cursor else None
+    return render_page("growth/decided.html", "decision_rows" if after else "content", decisions=decisions,
+                       next_url=next_url, after=after, held=service.held_count())
+
+
+# --- one user's credits ----------------------------------------------------------------------------
+
+def _user_page(user_id: str, form: AdjustmentForm, status: int = 200):
+    user = service.credit_user(user_id)
+    invites_after = service.invites_cursor(request.args.get("invites_after"))
+    after = service.ledger_cursor(request.args.get("after"))
+    invites, invites_cursor = service.user_invites(user_id, invites_after)
+    ledger, cursor = service.ledger_page(user_id, after)
+    decisions, _ = service.decisions_page(None, subject_user_id=user_id, limit=20)
+    block = "ledger_rows" if after else "invite_rows" if invites_after else "content"
+    return render_page(
+        "growth/user.html", block, status=status, account=user, form=form, invites=invites, ledger=ledger,
+        decisions=decisions, after=after, invites_after=invites_after,
+        next_url=url_for("growth.user", user_id=user_id, after=cursor) if cursor else None,
+        invites_next_url=url_for("growth.user", user_id=user_id, invites_after=invites_cursor)
+        if invites_cursor else None)
+
+
+@bp.get("/growth/users/<user_id>")
+@role_required("growth")
+def user(user_id: str):
+    """A user's credits as the growth team sees them: balance and owed, their invites and what each
+    earned, holds, decisions, the ledger, and the adjustment form."""
+    return _user_page(user_id, AdjustmentForm())
+
+
+@bp.post("/growth/users/<user_id>/adjust")
+@role_required("growth")
+def adjust(user_id: str):
+    """A manual award or clawback with its reason: a new ledger entry and its decision, never an edit."""
+    form = AdjustmentForm()
+    if form.validate_on_submit():
+        with errors_on(form):
+            done = service.adjust(user_id, actor_user_id=current_user.user_id, kind=form.kind.data or "",
+                                  amount=form.amount.data or "", reason=form.reason.data or "")
+            flash(_adjusted_notice(done), "success")
+            return redirect_to(url_for("growth.user", user_id=user_id) + "#adjust-heading")
+    return _user_page(user_id, form, form_status(form))
+
+
+def _adjusted_notice(done: dict) -> str:
+    amount = money(done["amount_cents"])
+    text = f"Awarded {amount}." if done["kind"] == "award" else f"Clawed back {amount}."
+    text += f" Balance {money(done['balance_cents'])}"
+    if done["owed_cents"]:
+        text += f", {money(done['owed_cents'])} owed"
+    return text + "."
