@@ -90,7 +90,7 @@ def test_invites_show_their_status_flags_and_what_their_first_booking_earned(app
     text = read(client.get(page(ada)))
     assert "j•••@g•••.com Bring a friend 10 Jan 2026, 14:00 Sent No booking yet" in text
     assert "Hal Held Bring a friend 10 Jan 2026, 13:00 Held for review Disposable e-mail No booking yet" in text
-    assert "Paul Paid Bring a friend 10 Jan 2026, 12:00 Rewarded bkg_paid1 · $20 · January 2026" in text
+    assert "Paul Paid Bring a friend 10 Jan 2026, 12:00 Rewarded bkg_paid1 · $20 reward, January 2026" in text
     assert "Balance $20 Owed $0 Invites 3 Held for review 1" in text
     assert "1 of Ada Inviter's invites is held: decide in the review queue" in text
 
@@ -102,7 +102,7 @@ def test_a_refunded_reward_shows_refunded_and_its_clawback(app, client, gita, db
     complete_booking(app, buyer=paid, provider=make_user("provider"), booking_id="bkg_back")
     refund_booking(app, "bkg_back")
     text = read(client.get(page(ada)))
-    assert "Clawed back bkg_back · $20 · January 2026 · refunded 18 Mar 2026" in text
+    assert "Clawed back bkg_back · $20 reward, January 2026 · refunded 18 Mar 2026" in text
     assert "Clawback −$20 Booking bkg_back was refunded" in text
 
 
@@ -120,11 +120,11 @@ def test_the_ledger_pages_newest_first_with_more_entries(client, auth, gita, db_
         pinned_clock.advance(minutes=1)
         adjust(auth, ada, amount=str(n + 1), reason=f"Entry {n + 1}")
     response = client.get(page(ada))
-    amounts = re.findall(r'class="ledger-table__amount">\+\$(\d+)<', response.get_data(as_text=True))
+    amounts = re.findall(r'class="ledger-table__amount"[^>]*>\+\$(\d+)<', response.get_data(as_text=True))
     assert amounts == [str(n) for n in range(52, 2, -1)]
     [more] = re.findall(r'href="([^"]+)" hx-get="\1"[^>]*>More entries</a>', response.get_data(as_text=True))
     rows = client.get(more.replace("&amp;", "&"), headers=HX)
-    assert re.findall(r'class="ledger-table__amount">\+\$(\d+)<', rows.get_data(as_text=True)) == ["2", "1"]
+    assert re.findall(r'class="ledger-table__amount"[^>]*>\+\$(\d+)<', rows.get_data(as_text=True)) == ["2", "1"]
     assert rows.get_data(as_text=True).lstrip().startswith("<tr") and "More entries" not in page_text(rows)
 
 
