@@ -77,6 +77,7 @@ def test_approve_a_held_invite_and_see_it_rewarded(page, make_user, held_invite,
     page.get_by_role("link", name="Review", exact=True).click()
     page.get_by_role("link", name="Decided").click()
     expect(page.locator("table.decision-table")).to_contain_text("Same office network; a real studio.")
+    screenshot(page, "growth-review-decisions")
 
 
 def test_the_queue_and_a_user_s_credits_read_well_on_a_phone(phone_page, make_user, held_invite):
