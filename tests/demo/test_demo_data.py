@@ -9,26 +9,20 @@ import pytest
 from webapp.core import clock
 from webapp.core.security import keyed_hash
 from webapp.core.taxonomy import AMENITY_TAGS, CITY_BY_SLUG, LANGUAGES, ROLE_TAGS, STYLE_TAGS
+from webapp.credits.rules import SIGNED_AMOUNT_SQL, reward_cents
 from webapp.directory.query import canonical, get_scope, parse_json
 
 TABLES = ("app_user", "service_profile", "studio", "fansub_creator", "saved_search", "saved_search_alert",
           "follow", "feed_post", "referral_program", "referral_invite", "credit_ledger")
 
-# The invite states, as the rows show them until the referrals work adds a status column.
-REWARDED = "exists (select 1 from credit_ledger c where c.kind = 'award' and c.related_id = i.invite_id)"
-CLAWED_BACK = "exists (select 1 from credit_ledger c where c.kind = 'clawback' and c.related_id = i.invite_id)"
+# What the sign-up fraud rules look at, from the rows themselves (webapp/referrals/rules.py).
 SELF_REFERRAL = ("exists (select 1 from referral_invite j where j.invitee_user_id = i.inviter_user_id"
-                 " and j.device_fp = i.device_fp and j.ip_addr_sha = i.ip_addr_sha)")
-BURST = ("(select count(*) from referral_invite j where j.ip_addr_sha = i.ip_addr_sha and j.device_fp = i.device_fp"
-         " and j.accepted_at between i.accepted_at - interval '1 hour' and i.accepted_at + interval '1 hour') >= 3")
+                 " and (j.device_fp = i.device_fp or j.ip_addr_sha = i.ip_addr_sha))")
+BURST = ("(select count(*) from referral_invite j where (j.ip_addr_sha = i.ip_addr_sha or j.device_fp = i.device_fp)"
+         " and j.accepted_at between i.accepted_at - interval '24 hours' and i.accepted_at + interval '24 hours') >= 3")
 DISPOSABLE = ("exists (select 1 from app_user u where u.user_id = i.invitee_user_id"
-              " and u.email like '%%@mailinator.com')")
-HELD = f"i.invitee_user_id is not null and not {REWARDED} and ({SELF_REFERRAL} or ({BURST}) or {DISPOSABLE})"
-CAPPED = (f"i.invitee_user_id is not null and not {REWARDED} and not ({SELF_REFERRAL} or ({BURST}) or {DISPOSABLE})"
-          " and (select count(*) from credit_ledger c join referral_invite k on k.invite_id = c.related_id"
-          "      where c.kind = 'award' and k.inviter_user_id = i.inviter_user_id and k.program_id = i.program_id"
-          "        and date_trunc('month', c.created_at) = date_trunc('month', i.accepted_at))"
-          "    >= (select monthly_cap from referral_program p where p.program_id = i.program_id)")
+              " and split_part(u.email, '@', 2) in ('mailinator.com', 'yopmail.com'))")
+HAS_REWARD = "exists (select 1 from referral_reward r where r.invite_id = i.invite_id)"
 
 
 def test_seeding_reports_the_rows_it_added_and_the_demo_logins(demo):
@@ -208,7 +202,7 @@ def test_post_authors_are_accounts_and_verified_chips_follow_them(demo):
                     " where f.verified_chip <> p.verified") == 0
 
 
-# --- referrals and credits ----------------------------------------------------------
+# --- referrals ---------------------------------------------------------------------
 
 def test_programs_of_all_three_kinds_active_and_inactive(demo):
     assert {"provider_invites_provider", "buyer_invites_buyer", "cross_side"} == {
@@ -217,27 +211,50 @@ def test_programs_of_all_three_kinds_active_and_inactive(demo):
     assert demo.one("select count(*) from referral_program where reward_bips > 0 and reward_fixed_cents > 0") >= 1
     assert demo.one("select count(*) from referral_program where reward_bips = 0 and reward_fixed_cents > 0") >= 1
     assert demo.one("select count(*) from referral_program where reward_bips > 0 and reward_fixed_cents = 0") >= 1
+    assert demo.one("select count(*) from referral_program where active and invitee_fixed_cents > 0") >= 1
     assert demo.one("select bool_and(credit_scope = 'buyer_fee_only') from referral_program")
 
 
 @pytest.mark.parametrize("state, condition, at_least", [
-    ("pending", "i.invitee_user_id is null and i.accepted_at is null", 4),
-    ("accepted", f"i.invitee_user_id is not null and not {REWARDED} and not ({HELD}) and not ({CAPPED})", 3),
-    ("rewarded", REWARDED, 6),
-    ("clawed back", CLAWED_BACK, 2),
-    ("capped", CAPPED, 2),
-    ("held for fraud", HELD, 3),
-    ("held as self-referral", f"i.invitee_user_id is not null and {SELF_REFERRAL}", 1),
-    ("held as a sign-up burst", f"i.invitee_user_id is not null and {BURST}", 3),
-    ("held for a disposable e-mail", DISPOSABLE, 1),
+    ("sent", "i.status = 'sent' and i.invitee_user_id is null and i.accepted_at is null", 4),
+    ("signed up", "i.status = 'signed_up' and i.invitee_user_id is not null", 3),
+    ("rewarded", "i.status = 'rewarded'", 6),
+    ("clawed back", "i.status = 'clawed_back'", 2),
+    ("over the monthly cap", "i.status = 'capped'", 2),
+    ("held for review", "i.status = 'held'", 5),
+    ("held as a self-referral", f"i.status = 'held' and 'self_referral' = any(i.fraud_flags) and {SELF_REFERRAL}", 1),
+    ("held as a sign-up burst", f"i.status = 'held' and 'signup_burst' = any(i.fraud_flags) and {BURST}", 3),
+    ("held for a disposable e-mail", f"i.status = 'held' and 'disposable_email' = any(i.fraud_flags) and {DISPOSABLE}",
+     1),
+    ("held for a booking with the inviter", "i.status = 'held' and i.fraud_flags = '{collusion}'", 1),
+    ("held with its first booking waiting", f"i.status = 'held' and {HAS_REWARD}", 2),
+    ("held, no booking yet", f"i.status = 'held' and not {HAS_REWARD}", 2),
+    ("rejected", "i.status = 'rejected'", 2),
+    ("rejected with a booking in", f"i.status = 'rejected' and {HAS_REWARD}", 1),
+    ("approved, then paid", "i.status = 'rewarded' and exists (select 1 from growth_decision d"
+                            " where d.invite_id = i.invite_id and d.action = 'approve')", 1),
+    ("approved, no booking yet", "i.status = 'signed_up' and exists (select 1 from growth_decision d"
+                                 " where d.invite_id = i.invite_id and d.action = 'approve')", 1),
 ])
 def test_invites_in_every_state(demo, state, condition, at_least):
     assert demo.one(f"select count(*) from referral_invite i where {condition}") >= at_least, state
 
 
+def test_every_sign_up_flag_is_a_rule_the_rows_break(demo):
+    """The flags a sign-up rule set (not collusion, which a booking sets) are true of the rows."""
+    for flag, rule in (("self_referral", SELF_REFERRAL), ("signup_burst", BURST), ("disposable_email", DISPOSABLE)):
+        assert demo.one(f"select count(*) from referral_invite i where %s = any(i.fraud_flags) and not {rule}",
+                        flag) == 0, flag
+        assert demo.one(f"select count(*) from referral_invite i where i.accepted_at is not null and {rule}"
+                        " and not %s = any(i.fraud_flags)", flag) == 0, flag
+
+
 def test_the_demo_provider_hit_the_monthly_cap(demo):
     provider = demo.user_id("provider@demo.test")
-    assert demo.one(f"select count(*) from referral_invite i where i.inviter_user_id = %s and {CAPPED}", provider) >= 1
+    assert demo.one("select count(*) from referral_invite where inviter_user_id = %s and status = 'capped'",
+                    provider) >= 2
+    assert demo.one("select count(*) from referral_cap_use where inviter_user_id = %s and used = cap",
+                    provider) >= 1
 
 
 def test_accepted_invites_point_at_accounts_created_through_them(demo):
@@ -257,28 +274,159 @@ def test_invitee_emails_are_keyed_hashes_never_plain_sha256(demo):
     assert demo.one("select count(*) from referral_invite where ip_addr_sha !~ '^[0-9a-f]{64}$'") == 0
 
 
+# --- credits: the rows the credits service writes, and nothing it would not ----------
+
 def test_ledger_entries_of_every_kind_with_reasons_and_related_ids(demo):
     assert {"award", "clawback", "redeem"} == {r[0] for r in demo.all("select distinct kind from credit_ledger")}
-    assert demo.one("select count(*) from credit_ledger where reason = '' or related_id is null"
-                    " or amount_cents <= 0") == 0
+    assert demo.one("select count(*) from credit_ledger where reason = '' or related_id is null") == 0
 
 
-def test_no_balance_ever_goes_below_zero(demo):
+def test_each_balance_row_is_the_sum_of_its_users_entries(demo):
+    assert demo.one("select count(*) from credit_balance where balance_cents < 0 or owed_cents < 0") == 0
     assert demo.one(
-        "select count(*) from (select sum(case kind when 'award' then amount_cents else -amount_cents end)"
-        " over (partition by user_id order by created_at, entry_id) as balance from credit_ledger) h"
-        " where balance < 0") == 0
+        f"select count(*) from (select user_id, sum({SIGNED_AMOUNT_SQL}) as total from credit_ledger group by 1) l"
+        " full join credit_balance b using (user_id)"
+        " where coalesce(b.balance_cents, 0) - coalesce(b.owed_cents, 0) <> coalesce(l.total, 0)") == 0
 
 
-def test_awards_follow_the_program_formula(demo):
-    """Each referral award is fixed cents + bips x fee / 10 000 for some fee: at least the fixed part."""
-    assert demo.one("select count(*) from credit_ledger c join referral_program p using (program_id)"
-                    " where c.kind = 'award' and c.amount_cents < p.reward_fixed_cents") == 0
+def test_someone_owes_what_a_clawback_could_not_take(demo):
+    """A refund took back a welcome credit that had already been spent: the shortfall is owed."""
+    owing = demo.all("select user_id, owed_cents from credit_balance where owed_cents > 0")
+    assert owing
+    for user_id, owed in owing:
+        kinds = [r[0] for r in demo.all("select kind from credit_ledger where user_id = %s order by created_at",
+                                        user_id)]
+        assert "redeem" in kinds and kinds[-1] == "clawback" and owed > 0
 
 
-def test_the_buyer_has_a_positive_balance_with_every_kind_of_entry(demo):
-    buyer = demo.user_id("buyer@demo.test")
-    kinds = {r[0] for r in demo.all("select distinct kind from credit_ledger where user_id = %s", buyer)}
+def test_awards_name_their_invite_and_the_reward_that_paid_them(demo):
+    rows = demo.all(
+        "select c.user_id, c.amount_cents, c.program_id, c.reason, i.inviter_user_id, i.invitee_user_id,"
+        "       i.program_id, r.inviter_entry_id = c.entry_id, r.invitee_entry_id = c.entry_id,"
+        "       r.inviter_cents, r.invitee_cents, r.buyer_fee_cents, r.booking_id,"
+        "       p.reward_fixed_cents, p.reward_bips, p.invitee_fixed_cents"
+        "  from credit_ledger c join referral_invite i on i.invite_id = c.related_id"
+        "  join referral_reward r on r.invite_id = i.invite_id join referral_program p on p.program_id = i.program_id"
+        " where c.kind = 'award'")
+    assert len(rows) == demo.one("select count(*) from credit_ledger where kind = 'award' and related_id like 'rfi_%%'")
+    for (user, amount, program, reason, inviter, invitee, invite_program, is_inviters, is_invitees, inviter_cents,
+         invitee_cents, fee, booking, fixed, bips, welcome) in rows:
+        assert program == invite_program and booking in reason
+        assert inviter_cents == reward_cents(fixed_cents=fixed, bips=bips, buyer_fee_cents=fee)
+        assert invitee_cents == welcome
+        if is_inviters:
+            assert (user, amount) == (inviter, inviter_cents) and reason.startswith("Referral reward: ")
+        else:
+            assert is_invitees and (user, amount) == (invitee, invitee_cents) and reason.startswith("Welcome credit: ")
+    assert demo.one("select count(*) from referral_reward r where not exists (select 1 from credit_ledger c"
+                    " where c.entry_id in (r.inviter_entry_id, r.invitee_entry_id) and c.related_id = r.invite_id)"
+                    " and (r.inviter_entry_id is not null or r.invitee_entry_id is not null)") == 0
+
+
+def test_invitees_of_double_sided_programs_get_their_welcome_credit(demo):
+    assert demo.one("select count(*) from credit_ledger where kind = 'award' and reason like 'Welcome credit:%%'") >= 5
+    assert demo.one("select count(*) from referral_invite i join referral_reward r using (invite_id)"
+                    " where i.status = 'capped' and r.invitee_entry_id is not null") >= 1
+
+
+def test_every_clawback_takes_back_one_award_of_its_user_in_full_once(demo):
+    rows = demo.all("select c.user_id = a.user_id, c.amount_cents = a.amount_cents, c.program_id = a.program_id,"
+                    "       a.kind, r.refunded_at is not null, c.reason like 'Booking %% was refunded'"
+                    "  from credit_ledger c join credit_ledger a on a.entry_id = c.related_id"
+                    "  left join referral_reward r on a.entry_id in (r.inviter_entry_id, r.invitee_entry_id)"
+                    " where c.kind = 'clawback'")
+    assert len(rows) >= 4 and set(rows) == {(True, True, True, "award", True, True)}
+    assert demo.one("select count(*) from (select related_id from credit_ledger where kind = 'clawback'"
+                    " group by 1 having count(*) > 1) twice") == 0
+
+
+def test_manual_adjustments_point_at_the_growth_teams_decision(demo):
+    rows = demo.all("select c.kind, d.action, c.user_id = d.subject_user_id, c.amount_cents = d.amount_cents,"
+                    "       c.reason = 'Adjustment by the growth team: ' || d.reason, c.program_id, u.email"
+                    "  from credit_ledger c"
+                    "  join growth_decision d on d.decision_id = c.related_id and d.entry_id = c.entry_id"
+                    "  join app_user u on u.user_id = d.actor_user_id")
+    assert len(rows) == demo.one("select count(*) from credit_ledger where related_id like 'gdc_%%'")
+    assert {r[0] for r in rows} == {"award", "clawback"}  # a goodwill credit, and fraud confirmed after payment
+    assert all(kind == action and same_user and same_amount and same_reason and program is None
+               and actor == "growth@demo.test" for kind, action, same_user, same_amount, same_reason, program, actor
+               in rows)
+
+
+def test_what_each_entry_relates_to(demo):
+    """award → its invite (or a decision), clawback → the award (or a decision), redeem → the booking."""
+    assert demo.all("select distinct kind, left(related_id, 4) from credit_ledger order by 1, 2") == [
+        ("award", "gdc_"), ("award", "rfi_"), ("clawback", "crl_"), ("clawback", "gdc_"), ("redeem", "bkg_")]
+    assert demo.one("select count(*) from credit_ledger where kind = 'redeem' and (program_id is not null"
+                    " or reason <> 'Applied to the service fee of booking ' || related_id)") == 0
+
+
+def test_cap_counters_count_the_rewards_of_their_month(demo):
+    counted = demo.all(
+        "select i.inviter_user_id, i.program_id, date_trunc('month', r.earned_at at time zone 'UTC')::date, count(*)"
+        "  from referral_reward r join referral_invite i using (invite_id) where r.inviter_entry_id is not null"
+        " group by 1, 2, 3 order by 1, 2, 3")
+    assert demo.all("select inviter_user_id, program_id, month, used from referral_cap_use order by 1, 2, 3") == counted
+    assert demo.one("select count(*) from referral_cap_use u join referral_program p using (program_id)"
+                    " where u.cap <> p.monthly_cap or u.used > u.cap") == 0
+    # An invite over the cap was, in its month, one reward too many.
+    assert demo.one("select count(*) from referral_invite i join referral_reward r using (invite_id)"
+                    " where i.status = 'capped' and not exists (select 1 from referral_cap_use u"
+                    "  where u.inviter_user_id = i.inviter_user_id and u.program_id = i.program_id"
+                    "    and u.month = date_trunc('month', r.earned_at at time zone 'UTC')::date and u.used = u.cap)"
+                    ) == 0
+
+
+@pytest.mark.parametrize("status, broken", [
+    ("sent", HAS_REWARD),
+    ("signed_up", HAS_REWARD),
+    ("rewarded", "not exists (select 1 from referral_reward r where r.invite_id = i.invite_id"
+                 " and r.inviter_entry_id is not null and r.refunded_at is null)"),
+    ("clawed_back", "not exists (select 1 from referral_reward r"
+                    " join credit_ledger c on c.related_id = r.inviter_entry_id"
+                    " where r.invite_id = i.invite_id and r.refunded_at is not null and c.kind = 'clawback')"),
+    ("capped", "not exists (select 1 from referral_reward r where r.invite_id = i.invite_id"
+               " and r.inviter_entry_id is null and (r.invitee_entry_id is not null) = (r.invitee_cents > 0))"),
+    ("held", "exists (select 1 from referral_reward r where r.invite_id = i.invite_id"
+             " and (r.inviter_entry_id is not null or r.invitee_entry_id is not null))"
+             " or exists (select 1 from growth_decision d where d.invite_id = i.invite_id)"
+             " or cardinality(i.fraud_flags) = 0"),
+    ("rejected", "exists (select 1 from referral_reward r where r.invite_id = i.invite_id"
+                 " and (r.inviter_entry_id is not null or r.invitee_entry_id is not null))"
+                 " or not exists (select 1 from growth_decision d where d.invite_id = i.invite_id"
+                 " and d.action = 'reject' and d.entry_id is null and d.reason <> '')"),
+])
+def test_invite_states_agree_with_their_rewards_entries_and_decisions(demo, status, broken):
+    assert demo.one("select count(*) from referral_invite i where i.status = %s", status) > 0
+    assert demo.one(f"select count(*) from referral_invite i where i.status = %s and ({broken})", status) == 0
+    assert demo.one("select count(*) from credit_ledger c join referral_invite i on i.invite_id = c.related_id"
+                    " where i.status not in ('rewarded', 'clawed_back', 'capped')") == 0
+
+
+def test_approvals_name_the_inviters_award(demo):
+    """An approval pays at once when the first booking is in (and names that award), else later."""
+    rows = demo.all("select d.entry_id, r.inviter_entry_id, d.subject_user_id = i.inviter_user_id"
+                    "  from growth_decision d join referral_invite i using (invite_id)"
+                    "  left join referral_reward r using (invite_id) where d.action = 'approve'")
+    assert any(entry for entry, _, _ in rows) and any(entry is None for entry, _, _ in rows)
+    for entry, award, about_the_inviter in rows:
+        assert about_the_inviter and entry in (None, award)
+
+
+# --- the demo logins' credits ---------------------------------------------------------
+
+def test_the_demo_provider_has_a_rich_credits_page(demo):
+    provider = demo.user_id("provider@demo.test")
+    kinds = {r[0] for r in demo.all("select distinct kind from credit_ledger where user_id = %s", provider)}
     assert kinds == {"award", "clawback", "redeem"}
-    assert demo.one("select sum(case kind when 'award' then amount_cents else -amount_cents end)"
-                    " from credit_ledger where user_id = %s", buyer) > 0
+    statuses = {r[0] for r in demo.all("select distinct status from referral_invite where inviter_user_id = %s",
+                                       provider)}
+    assert {"rewarded", "clawed_back", "capped", "held", "signed_up", "sent"} <= statuses
+    assert demo.one("select balance_cents from credit_balance where user_id = %s", provider) > 0
+
+
+def test_the_buyer_has_credit_and_spent_some_twice(demo):
+    buyer = demo.user_id("buyer@demo.test")
+    kinds = [r[0] for r in demo.all("select kind from credit_ledger where user_id = %s", buyer)]
+    assert {"award", "clawback"} <= set(kinds) and kinds.count("redeem") == 2
+    assert demo.one("select balance_cents from credit_balance where user_id = %s", buyer) > 0

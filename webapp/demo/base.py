@@ -32,7 +32,9 @@ TABLE_ORDER = (
     "app_user", "service_profile", "studio", "fansub_creator",
     "saved_search", "saved_search_alert", "follow", "feed_post", "feed_media",
     "referral_program", "referral_code", "referral_invite", "credit_ledger",
+    "referral_reward", "referral_cap_use", "growth_decision",
 )
+# Not written here: credit_balance, which the database keeps from the ledger (migration 070's trigger).
 JSON_COLUMNS = {"query_json", "media_preview"}
 
 
@@ -49,7 +51,9 @@ class DemoData:
         # Handles the areas share: account dicts by e-mail, and lists by kind.
         self.accounts: dict[str, dict] = {}
         self.used_names: set[str] = set()
-        self.rewards: list[dict] = []  # qualifying bookings the referrals area hands to the credits area
+        # What happened to invites and credits after sign-up (bookings, refunds, decisions, redeems),
+        # handed by the referrals area to the credits area, which replays them in time order.
+        self.events: list[dict] = []
         self.notes: dict[str, list[str]] = defaultdict(list)  # which row means which state (for the report/tests)
 
     # -- time ---------------------------------------------------------------------
@@ -73,6 +77,11 @@ class DemoData:
     def add(self, table: str, **row) -> dict:
         self.rows[table].append(row)
         return row
+
+    def event(self, at: datetime, step: str, **details) -> None:
+        """Something the credits service hears of at `at`: `step` names the service's step
+        (credits.Books: booking_completed, booking_refunded, redeem, approve, reject, adjust...)."""
+        self.events.append(dict(details, at=at, step=step, seq=len(self.events)))
 
     def counts(self) -> dict[str, int]:
         return {t: len(self.rows[t]) for t in TABLE_ORDER if self.rows.get(t)}
