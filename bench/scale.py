@@ -448,8 +448,9 @@ class Loader:
 
     # -- credit ledger ------------------------------------------------------------
     def ledger(self, n: int) -> int:
-        """Per user, a history after their last entry: awards first, then redeems and
-        clawbacks never larger than the running balance."""
+        """Per user, a history after their last entry: awards first, then redeems never larger than
+        the running balance, and clawbacks of an earlier award of theirs in full, as a refund's
+        (related_id: the award), when the balance still covers it."""
         rng = self.rng
         programs = [r[0] for r in self.conn.execute("select program_id from referral_program order by program_id")]
         users = [r[0] for r in self.conn.execute(
@@ -461,35 +462,41 @@ class Loader:
             f"select user_id, sum({SIGNED_AMOUNT_SQL}), max(created_at) from credit_ledger group by user_id")}
         per_user = [n // len(users) + (1 if i < n % len(users) else 0) for i in range(len(users))]
         entry_ms = []
-        plan = []
+        plan = []  # (user, kind, amount, at, the award a clawback takes back: its index in plan)
         for user, m in zip(users, per_user, strict=True):
             balance, last = state.get(user, (0, None))
             start = min(max(self.start_ms, int(last.timestamp() * 1000) + 1 if last else 0), self.end_ms - 1)
             moments = sorted(rng.randrange(start, self.end_ms) for _ in range(m))
+            awards = []  # this user's awards in the load not clawed back yet
             for at in moments:
+                award = None
                 if balance <= 0 or rng.random() < 0.55:
                     kind, amount = "award", rng.randrange(250, 5_000, 25)
-                elif rng.random() < 0.75:
-                    kind, amount = "redeem", redeemable_cents(balance, rng.randrange(100, 3_000, 25))
+                    awards.append(len(plan))
                 else:
-                    kind, amount = "clawback", min(balance, rng.randrange(250, 5_000, 25))
+                    pick = rng.randrange(len(awards)) if awards and rng.random() < 0.25 else None
+                    if pick is not None and plan[awards[pick]][2] <= balance:
+                        awards[pick], awards[-1] = awards[-1], awards[pick]  # O(1) removal: order is irrelevant
+                        award = awards.pop()
+                        kind, amount = "clawback", plan[award][2]
+                    else:
+                        kind, amount = "redeem", redeemable_cents(balance, rng.randrange(100, 3_000, 25))
                 balance += signed_cents(kind, amount)
-                plan.append((user, kind, amount, at))
+                plan.append((user, kind, amount, at, award))
                 entry_ms.append(at)
         ids = fast_ids("crl", entry_ms)
         related = fast_ids("rfi", entry_ms)
         bookings = fast_ids("bkg", entry_ms)
+        award_programs = [programs[rng.randrange(len(programs))] if programs else None for _ in plan]
 
         def rows():
-            for i, (user, kind, amount, at) in enumerate(plan):
+            for i, (user, kind, amount, at, award) in enumerate(plan):
                 if kind == "redeem":
                     reason, rel, program = f"Applied to the service fee of booking {bookings[i]}", bookings[i], None
                 elif kind == "award":
-                    reason, rel = f"Referral reward for booking {bookings[i]}", related[i]
-                    program = programs[rng.randrange(len(programs))] if programs else None
+                    reason, rel, program = f"Referral reward for booking {bookings[i]}", related[i], award_programs[i]
                 else:
-                    reason, rel = f"Booking {bookings[i]} was refunded", related[i]
-                    program = programs[rng.randrange(len(programs))] if programs else None
+                    reason, rel, program = f"Booking {bookings[award]} was refunded", ids[award], award_programs[award]
                 yield (ids[i], user, kind, program, amount, "USD", reason, rel, self.ts(at))
 
         return self.copy("credit_ledger", ["entry_id", "user_id", "kind", "program_id", "amount_cents", "currency",

@@ -125,6 +125,9 @@ def _assert_everything_valid(db_conn):
                " group by 1) l full join credit_balance b using (user_id)"
                " where b.balance_cents < 0 or coalesce(b.balance_cents, 0) - coalesce(b.owed_cents, 0) <> l.total") == 0
     assert one("select count(*) from credit_ledger where created_at > now() or reason = ''") == 0
+    assert one("select count(*) from credit_ledger c left join credit_ledger a on a.entry_id = c.related_id"
+               " where c.kind = 'clawback' and c.related_id like 'crl%' and (a.kind is distinct from 'award'"
+               "  or a.user_id <> c.user_id or a.amount_cents <> c.amount_cents)") == 0
     assert one("select count(*) from feed_post where media_preview::text like '%http%'") == 0
     for scope_name, stored in db_conn.execute("select scope, query_json from saved_search"):
         scope = get_scope(scope_name)
