@@ -139,6 +139,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import (
         accounts,
         art,
+        credits,
         dashboard,
         directory,
         feed,
@@ -154,8 +155,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .demo import cli as demo_cli
 
     accounts.init_app(app)
-    for feature in (dashboard, directory, searches, follows, feed, profiles, invites, referrals, growth, health, art,
-                    mail):
+    for feature in (dashboard, directory, searches, follows, feed, profiles, invites, credits, referrals, growth,
+                    health, art, mail):
         app.register_blueprint(feature.bp)
     placeholders.init_app(app)  # after every feature: it refuses a path a feature serves
     templating.init_app(app)

@@ -24,6 +24,13 @@ def encode(created_at: datetime, key: str) -> str:
     return f"{micros}.{key}"
 
 
+def starting_at(created_at: datetime, key: str) -> str:
+    """The cursor of the page that starts with this row: a link to a row that may sit pages down
+    a list (a clawback's award, an award's invite). The next page holds the rows before the
+    cursor, so the cursor is the row's own, one microsecond later (timestamps are microseconds)."""
+    return encode(created_at + timedelta(microseconds=1), key)
+
+
 BROKEN = "That page link is broken. Start again from the first page."
 
 

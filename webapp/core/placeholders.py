@@ -24,12 +24,6 @@ def notifications():
     return _coming_soon("Notifications", "New matches for your saved searches.")
 
 
-@bp.get("/credits")
-@login_required
-def credits():
-    return _coming_soon("Credits", "Your credit balance and its history.")
-
-
 @bp.get("/growth")
 @role_required("growth")
 def growth():

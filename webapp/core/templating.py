@@ -27,7 +27,7 @@ NAVIGATION = (
     NavItem("searches.index", "Searches", also=("searches",)),
     NavItem("follows.following", "Following"),
     NavItem("invites.index", "Invites", also=("invites",)),
-    NavItem("placeholders.credits", "Credits"),
+    NavItem("credits.index", "Credits", also=("credits",)),
     # The growth team's programs until their dashboard lands (the /growth placeholder links to them).
     NavItem("growth.programs", "Growth", also=("growth", "placeholders.growth"), roles=("growth",)),
 )

@@ -1,5 +1,10 @@
 """Credits: the ledger of referral rewards, clawbacks and redeems (SPEC §6).
 
-So far only its rules (`rules.py`), which the demo data and the dashboard use; the
-/credits page is still the placeholder until the credits work adds its views.
+rules.py the reward formula and the sign of each entry; service.py and queries.py the write path
+(events, the growth team's decisions); account.py, reads.py and views.py the user's /credits page.
 """
+from flask import Blueprint
+
+bp = Blueprint("credits", __name__)
+
+from . import views  # noqa: E402,F401

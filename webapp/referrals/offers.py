@@ -39,3 +39,7 @@ def welcome(program: Mapping) -> str | None:
 # Credits pay the buyer's service fee only (credit_scope buyer_fee_only), earned on a first booking.
 WHEN_EARNED = "Credit is earned when the person you invite completes their first booking."
 SCOPE_IN_WORDS = "Credit pays service fees on bookings; it is not cash."
+# The same scope at length, for /credits: what credit pays, what it does not, and how it is spent.
+SCOPE_SPENT_ON = "The service fee of a booking you make as the buyer, up to the whole fee."
+SCOPE_NOT_FOR = "Not the price of the work itself, not fees a provider pays, and not cash: it can't be withdrawn."
+SCOPE_HOW = "At checkout it comes off the fee, up to what you have; the rest stays here for your next booking."
