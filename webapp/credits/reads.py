@@ -81,7 +81,13 @@ def history(user_id: str, *, after: tuple[datetime, str] | None = None, limit: i
     """The user's ledger entries, newest first (ties: newest id first), `limit` of them after the
     (created_at, entry_id) cursor `after`, each with what its "relates to" needs: for an entry
     naming an invite, the invite's date, whether the user sent it, its invitee's and inviter's
-    names; for a clawback naming an award of the user's, that award's date.
+    names; for a clawback naming an award of the user's, that award's date."""
+    return reads.rows(*history_statement(user_id, after=after, limit=limit))
+
+
+def history_statement(user_id: str, *, after: tuple[datetime, str] | None = None,
+                      limit: int = 26) -> tuple[str, dict]:
+    """history's SQL and parameters (bench/bench_credits.py explains the same statement).
 
     The page is one range of idx_credit_user_recent cut by the LIMIT; only its rows are joined,
     each by a primary key (a related_id of another kind matches nothing)."""
@@ -89,8 +95,7 @@ def history(user_id: str, *, after: tuple[datetime, str] | None = None, limit: i
     params: dict = {"u": user_id}
     if after:
         params["after_at"], params["after_id"] = after
-    return reads.rows(
-        f"""
+    return f"""
         with page as (
           select l.entry_id, l.created_at, l.kind, l.amount_cents, l.reason, l.related_id
             from credit_ledger l
@@ -110,6 +115,4 @@ def history(user_id: str, *, after: tuple[datetime, str] | None = None, limit: i
             on page.kind = 'clawback' and award.entry_id = page.related_id and award.user_id = %(u)s
                and award.kind = 'award'
          order by page.created_at desc, page.entry_id desc
-        """,
-        params,
-    )
+        """, params
