@@ -82,6 +82,8 @@ Analysis (2026-12-02, written after the runs of that morning, on a machine share
   range of `idx_credit_user_recent` cut by its LIMIT, its rows then joined by primary keys (the invite an
   award names, the award a clawback names, their people), the pending invites ranges of
   `idx_rfi_inviter_recent`. A cursor 200 pages down is the same range from another starting point.
+  Single EXPLAIN ANALYZE timings swing on this busy machine (the plan below: 0.22 ms to its top node,
+  0.99 ms "Execution Time"); the plans and their buffers (200) are what compare.
 - **The first run measured 1.31× (9.2 ms against 12.0 ms), and PostgreSQL's CPU per request 1.1 ms
   against 2.9 ms**, while EXPLAIN ANALYZE of the history showed 0.3–0.5 ms at both sizes. The difference
   was the prepared statement: psycopg prepares a statement run five times, and PostgreSQL then settles
@@ -93,12 +95,16 @@ Analysis (2026-12-02, written after the runs of that morning, on a machine share
   parameter for its two statuses, and PostgreSQL re-planned it on every call (0.3–0.5 ms of planning
   for a 0.07 ms read); the statuses are now written into the SQL. EXPLAIN ANALYZE alone would not have
   shown either: it plans with the values.
-- **Where a request goes:** about 2.8–3.4 ms of CPU in the app's workers (the layout, 25 rows with their
-  links and money, the session) and 0.6–0.7 ms in PostgreSQL (the user, the summary, the pending
-  invites, the history). Like `/invites` (9% of hello world's req/s, about 5.5 ms of CPU a request).
-- **Loading a million entries with the balance trigger in place took 55 s** (COPY of 1M rows, the
-  AFTER INSERT trigger's upsert and update of credit_balance per row, then the ledger's three indexes
-  rebuilt), against 15.5 s for the same load with triggers off (`session_replication_role = replica`
+- **Where a request goes:** about 2.8–4.0 ms of CPU in the app's workers (the layout, 25 rows with their
+  links and money, the session) and 0.6–0.8 ms in PostgreSQL (the user, the summary, the pending
+  invites, the history), at both sizes. The req/s above mean little in this run: other work on the
+  machine ("rest", 5–10 ms of CPU per request, more than the page itself) took most of it, unevenly
+  between rounds. In a quieter run that morning (`--reuse`, load average 4) the two pages served 333
+  and 395 req/s, 7% and 9% of hello world's, with 5.6 and 4.9 ms of CPU a request in all: like
+  `/invites` (9%, 5.5 ms).
+- **Loading a million entries with the balance trigger in place took 52–64 s** in three loads (COPY
+  of 1M rows, the AFTER INSERT trigger's upsert and update of credit_balance per row, then the ledger's
+  three indexes rebuilt), against 15.5 s for the same load with triggers off (`session_replication_role = replica`
   set on a scratch database, a one-off measurement) plus 0.3 s to compute every balance in one
   statement afterwards. About 40 µs a row is the trigger's. Bearable for a benchmark, so the loader
   keeps the trigger: the balance rows are then the database's own, made by the path production uses,
