@@ -380,6 +380,15 @@ def test_a_paid_welcome_credit_is_no_longer_pending(signed_in, client, db_conn, 
 
 # --- getting there -------------------------------------------------------------------------------
 
+def test_the_dashboard_shows_the_same_balance_and_what_is_owed(signed_in, client, entry):
+    me = signed_in("member")
+    award = entry(me, "award", 2_500, at=BASE_TIME)
+    entry(me, "redeem", 1_800, at=BASE_TIME + timedelta(days=1))
+    entry(me, "clawback", 2_500, at=BASE_TIME + timedelta(days=2), related_id=award)
+    [stat] = [a for a in elements(client.get("/"), "a") if "credit balance" in a["text"]]
+    assert " ".join(stat["text"].split()) == "$0 credit balance · $18 owed"
+
+
 def test_the_menu_and_the_dashboard_lead_to_credits(signed_in, client):
     signed_in("provider")
     dashboard = client.get("/")

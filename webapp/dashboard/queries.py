@@ -4,14 +4,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from ..core import reads
-from ..credits.rules import SIGNED_AMOUNT_SQL
 
 
 def user_summary(user_id: str, today: date) -> dict:
     """Counts and balance the dashboard cards show for `user_id` on `today` (paused searches,
     alerts of the last seven days)."""
     return reads.first(
-        f"""
+        """
             select
               (select count(*) from saved_search where user_id = %(u)s) as searches,
               (select count(*) from saved_search where user_id = %(u)s
@@ -23,8 +22,9 @@ def user_summary(user_id: str, today: date) -> dict:
               (select count(*) from referral_invite where inviter_user_id = %(u)s) as invites,
               (select count(*) from referral_invite where inviter_user_id = %(u)s
                  and accepted_at is not null) as accepted,
-              (select coalesce(sum({SIGNED_AMOUNT_SQL}), 0)
-                 from credit_ledger where user_id = %(u)s) as balance_cents,
+              -- the balance row the ledger's trigger keeps (what /credits shows), not a sum of the history
+              coalesce((select balance_cents from credit_balance where user_id = %(u)s), 0) as balance_cents,
+              coalesce((select owed_cents from credit_balance where user_id = %(u)s), 0) as owed_cents,
               (select count(*) from feed_post where author_id = %(u)s and is_published) as published_posts,
               (select count(*) from feed_post where author_id = %(u)s and not is_published) as draft_posts
         """,
