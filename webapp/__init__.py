@@ -57,6 +57,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Earlier keys: sessions signed with one still open, keyed hashes made with one still match
         # (core/security.keyed_hashes), until the rotation's window has passed (docs/security.md).
         SECRET_KEY_FALLBACKS=list(settings.secret_key_fallbacks),
+        # The marketplace signs POST /internal/events with it (accounts/access.signed_request); earlier
+        # ones still verify while the marketplace switches to a new one (docs/security.md).
+        INTERNAL_EVENTS_SECRET=settings.internal_events_secret,
+        INTERNAL_EVENTS_SECRET_FALLBACKS=list(settings.internal_events_secret_fallbacks),
         SMTP_URL=settings.smtp_url,
         PUBLIC_URL=settings.public_url,
         SESSION_COOKIE_HTTPONLY=True,
@@ -145,6 +149,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         feed,
         follows,
         growth,
+        internal,
         invites,
         mail,
         profiles,
@@ -156,7 +161,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     accounts.init_app(app)
     for feature in (dashboard, directory, searches, follows, feed, profiles, invites, credits, referrals, growth,
-                    health, art, mail):
+                    health, art, mail, internal):
         app.register_blueprint(feature.bp)
     placeholders.init_app(app)  # after every feature: it refuses a path a feature serves
     templating.init_app(app)

@@ -1,8 +1,9 @@
 """Access rules as decorators, so each view states who may use it.
 
 Every route carries exactly one rule: `public` (anyone, signed in or not),
-`login_required` (any signed-in user) or `role_required(...)` (signed-in users
-with one of the roles). Each records itself on the view as `access_rules`, and
+`login_required` (any signed-in user), `role_required(...)` (signed-in users
+with one of the roles) or `signed_request` (programs that sign the request's body
+with the shared secret: the marketplace's events; no person, no session). Each records itself on the view as `access_rules`, and
 the harness (tests/harness/test_access_rules.py) fails for a route with none or
 with more than one, so a new route cannot ship without saying who may open it.
 """
@@ -12,14 +13,21 @@ from dataclasses import dataclass
 from functools import wraps
 
 import flask_login
+from flask import current_app, request
 from flask_login import current_user
+from werkzeug.exceptions import Unauthorized
 
 from ..core.errors import Refused
+from ..core.extensions import csrf
+from ..core.security import SIGNATURE_HEADER, signature_matches
+
+# A signed request is a small message (an event is a few hundred bytes): nothing bigger is read.
+MAX_SIGNED_BODY = 64 * 1024
 
 
 @dataclass(frozen=True)
 class Access:
-    """Who may use a view: kind is "public", "login" or "role" (then `roles` says which)."""
+    """Who may use a view: kind is "public", "login", "role" (then `roles` says which) or "signed"."""
 
     kind: str
     roles: tuple[str, ...] = ()
@@ -55,3 +63,26 @@ def role_required(*roles: str):
         return _mark(wrapped, Access("role", roles))
 
     return decorator
+
+
+def signed_request(view):
+    """Programs that sign the raw body: `X-Growth-Signature: sha256=<hex HMAC-SHA256>` under
+    INTERNAL_EVENTS_SECRET (or one of its fallbacks while it rotates). Missing or wrong: 401,
+    before the view runs or anything is read from the body beyond its bytes.
+
+    No session and no CSRF token: the caller is not a browser, and the signature is what a
+    token would prove (that the request comes from who holds the secret), so the view is
+    exempted from CSRF here, with its rule.
+    """
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        request.max_content_length = MAX_SIGNED_BODY  # past it: 413, unread
+        secrets = [current_app.config["INTERNAL_EVENTS_SECRET"],
+                   *current_app.config.get("INTERNAL_EVENTS_SECRET_FALLBACKS", ())]
+        if not signature_matches(request.get_data(cache=True), request.headers.get(SIGNATURE_HEADER), secrets):
+            raise Unauthorized()
+        return view(*args, **kwargs)
+
+    csrf.exempt(wrapped)
+    return _mark(wrapped, Access("signed"))

@@ -57,6 +57,8 @@ class Settings:
     database_url: str | None
     secret_key: str
     secret_key_fallbacks: tuple[str, ...]  # earlier SECRET_KEYs still accepted while they rotate out (docs/security.md)
+    internal_events_secret: str         # the HMAC key the marketplace signs POST /internal/events with
+    internal_events_secret_fallbacks: tuple[str, ...]  # earlier ones, accepted while the marketplace switches over
     smtp_url: str | None
     public_url: str | None              # https://host the world reaches us at: full URLs in e-mails and link previews
     ratelimit_storage_uri: str          # where rate-limit counts live: Redis in production (core/limits.py)
@@ -88,10 +90,17 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     ratelimit_storage_uri = env.get("RATELIMIT_STORAGE_URI") or "memory://"
     # Space-separated, oldest first; each one kept only through a rotation's window (docs/security.md).
     secret_key_fallbacks = tuple(env.get("SECRET_KEY_FALLBACKS", "").split())
+    events_fallbacks = tuple(env.get("INTERNAL_EVENTS_SECRET_FALLBACKS", "").split())
     if production:
         secret_key = _require_strong("SECRET_KEY", env.get("SECRET_KEY"))
         for fallback in secret_key_fallbacks:
             _require_strong("SECRET_KEY_FALLBACKS", fallback)
+        # Whoever holds it can award and spend credits: as strong as the session key, and not the same one.
+        events_secret = _require_strong("INTERNAL_EVENTS_SECRET", env.get("INTERNAL_EVENTS_SECRET"))
+        if events_secret == secret_key:
+            raise ConfigError("INTERNAL_EVENTS_SECRET must not be SECRET_KEY: the marketplace holds one of them")
+        for fallback in events_fallbacks:
+            _require_strong("INTERNAL_EVENTS_SECRET_FALLBACKS", fallback)
         if not env.get("DATABASE_URL"):
             raise ConfigError("DATABASE_URL must be set when APP_ENV=production")
         # Per-process counters let each worker on each host grant the whole limit again.
@@ -104,12 +113,16 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             raise ConfigError("PUBLIC_URL must be set to the site's https:// address when APP_ENV=production")
     else:
         secret_key = env.get("SECRET_KEY") or _dev_secret("SECRET_KEY")
+        # Kept in .data/ like the session key: `flask events send` on this checkout signs with the same one.
+        events_secret = env.get("INTERNAL_EVENTS_SECRET") or _dev_secret("INTERNAL_EVENTS_SECRET")
 
     return Settings(
         app_env=app_env,
         database_url=env.get("DATABASE_URL") or None,
         secret_key=secret_key,
         secret_key_fallbacks=secret_key_fallbacks,
+        internal_events_secret=events_secret,
+        internal_events_secret_fallbacks=events_fallbacks,
         smtp_url=env.get("SMTP_URL") or None,
         public_url=env.get("PUBLIC_URL") or None,
         ratelimit_storage_uri=ratelimit_storage_uri,

@@ -5,13 +5,17 @@ escapes make one) cannot be encoded as UTF-8 at all: either one reaching a query
 Rather than a check per field, every request's path, query string, form fields (names and
 values), uploaded file names and JSON strings are looked at once, before any view runs, and
 a request carrying such text is a 400 through core.errors (page, htmx partial or JSON).
+
+A signed request's body (accounts/access.signed_request) is left to its view: its signature is
+checked before anything reads the body, so a caller without the secret gets its 401 whatever it
+sent, and the view's strict model refuses such text itself. Its path and query are looked at here.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
-from flask import request
+from flask import current_app, request
 
 from .errors import Invalid
 
@@ -32,13 +36,18 @@ def _json_texts(value, where: str) -> Iterator[tuple[str, str]]:
             yield from _json_texts(item, where)
 
 
+def _signed_view() -> bool:
+    view = current_app.view_functions.get(request.endpoint)
+    return any(rule.kind == "signed" for rule in getattr(view, "access_rules", ()))
+
+
 def _texts() -> Iterator[tuple[str, str]]:
     """(where, text) for every piece of text the request carries to the app."""
     yield "the address", request.path
     for name, value in request.args.items(multi=True):
         yield "the address", name
         yield name, value
-    if request.method in ("GET", "HEAD", "OPTIONS"):
+    if request.method in ("GET", "HEAD", "OPTIONS") or _signed_view():
         return
     for name, value in request.form.items(multi=True):
         yield name, name

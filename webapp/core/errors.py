@@ -64,6 +64,8 @@ def found(row: Row | None, key: object = None) -> Row:
 
 MESSAGES = {
     400: ("Something in that request was not right", "Check the form and try again."),
+    # Only signed requests answer 401 (people are sent to log in instead): the caller is a program.
+    401: ("Signature missing or wrong", "Sign the raw body: X-Growth-Signature: sha256=<hex HMAC-SHA256>."),
     403: ("You can't see this page", "Your account does not have access to it."),
     404: ("Page not found", "It may have been removed, or the link is wrong."),
     405: ("That action isn't allowed here", "Use the buttons on the page instead."),

@@ -48,3 +48,26 @@ def keyed_hashes(value: str) -> list[str]:
     only the first, keyed_hash(value) (docs/security.md, "Keyed hashes")."""
     keys = [current_app.config["SECRET_KEY"], *reversed(current_app.config.get("SECRET_KEY_FALLBACKS") or ())]
     return [keyed_hash(value, secret_key=key) for key in keys]
+
+
+# --- signed requests (the marketplace's events) -------------------------------------------------
+# As GitHub signs webhooks: "sha256=" and the hex HMAC-SHA256 of the raw body under a shared secret.
+SIGNATURE_HEADER = "X-Growth-Signature"
+SIGNATURE_PREFIX = "sha256="
+
+
+def body_signature(secret: str, body: bytes) -> str:
+    """The X-Growth-Signature value of `body` under `secret`: what a signer sends."""
+    return SIGNATURE_PREFIX + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def signature_matches(body: bytes, signature: str | None, secrets: list[str]) -> bool:
+    """Whether `signature` is `body`'s under one of `secrets`, compared in constant time (a guess
+    learns nothing from how long the comparison took). Anything but "sha256=<hex>" fails."""
+    if not signature:
+        return False
+    given = signature.encode("utf-8", "replace")
+    matched = False
+    for secret in secrets:  # every one, not the first match: the time says nothing about which
+        matched |= hmac.compare_digest(body_signature(secret, body).encode(), given)
+    return matched
