@@ -1,10 +1,11 @@
 """Every route says who may use it, and means it.
 
 Each view carries exactly one access marker (webapp/accounts/access.py): `public`,
-`login_required` or `role_required(...)`. A route added without one fails here; each
-marker's promise is then checked against the route itself: log-in routes send
+`login_required`, `role_required(...)` or `signed_request`. A route added without one fails
+here; each marker's promise is then checked against the route itself: log-in routes send
 anonymous callers to the log-in page, role routes refuse every other role (the
-growth routes: members, providers and anonymous callers).
+growth routes: members, providers and anonymous callers), signed routes answer 401 to
+anyone who does not sign the request, signed in or not.
 """
 from __future__ import annotations
 
@@ -55,11 +56,28 @@ def test_every_public_page_answers_anonymous_visitors(world):
 def test_every_signed_in_route_sends_anonymous_callers_to_log_in(world, world_db):
     before = snapshot(world_db)
     wrong = []
-    for route in (r for r in all_routes() if r.access.kind != "public"):
+    for route in (r for r in all_routes() if r.access.kind not in ("public", "signed")):
         data = {"csrf_token": world.token(None)} if route.changes_state else None
         response = world.client(None).open(world.path(route), method=route.method, data=data)
         if not sent_to_log_in(response):
             wrong.append(f"{route} answered {response.status_code}")
+    assert wrong == [], "\n".join(wrong)
+    assert changed(before, snapshot(world_db)) == []
+
+
+def test_every_signed_route_refuses_unsigned_callers_signed_in_or_not(world, world_db):
+    """A program's route: no log-in page to send anyone to, and a session opens nothing. A 401, in
+    JSON, to anonymous callers and to every role, with this session's CSRF token or without."""
+    routes = [r for r in all_routes() if r.access.kind == "signed"]
+    assert routes, "the events endpoint is signed"
+    before = snapshot(world_db)
+    wrong = []
+    for route in routes:
+        for user in (None, *world.others.values()):
+            for data in (None, {"csrf_token": world.token(user)}):
+                response = world.client(user).open(world.path(route), method=route.method, data=data)
+                if response.status_code != 401 or not response.is_json:
+                    wrong.append(f"{user['role'] if user else 'anonymous'}: {route} answered {response.status_code}")
     assert wrong == [], "\n".join(wrong)
     assert changed(before, snapshot(world_db)) == []
 
@@ -91,7 +109,12 @@ def test_someone_of_an_admitted_role_gets_past_every_rule(world):
     for route in sorted(all_routes(), key=lambda r: r.ends_session):  # logging out last
         user = world.actor(route)
         data = {"csrf_token": world.token(user)} if route.changes_state else None
-        response = world.client(user).open(world.path(route), method=route.method, data=data, buffered=True)
+        headers = {}
+        if route.access.kind == "signed":  # a program with the secret: past the rule, its body is refused (400)
+            data = b"{}"
+            headers = world.signed_headers(data)
+        response = world.client(user).open(world.path(route), method=route.method, data=data, headers=headers,
+                                           buffered=True)
         # Ending the session sends its user to log in (no `next`): the route's own answer, not the rule's.
         own_answer = route.ends_session and "next=" not in response.headers.get("Location", "")
         if response.status_code in (401, 403) or (user and sent_to_log_in(response) and not own_answer):

@@ -16,8 +16,21 @@ from tests.harness.integrity import changed, snapshot
 from tests.harness.routes import all_routes, url_map_app
 from webapp.core.extensions import csrf
 
+
+def events_refuse_unsigned(world, route) -> None:
+    """The events endpoint (accounts/access.signed_request): a signed-in browser's request, CSRF token
+    and all, is no signature: 401 and nothing recorded. tests/internal/test_signature.py checks the
+    signature itself (missing, wrong, another secret, a changed byte, another algorithm)."""
+    user = world.others["member"]
+    before = snapshot(world.conn)
+    for data in ({"csrf_token": world.token(user)}, None):
+        response = world.client(user).open(world.path(route), method=route.method, data=data)
+        assert response.status_code == 401, response.status_code
+    assert changed(before, snapshot(world.conn)) == []
+
+
 # endpoint -> a check that the route refuses a request without its own signature: check(world, route).
-CSRF_EXEMPT: dict[str, Callable] = {}
+CSRF_EXEMPT: dict[str, Callable] = {"internal.events": events_refuse_unsigned}
 
 REFUSAL = "Reload the page and try again"
 HX = {"HX-Request": "true"}

@@ -4,9 +4,10 @@ Hypothesis drives every route of the URL map with hostile values (huge, empty, N
 wrong types, unicode, markup, SQL, malformed cursors, bad dates) in every form field
 and query parameter the rendered pages send it (tests/harness/routes.py, Catalogue),
 and in its URL variables. Each request is made by someone the route is for, with a valid
-CSRF token, so the input reaches the view. Before and after each one the world's
-tables are checksummed: a request that did not succeed (2xx or 3xx) must have changed
-nothing.
+CSRF token, so the input reaches the view (a signed route's: its fields as a JSON body, signed
+with the secret; tests/internal/test_bodies.py fuzzes every field of the events it takes).
+Before and after each one the world's tables are checksummed: a request that did not succeed
+(2xx or 3xx) must have changed nothing.
 
 NUL bytes get a sweep of their own: each field, parameter and path segment of each route,
 one at a time, answers a clear 400 (PostgreSQL refuses NUL in text; one rule at the edge
@@ -15,6 +16,7 @@ says so before any view runs).
 from __future__ import annotations
 
 import io
+import json
 from urllib.parse import urlencode
 
 import pytest
@@ -75,11 +77,17 @@ class Request:
         self.path = world.path(route, **path_values)
         self.form = form
         self.query = urlencode(query) + raw_query
-        if route.changes_state:
+        self.signed = route.access.kind == "signed"
+        if route.changes_state and not self.signed:
             self.form.add("csrf_token", world.token(self.user))
 
     def send(self):
         client = self.world.client(self.user)
+        if self.signed:  # a program's request: JSON, signed, no session
+            body = json.dumps(self.form.to_dict(flat=False), default=repr).encode()
+            headers = {**self.world.signed_headers(body), **({"HX-Request": "true"} if self.htmx else {})}
+            return client.open(self.path, method=self.route.method, query_string=self.query, data=body,
+                               headers=headers, buffered=True)
         form = MultiDict([(k, (io.BytesIO(v[0]), v[1]) if isinstance(v, tuple) else v)
                           for k, v in self.form.items(multi=True)])
         return client.open(self.path, method=self.route.method, query_string=self.query,

@@ -94,13 +94,21 @@ class World:
 
     def actor(self, route) -> dict | None:
         """Who may use `route` with the world's values: Ada when the route admits providers, else
-        someone of an admitted role; nobody (anonymous) for public routes."""
+        someone of an admitted role; nobody (anonymous) for public routes and for signed ones, whose
+        caller is a program holding the secret (`signed_headers`), not a person."""
         access = route.access
-        if access.kind == "public":
+        if access.kind in ("public", "signed"):
             return None
         if access.kind == "login" or "provider" in access.roles:
             return self.owner
         return self.others[access.roles[0]]
+
+    def signed_headers(self, body: bytes) -> dict[str, str]:
+        """What a program holding the shared secret sends with `body` (accounts/access.signed_request)."""
+        from webapp.core.security import SIGNATURE_HEADER, body_signature
+
+        return {"Content-Type": "application/json",
+                SIGNATURE_HEADER: body_signature(self.app.config["INTERNAL_EVENTS_SECRET"], body)}
 
     def path(self, route, **overrides) -> str:
         from tests.harness.routes import build_path

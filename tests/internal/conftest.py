@@ -74,7 +74,8 @@ def entries(db_conn):
 @pytest.fixture
 def balance(db_conn):
     def of(user: dict) -> int:
-        row = db_conn.execute("select balance_cents from credit_balance where user_id = %s", (user["user_id"],)).fetchone()
+        row = db_conn.execute("select balance_cents from credit_balance where user_id = %s",
+                              (user["user_id"],)).fetchone()
         return row[0] if row else 0
     return of
 

@@ -3,7 +3,8 @@
 Every route carries exactly one rule: `public` (anyone, signed in or not),
 `login_required` (any signed-in user), `role_required(...)` (signed-in users
 with one of the roles) or `signed_request` (programs that sign the request's body
-with the shared secret: the marketplace's events; no person, no session). Each records itself on the view as `access_rules`, and
+with the shared secret: the marketplace's events; no person, no session).
+Each records itself on the view as `access_rules`, and
 the harness (tests/harness/test_access_rules.py) fails for a route with none or
 with more than one, so a new route cannot ship without saying who may open it.
 """

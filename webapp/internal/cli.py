@@ -2,7 +2,7 @@
 as the marketplace would. For operators (replaying an event the marketplace could not deliver)
 and demos.
 
-    flask --app wsgi events send docs/examples/events/credit-redeem.json --user user_id=buyer@demo.test
+    flask --app wsgi events send docs/examples/events/credit-redeem.json --user user_id=buyer@demo.test --new-id
     flask --app wsgi events send event.json --url https://growthdesk.example   # another server
     flask --app wsgi events send event.json --local                            # through this app, in-process
     flask --app wsgi events sign event.json                                    # the header, for curl
@@ -23,6 +23,7 @@ import click
 from flask import current_app, url_for
 
 from ..accounts import queries as accounts
+from ..core import clock
 from ..core.ids import new_id
 from ..core.security import SIGNATURE_HEADER, body_signature
 from . import bp
@@ -68,15 +69,15 @@ def post_locally(body: bytes) -> Reply:
                  response.headers.get(REPLAYED_HEADER) == "true")
 
 
-def _edited(body: bytes, users: tuple[str, ...], fresh_id: bool) -> bytes:
-    """The file's event with `--user FIELD=EMAIL` fields set to those accounts' ids and, with
-    --new-id, an id of its own (so one file can be sent again as a new event)."""
+def _edited(body: bytes, users: tuple[str, ...], fresh_id: bool, now: bool) -> bytes:
+    """The file's event with `--user FIELD=EMAIL` fields set to those accounts' ids; with --new-id,
+    an id of its own (so one file can be sent again as a new event); with --now, occurred_at now."""
     try:
         event = json.loads(body)
     except ValueError as exc:
-        raise click.UsageError("--user and --new-id need the file to hold a JSON object") from exc
+        raise click.UsageError("--user, --new-id and --now need the file to hold a JSON object") from exc
     if not isinstance(event, dict):
-        raise click.UsageError("--user and --new-id need the file to hold a JSON object")
+        raise click.UsageError("--user, --new-id and --now need the file to hold a JSON object")
     for pair in users:
         field, _, email = pair.partition("=")
         login = accounts.get_login_row(email.strip()) if field and email else None
@@ -85,6 +86,8 @@ def _edited(body: bytes, users: tuple[str, ...], fresh_id: bool) -> bytes:
         event[field.strip()] = login["user_id"]
     if fresh_id:
         event["id"] = new_id("evt")
+    if now:
+        event["occurred_at"] = clock.now().isoformat(timespec="seconds")
     return json.dumps(event, indent=2).encode()
 
 
@@ -95,15 +98,17 @@ def _edited(body: bytes, users: tuple[str, ...], fresh_id: bool) -> bytes:
 @click.option("--local", is_flag=True, help="Apply it through this app in-process instead: no server needed.")
 @click.option("--user", "users", multiple=True, metavar="FIELD=EMAIL",
               help="Set a user-id field to the id of the account with that e-mail (repeatable).")
-@click.option("--new-id", "fresh_id", is_flag=True, help="Give the event a new id (else a repeat gets the first answer).")
-def send(file, url: str | None, local: bool, users: tuple[str, ...], fresh_id: bool):
+@click.option("--new-id", "fresh_id", is_flag=True,
+              help="Give the event a new id (else a repeat gets the first answer).")
+@click.option("--now", is_flag=True, help="Set occurred_at to this moment.")
+def send(file, url: str | None, local: bool, users: tuple[str, ...], fresh_id: bool, now: bool):
     """Sign FILE's bytes (a JSON event; - for standard input) and POST them to /internal/events;
     print the status and the answer. Exits 1 when the app refused it, 2 when nothing answered."""
     if local and url:
         raise click.UsageError("--local applies the event here; --url sends it to a server: choose one")
     body = file.read()
-    if users or fresh_id:
-        body = _edited(body, users, fresh_id)
+    if users or fresh_id or now:
+        body = _edited(body, users, fresh_id, now)
         click.echo(body.decode())
     if local:
         reply = post_locally(body)
@@ -116,7 +121,8 @@ def send(file, url: str | None, local: bool, users: tuple[str, ...], fresh_id: b
                        "`make run` serves it at http://127.0.0.1:8000; --url names another address, and "
                        "--local applies the event through this app without a server.", err=True)
             sys.exit(2)
-    click.echo(f"HTTP {reply.status}{' (a repeat of this id: the first answer, nothing applied)' if reply.replayed else ''}")
+    repeat = " (a repeat of this id: the first answer, nothing applied)" if reply.replayed else ""
+    click.echo(f"HTTP {reply.status}{repeat}")
     click.echo(reply.body)
     if reply.status >= 400:
         sys.exit(1)

@@ -68,7 +68,8 @@ def apply(event: Event) -> dict:
                 occurred_at=event.occurred_at)
             return {"awarded": [credit.answer() for credit in awarded]}
         case BookingRefunded():
-            return {"clawed_back": [credit.answer() for credit in credits.booking_refunded(booking_id=event.booking_id)]}
+            clawed_back = credits.booking_refunded(booking_id=event.booking_id)
+            return {"clawed_back": [credit.answer() for credit in clawed_back]}
         case CreditRedeem():
             redeemed, balance = credits.redeem(user_id=event.user_id, booking_id=event.booking_id,
                                                max_cents=event.max_cents)
