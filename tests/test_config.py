@@ -4,10 +4,12 @@ import pytest
 from webapp.core.config import ConfigError, load_settings
 
 STRONG = "q8V#r2Lx!m9Tz4Wp7Ks1Yd6Hf3Nc0Bg5Je"
+STRONG_EVENTS = "Zt5!pQ2wLr8#Xv3Nm6Ky9Bd4Hc7Jf0Gs1A"
 
 
 def production(**overrides):
-    env = {"APP_ENV": "production", "SECRET_KEY": STRONG, "DATABASE_URL": "postgresql://db.internal/growthdesk",
+    env = {"APP_ENV": "production", "SECRET_KEY": STRONG, "INTERNAL_EVENTS_SECRET": STRONG_EVENTS,
+           "DATABASE_URL": "postgresql://db.internal/growthdesk",
            "RATELIMIT_STORAGE_URI": "redis://cache.internal:6379/0", "PUBLIC_URL": "https://growthdesk.example"}
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}
@@ -27,6 +29,28 @@ def test_production_refuses_a_missing_secret_key():
 def test_production_refuses_a_weak_secret_key(weak):
     with pytest.raises(ConfigError, match="too weak"):
         load_settings(production(SECRET_KEY=weak))
+
+
+def test_production_refuses_a_missing_events_secret():
+    with pytest.raises(ConfigError, match="INTERNAL_EVENTS_SECRET must be set"):
+        load_settings(production(INTERNAL_EVENTS_SECRET=None))
+
+
+@pytest.mark.parametrize("weak", ["changeme", "short-secret", "a" * 40])
+def test_production_refuses_a_weak_events_secret(weak):
+    with pytest.raises(ConfigError, match="INTERNAL_EVENTS_SECRET is too weak"):
+        load_settings(production(INTERNAL_EVENTS_SECRET=weak))
+
+
+def test_production_refuses_the_session_key_as_the_events_secret():
+    """The marketplace holds the events secret: with the session key it could forge sessions."""
+    with pytest.raises(ConfigError, match="must not be SECRET_KEY"):
+        load_settings(production(INTERNAL_EVENTS_SECRET=STRONG))
+
+
+def test_production_refuses_a_weak_earlier_events_secret():
+    with pytest.raises(ConfigError, match="INTERNAL_EVENTS_SECRET_FALLBACKS"):
+        load_settings(production(INTERNAL_EVENTS_SECRET_FALLBACKS="changeme"))
 
 
 def test_production_needs_a_database_url():
@@ -49,6 +73,14 @@ def test_production_needs_its_https_address_for_full_urls(url):
 def test_development_generates_its_own_secret():
     settings = load_settings({"APP_ENV": "development"})
     assert len(settings.secret_key) >= 32
+
+
+def test_development_keeps_one_events_secret_of_its_own_apart_from_the_session_key():
+    """Kept under .data/ like the session key, so `flask events send` signs with what the server checks."""
+    first, again = load_settings({"APP_ENV": "development"}), load_settings({"APP_ENV": "development"})
+    assert len(first.internal_events_secret) >= 32
+    assert first.internal_events_secret == again.internal_events_secret != first.secret_key
+    assert load_settings({"INTERNAL_EVENTS_SECRET": "mine"}).internal_events_secret == "mine"
 
 
 def test_the_caches_are_sized_from_the_environment():

@@ -89,6 +89,7 @@ def test_rows_that_need_accounts_are_refused_on_an_empty_database(load, db_conn)
 def test_the_command_refuses_a_production_database(monkeypatch, database_url, db_conn, capsys):
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "q8V#r2Lx!m9Tz4Wp7Ks1Yd6Hf3Nc0Bg5Je")
+    monkeypatch.setenv("INTERNAL_EVENTS_SECRET", "Zt5!pQ2wLr8#Xv3Nm6Ky9Bd4Hc7Jf0Gs1A")
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/7")
     monkeypatch.setenv("PUBLIC_URL", "https://growthdesk.example")
