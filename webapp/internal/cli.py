@@ -18,6 +18,7 @@ import sys
 import urllib.error
 import urllib.request
 from typing import NamedTuple
+from urllib.parse import urljoin
 
 import click
 from flask import current_app, url_for
@@ -54,7 +55,7 @@ def _headers(body: bytes) -> dict[str, str]:
 
 def post(base_url: str, body: bytes) -> Reply:
     """POST the signed body to the app at `base_url`; URLError when nothing answers there."""
-    request = urllib.request.Request(base_url.rstrip("/") + _path(), data=body, headers=_headers(body), method="POST")
+    request = urllib.request.Request(urljoin(base_url, _path()), data=body, headers=_headers(body), method="POST")
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
             return Reply(response.status, response.read().decode(), response.headers.get(REPLAYED_HEADER) == "true")
