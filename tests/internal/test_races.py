@@ -2,6 +2,12 @@
 at once, each in its own thread, its own test client and its own PostgreSQL connection."""
 from __future__ import annotations
 
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import psycopg
+
 from tests.internal.conftest import at_once, body_of, completed, redeem
 
 AT_ONCE = 64
@@ -35,3 +41,50 @@ def test_64_redeems_at_once_take_exactly_the_balance_and_never_go_below_zero(rac
     assert balance(bea) == 0
     assert db_conn.execute("select sum(amount_cents), count(*) from credit_ledger where kind = 'redeem'"
                            ).fetchone() == (5_000, 17)
+
+
+def test_bookings_between_the_same_people_in_both_roles_at_once_all_go_through(race_app, referrals, db_conn):
+    """Two invitees book each other at the same moment (a buys from b, b buys from a), sixteen pairs
+    at once: each event locks both invites, in invite-id order whatever the roles, so the two never
+    wait on each other in a cycle. Every answer is a 200 and each invite earns once."""
+    world = referrals(fixed=1_000, bips=0, cap=100)
+    pairs = [(world.invitee(name=f"A {n}"), world.invitee(name=f"B {n}")) for n in range(16)]
+    bodies = [body_of(completed(a, b)) for a, b in pairs] + [body_of(completed(b, a)) for a, b in pairs]
+    responses = at_once(race_app, bodies)
+    assert [r.status_code for r in responses] == [200] * len(bodies)
+    assert db_conn.execute("select count(*) from credit_ledger where kind = 'award'").fetchone()[0] == 32
+    assert sum(len(r.json["awarded"]) for r in responses) == 32
+
+
+def test_an_event_the_database_aborts_to_break_a_deadlock_is_applied_again(send, referrals, provider, give_credit,
+                                                                          database_url, caplog):
+    """Another transaction holds Ada's balance row, the event waits for it while holding Nora's
+    invite, and the other then asks for that invite: a cycle. PostgreSQL aborts the event (it has
+    waited longest); the endpoint applies it again once the other is done, and answers 200."""
+    world = referrals(fixed=1_000, bips=0)
+    nora = world.invitee()
+    give_credit(world.ada, 1)  # Ada's balance row exists: the award below updates it
+    with psycopg.connect(database_url) as other:
+        other.execute("set deadlock_timeout = '30s'")  # the event's session finds the cycle first
+        other.execute("select 1 from credit_balance where user_id = %s for update", (world.ada["user_id"],))
+        with ThreadPoolExecutor(1) as pool, caplog.at_level(logging.INFO, logger="webapp.internal.service"):
+            answer = pool.submit(send, completed(nora, provider))
+            waiting_for_a_lock(database_url, other)
+            other.execute("select 1 from referral_invite where invite_id = %s for update", (nora["invite_id"],))
+            other.rollback()
+            response = answer.result(timeout=60)
+    assert response.status_code == 200
+    assert response.json == {"awarded": [{"user_id": world.ada["user_id"], "amount_cents": 1_000}]}
+    assert any("DeadlockDetected, applied again (attempt 2)" in r.getMessage() for r in caplog.records)
+
+
+def waiting_for_a_lock(database_url: str, besides) -> None:
+    """Returns once a session other than `besides` waits for a row lock (bounded: 30 s)."""
+    other_pid = besides.info.backend_pid
+    with psycopg.connect(database_url, autocommit=True) as watcher:
+        for _ in range(3_000):
+            if watcher.execute("select count(*) from pg_stat_activity where datname = current_database()"
+                               " and wait_event_type = 'Lock' and pid <> %s", (other_pid,)).fetchone()[0]:
+                return
+            time.sleep(0.01)
+    raise AssertionError("the event never waited for the lock")

@@ -101,10 +101,13 @@ _INVITE = """
       left join app_user invitee on invitee.user_id = i.invitee_user_id"""
 
 
-def lock_invite_of_invitee(user_id: str) -> dict | None:
-    """The invite that brought this account, with its program's terms, locked (one per account:
-    uq_rfi_invitee)."""
-    return _one(f"{_INVITE} where i.invitee_user_id = :user_id for update of i", {"user_id": user_id})
+def lock_invites_of_invitees(user_ids: list[str]) -> dict[str, dict]:
+    """The invites that brought these accounts (one per account: uq_rfi_invitee), with their
+    programs' terms, by invitee, locked in one statement in invite-id order: two bookings between
+    the same two people, in either role, lock their invites in the same order (no deadlock)."""
+    rows = db.session.execute(text(f"{_INVITE} where i.invitee_user_id = any(:user_ids)"
+                                   " order by i.invite_id for update of i"), {"user_ids": user_ids}).mappings()
+    return {row["invitee_user_id"]: dict(row) for row in rows}
 
 
 def lock_invite(invite_id: str) -> dict | None:

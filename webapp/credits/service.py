@@ -53,8 +53,9 @@ def booking_completed(*, event_id: str, booking_id: str, buyer_user_id: str, pro
     parties = [(buyer_user_id, provider_user_id)]
     if provider_user_id != buyer_user_id:
         parties.append((provider_user_id, buyer_user_id))
+    invites = queries.lock_invites_of_invitees([party for party, _ in parties])
     for party, other in parties:
-        invite = queries.lock_invite_of_invitee(party)
+        invite = invites.get(party)
         if invite is None or invite["status"] not in EARNING or occurred_at < invite["accepted_at"]:
             continue
         flags = set(invite["fraud_flags"])
