@@ -140,3 +140,9 @@ def test_a_redeem_for_someone_without_credit_takes_nothing(send, make_user, reco
     response = send(redeem(make_user("member"), 500))
     assert response.json == {"redeemed_cents": 0, "balance_cents": 0}
     assert recorded()["credit_ledger"] == 0
+
+
+def test_a_redeem_for_an_id_no_account_has_takes_nothing_and_leaves_nothing_behind(send, recorded):
+    response = send(redeem({"user_id": "usr_nobody_has_this_id"}, 500))
+    assert response.json == {"redeemed_cents": 0, "balance_cents": 0}
+    assert recorded()["credit_balance"] == 0 and recorded()["internal_event"] == 1

@@ -58,11 +58,10 @@ def entry(entry_id: str) -> dict | None:
 
 def lock_balance(user_id: str) -> int:
     """The user's spendable balance, locked until the transaction ends: a concurrent redeem of the
-    same user waits here and then reads what this one left."""
-    db.session.execute(text("insert into credit_balance (user_id) values (:user_id) on conflict do nothing"),
-                       {"user_id": user_id})
+    same user waits here and then reads what this one left. Someone with no entries has no row and
+    nothing to spend; none is made for them (a redeem for an unknown id leaves nothing behind)."""
     return db.session.execute(text("select balance_cents from credit_balance where user_id = :user_id for update"),
-                              {"user_id": user_id}).scalar()
+                              {"user_id": user_id}).scalar() or 0
 
 
 def balance(user_id: str) -> dict:
