@@ -6,14 +6,14 @@ What it does, all on this machine (127.0.0.1 only, bounded in time):
 1. A database of its own on BENCH_DATABASE_URL's server (BENCH_EVENTS_DB_NAME, default
    growthdesk_bench_events): migrated, demo data, then one cross-side program (1,000 cents + 5% of
    the fee, cap 10 a month), 2,000 synthetic inviters with a large balance each, and `--invitees`
-   synthetic members who signed up through their invites (30 per inviter) and have not booked yet.
+   synthetic members who signed up through the invites of 200 of them and have not booked yet.
 2. gunicorn -c gunicorn.conf.py serving the app with rate limits off (bench/app_unlimited.py: wrk
    sends everything from one address; the app's own limit is 600 events a minute per address) and
    a secret of the benchmark's, so it can sign.
 3. wrk -t2 -c64 in interleaved rounds over: GET /healthz (one `select 1`: the baseline), and
    POST /internal/events with
    - booking.completed, each an invitee's first booking: a reward row, a cap slot, award entries;
-     past an inviter's 10th of the month, "capped" (the mix is what an inviter's 30 invitees give);
+     past an inviter's 10th of the month, "capped" (each of the 200 gets 25 or more in a run);
    - booking.completed between two accounts no invite brought: the common case, nothing to pay;
    - credit.redeem of 100 cents, for one of the 2,000 inviters each (different balance rows);
    - credit.redeem of 100 cents, all for one buyer (one balance row: every redeem waits for it);
@@ -64,6 +64,7 @@ APP = "bench.app_unlimited:app"
 SCRIPT = ROOT / "bench" / "events_bodies.lua"
 CONNECTIONS = 64
 INVITERS = 2_000
+INVITING = 200  # the inviters whose invitees book: 25+ first bookings each in a run, so the cap of 10 is met
 CAP = 10
 BALANCE = 1_000_000_000  # cents: no redeem of the run ever finds a balance empty
 # A secret of the run's own: the server checks with it, this script signs with it.
@@ -101,7 +102,7 @@ def load(url: str, invitees: int) -> dict:
                      " invitee_email_sha, source, created_at, accepted_at, status)"
                      " select 'rfi_bench_' || g, %s, 'usr_bench_inviter_' || (g %% %s), 'usr_bench_invitee_' || g,"
                      " md5(g::text), 'copy', %s - interval '31 days', %s - interval '30 days', 'signed_up'"
-                     " from generate_series(0, %s - 1) g", (program_id, INVITERS, now, now, invitees))
+                     " from generate_series(0, %s - 1) g", (program_id, INVITING, now, now, invitees))
         conn.execute("insert into credit_ledger (entry_id, user_id, kind, amount_cents, reason, related_id)"
                      " select 'crl_bench_' || g, 'usr_bench_inviter_' || g, 'award', %s, 'Bench balance', 'gdc_bench'"
                      " from generate_series(0, %s - 1) g", (BALANCE, INVITERS))
@@ -133,7 +134,8 @@ class Events:
         n = self.per_run
         if target == "first_booking":
             start, self.next_invitee = self.next_invitee, self.next_invitee + n
-            # the provider is never the invitee's own inviter (that would be collusion, held)
+            # the provider is never the invitee's own inviter (that would be collusion, held):
+            # (i + 1) % 2000 is never i % 200
             return [self._booking(self.invitees[i % len(self.invitees)], self.inviters[(i + 1) % INVITERS])
                     for i in range(start, start + n)]
         if target == "plain_booking":
@@ -243,7 +245,7 @@ def main() -> None:
         f"`bench/bench_events.py`, {started_at}, machine: {os.cpu_count()} cores, "
         f"{platform.python_implementation()} {platform.python_version()}, PostgreSQL on 127.0.0.1. A database "
         f"with the demo data, one cross-side program (1,000 cents + 5% of the fee, cap {CAP} a month), "
-        f"{INVITERS:,} inviters with a balance and {args.invitees:,} invitees yet to book. gunicorn "
+        f"{INVITERS:,} inviters with a balance, {args.invitees:,} invitees of {INVITING} of them yet to book. gunicorn "
         f"`-c gunicorn.conf.py` ({workers} gthread workers × {os.environ.get('GUNICORN_THREADS', '4')} threads), "
         f"the app with rate limits off (bench/app_unlimited.py). wrk -t{THREADS} -c{CONNECTIONS}, {args.rounds} "
         f"interleaved rounds of {args.duration} s per target (medians below); every event signed beforehand with "
