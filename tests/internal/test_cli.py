@@ -107,3 +107,14 @@ def test_sign_prints_the_header_for_the_file_s_bytes(app, runner, tmp_path):
 @pytest.mark.parametrize("name", ["booking-completed.json", "booking-refunded.json", "credit-redeem.json"])
 def test_the_example_files_are_valid_events(name):
     assert parse((EXAMPLES / name).read_bytes()).type == name.removesuffix(".json").replace("-", ".", 1)
+
+
+def test_the_booking_example_sent_as_the_demo_says_earns_the_inviter_s_reward(runner, referrals, provider):
+    world = referrals(fixed=2_000, bips=0)
+    nora = world.invitee()
+    result = runner.invoke(args=["events", "send", str(EXAMPLES / "booking-completed.json"), "--local", "--new-id",
+                                 "--now", "--user", f"buyer_user_id={nora['email']}",
+                                 "--user", f"provider_user_id={provider['email']}"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-2:] == [
+        "HTTP 200", f'{{"awarded":[{{"user_id":"{world.ada["user_id"]}","amount_cents":2000}}]}}']
