@@ -87,3 +87,17 @@ def test_copies_of_one_booking_arriving_at_once_earn_once(race_app, referrals, p
                                             {"user_id": nora["user_id"], "amount_cents": 500}]
     assert len(entries(world.ada)) == 1 and len(entries(nora)) == 1
     assert db_conn.execute("select used from referral_cap_use").fetchall() == [(1,)]
+
+
+def test_past_600_events_a_minute_from_one_address_the_answer_is_429_and_nothing_is_applied(send, make_user,
+                                                                                              give_credit, recorded):
+    """core/limits.EVENTS; a 429 is safe to retry later with the same id."""
+    bea = make_user("member", name="Bea Buyer")
+    give_credit(bea, 1_000)
+    first = redeem(bea, 100)
+    statuses = {send(first).status_code for _ in range(600)}  # one applied, 599 repeats
+    assert statuses == {200}
+    before = recorded()
+    refused = send(redeem(bea, 100))
+    assert refused.status_code == 429 and refused.is_json and "Retry-After" in refused.headers
+    assert recorded() == before
