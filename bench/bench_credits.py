@@ -19,7 +19,7 @@ What it does, all on this machine (127.0.0.1 only, bounded in time):
    small and on the large database, with the CPU each run costs (psutil); then the median latency
    of /credits on both, sequential requests interleaved (goal: the large within 1.5× of the small),
    and of a page 200 pages deep in the history (the cursor costs the same as the first page).
-4. EXPLAIN ANALYZE of the page's history statement (webapp/credits/reads.history) at both sizes.
+4. EXPLAIN ANALYZE of the page's history statement (webapp/credits/queries.history) at both sizes.
 5. Prints it all and writes it under "## Credits" in docs/benchmarks.md (unless --no-record).
 """
 from __future__ import annotations
@@ -60,7 +60,7 @@ from bench.common import (  # noqa: E402
 from bench.scale import Loader, fast_ids  # noqa: E402
 from webapp.core import clock  # noqa: E402
 from webapp.core.keyset import encode as encode_cursor  # noqa: E402
-from webapp.credits import reads  # noqa: E402
+from webapp.credits import queries  # noqa: E402
 from webapp.credits.account import PAGE_SIZE  # noqa: E402
 from webapp.credits.rules import SIGNED_AMOUNT_SQL, signed_cents  # noqa: E402
 from webapp.demo.base import SEED, SPAN_DAYS  # noqa: E402
@@ -264,9 +264,9 @@ def member_facts(url: str) -> dict:
 
 
 def history_plan(url: str, user_id: str) -> tuple[str, float]:
-    """EXPLAIN ANALYZE of the page's own history statement (reads.history's SQL, first page), and
+    """EXPLAIN ANALYZE of the page's own history statement (queries.history's SQL, first page), and
     its execution time in ms."""
-    statement, params = reads.history_statement(user_id, limit=PAGE_SIZE + 1)
+    statement, params = queries.history_statement(user_id, limit=PAGE_SIZE + 1)
     with psycopg.connect(url) as conn:
         for _ in range(3):
             conn.execute(statement, params).fetchall()
@@ -419,7 +419,7 @@ def main() -> None:
         f"- {facts['small']['pages']} pages down the member's history (`?after=` a cursor "
         f"{facts['small']['pages'] * PAGE_SIZE:,} entries back), the same two tables: {latency['small_deep']:.2f} ms "
         f"and {latency['large_deep']:.2f} ms.",
-        f"- The history statement (webapp/credits/reads.history, first page; EXPLAIN ANALYZE below): "
+        f"- The history statement (webapp/credits/queries.history, first page; EXPLAIN ANALYZE below): "
         f"{plans['small'][1]:.2f} ms at {sizes['small']:,}, {plans['large'][1]:.2f} ms at {sizes['large']:,}.",
         *load_lines,
         "",

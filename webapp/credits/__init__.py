@@ -1,7 +1,7 @@
 """Credits: the ledger of referral rewards, clawbacks and redeems (SPEC §6).
 
 rules.py the reward formula and the sign of each entry; service.py and queries.py the write path
-(events, the growth team's decisions); account.py, reads.py and views.py the user's /credits page.
+(events, the growth team's decisions) and the /credits page's reads; account.py and views.py that page.
 """
 from flask import Blueprint
 

@@ -13,7 +13,7 @@ from ..core import keyset
 from ..core.templating import money
 from ..referrals import offers
 from ..referrals.rules import STATUS_LABELS, InviteStatus
-from . import reads
+from . import queries
 from .rules import SIGN
 
 PAGE_SIZE = 25
@@ -54,10 +54,10 @@ class PendingGroup:
 def summary(user_id: str) -> dict:
     """The balance, what is owed, and the pending rewards: the held and the waiting invites
     (counts and the newest few), and the welcome credit the user is still to get."""
-    row = reads.summary(user_id)
-    shown: dict[str, list[dict]] = {status: [] for status in reads.PENDING_STATUSES}
+    row = queries.summary(user_id)
+    shown: dict[str, list[dict]] = {status: [] for status in queries.PENDING_STATUSES}
     if row["held"] or row["waiting"]:
-        for invite in reads.pending_invites(user_id, per_status=PENDING_SHOWN):
+        for invite in queries.pending_invites(user_id, per_status=PENDING_SHOWN):
             shown[invite["status"]].append(_pending(invite))
     groups = [
         PendingGroup(InviteStatus.HELD, STATUS_LABELS[InviteStatus.HELD],
@@ -112,7 +112,7 @@ def decode_cursor(value: str | None) -> tuple[datetime, str] | None:
 
 def history_page(user_id: str, after: tuple[datetime, str] | None) -> tuple[list[dict], str | None]:
     """A page of the user's entries in the words the page shows, and the cursor of the next page."""
-    rows, next_cursor = keyset.split_page(reads.history(user_id, after=after, limit=PAGE_SIZE + 1),
+    rows, next_cursor = keyset.split_page(queries.history(user_id, after=after, limit=PAGE_SIZE + 1),
                                           PAGE_SIZE, "entry_id")
     on_this_page = {row["entry_id"] for row in rows}
     return [_entry(row, on_this_page) for row in rows], next_cursor
