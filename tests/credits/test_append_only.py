@@ -110,3 +110,16 @@ def test_the_app_user_cannot_switch_the_refusal_off(as_app, statement):
     add_entry(as_app)
     with pytest.raises(errors.InsufficientPrivilege, match="append-only"):
         as_app.execute("delete from credit_ledger")
+
+
+@pytest.mark.parametrize("statement", [
+    "insert into credit_balance (user_id, balance_cents) values ('usr_rich', 1000000)",
+    "update credit_balance set balance_cents = balance_cents + 100000",
+    "delete from credit_balance",
+])
+def test_the_balance_row_is_written_by_the_ledger_alone(as_app, statement):
+    add_entry(as_app, user_id="usr_balance_guard", amount=500)
+    with pytest.raises(errors.InsufficientPrivilege, match="credit_balance is kept by the ledger"):
+        as_app.execute(statement)
+    assert as_app.execute("select user_id, balance_cents from credit_balance").fetchall() == [
+        ("usr_balance_guard", 500)]

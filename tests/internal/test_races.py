@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 
-from tests.internal.conftest import at_once, body_of, completed, redeem
+from tests.internal.conftest import at_once, body_of, completed, redeem, refunded
 
 AT_ONCE = 64
 
@@ -88,3 +88,16 @@ def waiting_for_a_lock(database_url: str, besides) -> None:
                 return
             time.sleep(0.01)
     raise AssertionError("the event never waited for the lock")
+
+
+def test_a_refund_racing_its_booking_s_completion_never_leaves_the_reward_paid(race_app, referrals, provider,
+                                                                               db_conn):
+    world = referrals(fixed=1_000, bips=0)
+    for n in range(8):
+        nora = world.invitee(name=f"Nora {n}")
+        booking = completed(nora, provider)
+        at_once(race_app, [body_of(booking), body_of(refunded(booking["booking_id"]))])
+        net = db_conn.execute(
+            "select coalesce(sum(case kind when 'award' then amount_cents else -amount_cents end), 0)"
+            " from credit_ledger where user_id = %s", (world.ada["user_id"],)).fetchone()[0]
+        assert net == 0, f"round {n}: a refunded booking left {net} cents paid"

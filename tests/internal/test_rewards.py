@@ -146,3 +146,32 @@ def test_a_redeem_for_an_id_no_account_has_takes_nothing_and_leaves_nothing_behi
     response = send(redeem({"user_id": "usr_nobody_has_this_id"}, 500))
     assert response.json == {"redeemed_cents": 0, "balance_cents": 0}
     assert recorded()["credit_balance"] == 0 and recorded()["internal_event"] == 1
+
+
+def test_a_booking_refunded_before_it_is_reported_completed_never_pays(send, referrals, provider, entries):
+    world = referrals()
+    nora = world.invitee()
+    booking = completed(nora, provider)
+    assert send(refunded(booking["booking_id"])).json == {"clawed_back": []}
+    assert send(booking).json == {"awarded": []}
+    assert entries(world.ada) == []
+    assert world.invite(nora)["status"] == "signed_up"  # her next booking can still earn
+
+
+def test_a_share_of_a_zero_fee_is_not_a_qualifying_booking(send, referrals, provider, entries, db_conn):
+    world = referrals(fixed=0, bips=1_000, cap=1)
+    nora = world.invitee()
+    assert send(completed(nora, provider, fee=0)).json == {"awarded": []}
+    assert db_conn.execute("select count(*) from referral_cap_use").fetchone()[0] == 0  # no slot taken
+    assert send(completed(nora, provider, fee=5_000)).json == {"awarded": [
+        {"user_id": world.ada["user_id"], "amount_cents": 500}]}
+
+
+def test_redeems_for_one_booking_together_never_take_more_than_its_fee(send, make_user, give_credit, balance):
+    bea = make_user("member", name="Bea Buyer")
+    give_credit(bea, 5_000)
+    first = send(redeem(bea, 1_500, booking_id="bkg_checkout1"))
+    retried = send(redeem(bea, 1_500, booking_id="bkg_checkout1"))  # the checkout retried under a new id
+    assert first.json == {"redeemed_cents": 1_500, "balance_cents": 3_500}
+    assert retried.json == {"redeemed_cents": 0, "balance_cents": 3_500}
+    assert balance(bea) == 3_500

@@ -175,6 +175,14 @@ def entry(entry_id: str) -> dict | None:
                 " from credit_ledger where entry_id = :entry_id", {"entry_id": entry_id})
 
 
+def redeemed_for(user_id: str, booking_id: str) -> int:
+    """What the user's redeems for this booking took so far (asked under the balance row's lock)."""
+    return db.session.execute(text(
+        "select coalesce(sum(amount_cents), 0) from credit_ledger"
+        " where user_id = :user_id and kind = 'redeem' and related_id = :booking_id"
+    ), {"user_id": user_id, "booking_id": booking_id}).scalar()
+
+
 def lock_balance(user_id: str) -> int:
     """The user's spendable balance, locked until the transaction ends: a concurrent redeem of the
     same user waits here and then reads what this one left. Someone with no entries has no row and
@@ -246,6 +254,13 @@ def set_invite_status(invite_id: str, status: str, fraud_flags: list[str] | None
     ), {"invite_id": invite_id, "status": status, "flags": fraud_flags})
 
 
+def set_invite_status_from(invite_id: str, current: str, status: str) -> None:
+    """Move the invite to `status` only if it is in `current` (a capped invite stays capped)."""
+    db.session.execute(text("update referral_invite set status = :status where invite_id = :invite_id"
+                            " and status = :current"),
+                       {"invite_id": invite_id, "status": status, "current": current})
+
+
 def insert_reward(*, invite_id: str, booking_id: str, event_id: str, buyer_fee_cents: int, inviter_cents: int,
                   invitee_cents: int, earned_at: datetime) -> bool:
     """Record the invite's first qualifying booking; False when it already has one."""
@@ -274,6 +289,24 @@ def lock_rewards_of_booking(booking_id: str) -> list[dict]:
         "select r.*, i.status from referral_reward r join referral_invite i using (invite_id)"
         " where r.booking_id = :booking_id order by r.invite_id for update of r, i"
     ), {"booking_id": booking_id}).mappings()]
+
+
+def lock_booking(booking_id: str) -> None:
+    """Serialise the events of one booking (its completion and its refund) until the transaction ends."""
+    db.session.execute(text("select pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                       {"key": f"booking:{booking_id}"})
+
+
+def is_refunded(booking_id: str) -> bool:
+    return db.session.execute(text("select exists (select 1 from booking_refund where booking_id = :booking_id)"),
+                              {"booking_id": booking_id}).scalar()
+
+
+def record_refund(booking_id: str, *, event_id: str | None, at: datetime) -> None:
+    db.session.execute(text(
+        "insert into booking_refund (booking_id, event_id, refunded_at) values (:booking_id, :event_id, :at)"
+        " on conflict (booking_id) do nothing"
+    ), {"booking_id": booking_id, "event_id": event_id, "at": at})
 
 
 def mark_refunded(invite_id: str, at: datetime) -> None:

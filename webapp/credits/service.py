@@ -50,6 +50,9 @@ def booking_completed(*, event_id: str, booking_id: str, buyer_user_id: str, pro
     its welcome credit. A flagged invite, or a booking between inviter and invitee (collusion),
     is held for review instead. Returns the credits written."""
     credits: list[Credit] = []
+    queries.lock_booking(booking_id)  # its refund, if one races it, waits, and sees what this pays
+    if queries.is_refunded(booking_id):
+        return credits  # refunded before it was reported completed: it never qualified
     parties = [(buyer_user_id, provider_user_id)]
     if provider_user_id != buyer_user_id:
         parties.append((provider_user_id, buyer_user_id))
@@ -65,6 +68,8 @@ def booking_completed(*, event_id: str, booking_id: str, buyer_user_id: str, pro
             flags.add(COLLUSION)
         inviter_cents = reward_cents(fixed_cents=invite["reward_fixed_cents"], bips=invite["reward_bips"],
                                      buyer_fee_cents=buyer_fee_cents)
+        if inviter_cents <= 0:
+            continue  # a share of a zero fee earns nothing: not a qualifying booking, the next one may be
         if not queries.insert_reward(invite_id=invite["invite_id"], booking_id=booking_id, event_id=event_id,
                                      buyer_fee_cents=buyer_fee_cents, inviter_cents=inviter_cents,
                                      invitee_cents=invite["invitee_fixed_cents"], earned_at=occurred_at):
@@ -104,12 +109,15 @@ def _pay(invite: dict, reward: dict) -> list[Credit]:
 
 # --- booking.refunded ------------------------------------------------------------------------------
 
-def booking_refunded(*, booking_id: str) -> list[Credit]:
+def booking_refunded(*, booking_id: str, event_id: str | None = None) -> list[Credit]:
     """Claw back exactly the awards this booking earned, each once (the clawback points at its
     award). A clawback larger than the balance left is recorded in full; the shortfall is owed.
-    A reward still held for review is marked refunded: approving it then pays nothing."""
+    A reward still held for review is marked refunded: approving it then pays nothing. The refund
+    is remembered, so a booking.completed for it that arrives later pays nothing either."""
     credits = []
     now = clock.now()
+    queries.lock_booking(booking_id)
+    queries.record_refund(booking_id, event_id=event_id, at=now)  # a completion reported later pays nothing
     for reward in queries.lock_rewards_of_booking(booking_id):
         if reward["refunded_at"] is None:
             queries.mark_refunded(reward["invite_id"], now)
@@ -130,9 +138,12 @@ def booking_refunded(*, booking_id: str) -> list[Credit]:
 def redeem(*, user_id: str, booking_id: str, max_cents: int) -> tuple[int, int]:
     """Spend min(balance, max_cents) on a booking's service fee (scope buyer_fee_only).
     Returns (redeemed_cents, balance_cents after). The balance row stays locked until the caller
-    commits, so concurrent redeems of one user queue and none overdraws."""
+    commits, so concurrent redeems of one user queue and none overdraws.
+
+    `max_cents` is the booking's fee: redeems for one booking together never take more than it
+    (a checkout that retries under a new event id gets only what the first left of the fee)."""
     balance = queries.lock_balance(user_id)
-    amount = redeemable_cents(balance, max_cents)
+    amount = redeemable_cents(balance, max_cents - queries.redeemed_for(user_id, booking_id))
     if amount > 0:
         queries.insert_entry(user_id=user_id, kind="redeem", amount_cents=amount,
                              reason=f"Applied to the service fee of booking {booking_id}", related_id=booking_id)
@@ -189,6 +200,26 @@ def _held(invite_id: str) -> dict:
         state = InviteStatus(invite["status"]).label.lower()
         raise Invalid(f"This invite is no longer held for review (it is {state}).")
     return invite
+
+
+def claw_back_award(entry_id: str, *, actor_user_id: str, reason: str) -> Credit:
+    """Take back one award in full (confirmed fraud, a mistake): the clawback points at the award,
+    so neither this nor a later refund can take it back twice, and the invite it paid for becomes
+    "Clawed back". Audited. Past the balance, the shortfall is owed."""
+    reason = clean_reason(reason)
+    award = queries.entry(entry_id)
+    if award is None or award["kind"] != "award":
+        raise NotFound(entry_id)
+    clawback = queries.insert_clawback_of(award, reason=f"Clawed back by the growth team: {reason}")
+    if clawback is None:
+        raise Invalid("This award was already clawed back.")
+    invite_id = award["related_id"] if (award["related_id"] or "").startswith("rfi_") else None
+    if invite_id is not None:
+        queries.set_invite_status_from(invite_id, InviteStatus.REWARDED, InviteStatus.CLAWED_BACK)
+    queries.insert_decision(actor_user_id=actor_user_id, action="clawback", subject_user_id=award["user_id"],
+                            invite_id=invite_id, entry_id=clawback, amount_cents=award["amount_cents"],
+                            reason=reason)
+    return Credit(award["user_id"], award["amount_cents"], clawback)
 
 
 def adjust(user_id: str, *, actor_user_id: str, kind: str, amount_cents: int, reason: str) -> str:

@@ -91,7 +91,7 @@ def apply(event: Event) -> dict:
                 occurred_at=event.occurred_at)
             return {"awarded": [credit.answer() for credit in awarded]}
         case BookingRefunded():
-            clawed_back = credits.booking_refunded(booking_id=event.booking_id)
+            clawed_back = credits.booking_refunded(booking_id=event.booking_id, event_id=event.id)
             return {"clawed_back": [credit.answer() for credit in clawed_back]}
         case CreditRedeem():
             redeemed, balance = credits.redeem(user_id=event.user_id, booking_id=event.booking_id,
