@@ -271,7 +271,7 @@ class LedgerMachine(RuleBasedStateMachine):
         """A manual award or clawback; a clawback larger than the balance is recorded in full and owed."""
         user = self.users[who % len(self.users)]
         entry_id = self.step(lambda: service.adjust(user, actor_user_id=self.growth, kind=kind, amount_cents=amount,
-                                                     reason="Manual correction"))
+                                                     reason="Manual correction")).entry_id
         self.model.move(user, kind, amount)
         decision_id = self.all("select related_id from credit_ledger where entry_id = %s", entry_id)[0][0]
         assert self.all("select action, subject_user_id, entry_id, amount_cents from growth_decision"

@@ -14,12 +14,11 @@ from ..core.templating import money
 from ..referrals import offers
 from ..referrals.rules import STATUS_LABELS, InviteStatus
 from . import queries
-from .rules import SIGN
+from .rules import KIND_LABELS, SIGN
 
 PAGE_SIZE = 25
 # A heavy inviter can have thousands of invites waiting: the page shows how many, and the newest few.
 PENDING_SHOWN = 5
-KIND_LABELS = {"award": "Award", "clawback": "Clawback", "redeem": "Redeem"}
 MINUS = "\u2212"  # a real minus sign: as wide as the plus, read as "minus"
 GROWTH_TEAM = "Adjustment by the growth team"
 
@@ -105,9 +104,11 @@ def scope() -> dict:
 # --- the history -----------------------------------------------------------------------------
 
 
-def decode_cursor(value: str | None) -> tuple[datetime, str] | None:
-    """The (created_at, entry_id) a history page starts after; Invalid for a cursor we did not make."""
-    return keyset.decode(value, ("crl_",), "That page link is broken. Start again from your latest entries.")
+def decode_cursor(value: str | None, *, broken: str = "That page link is broken. Start again from your latest"
+                  " entries.") -> tuple[datetime, str] | None:
+    """The (created_at, entry_id) a history page starts after; Invalid (`broken`: what the reader is
+    told) for a cursor we did not make. The growth team's view of a user's ledger pages the same way."""
+    return keyset.decode(value, ("crl_",), broken)
 
 
 def history_page(user_id: str, after: tuple[datetime, str] | None) -> tuple[list[dict], str | None]:

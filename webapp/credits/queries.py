@@ -94,7 +94,8 @@ def history(user_id: str, *, after: tuple[datetime, str] | None = None, limit: i
     """The user's ledger entries, newest first (ties: newest id first), `limit` of them after the
     (created_at, entry_id) cursor `after`, each with what its "relates to" needs: for an entry
     naming an invite, the invite's date, whether the user sent it, its invitee's and inviter's
-    names; for a clawback naming an award of the user's, that award's date."""
+    names; for a clawback naming an award of the user's, that award's date; for an award, the
+    clawback that took it back (the growth team's page offers "Claw back" only where there is none)."""
     return reads.rows(*history_statement(user_id, after=after, limit=limit))
 
 
@@ -123,12 +124,16 @@ def history_statement(user_id: str, *, after: tuple[datetime, str] | None = None
         select page.*,
                i.created_at as invite_created_at, i.inviter_user_id = %(u)s as own_invite,
                coalesce(invitee.display_name, i.invitee_hint) as invitee_name, inviter.display_name as inviter_name,
-               case when award.user_id = %(u)s and award.kind = 'award' then award.created_at end as award_created_at
+               case when award.user_id = %(u)s and award.kind = 'award' then award.created_at end as award_created_at,
+               undone.entry_id as clawed_back_by
           from page
           left join referral_invite i on i.invite_id = page.related_id
           left join app_user invitee on invitee.user_id = i.invitee_user_id
           left join app_user inviter on inviter.user_id = i.inviter_user_id
           left join credit_ledger award on page.kind = 'clawback' and award.entry_id = page.related_id
+          -- an award's clawback, if it has one: uq_credit_clawback_of_award, whose predicate is repeated here
+          left join credit_ledger undone on page.kind = 'award' and undone.kind = 'clawback'
+                and undone.related_id like 'crl\\_%%' and undone.related_id = page.entry_id
          order by page.created_at desc, page.entry_id desc
         """, params
 
@@ -293,8 +298,18 @@ def lock_rewards_of_booking(booking_id: str) -> list[dict]:
 
 def lock_booking(booking_id: str) -> None:
     """Serialise the events of one booking (its completion and its refund) until the transaction ends."""
-    db.session.execute(text("select pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-                       {"key": f"booking:{booking_id}"})
+    lock_key(f"booking:{booking_id}")
+
+
+def lock_key(key: str) -> None:
+    """An advisory lock on `key` until the transaction ends: what else takes it waits for the commit."""
+    db.session.execute(text("select pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
+
+
+def decision(decision_id: str) -> dict | None:
+    """A growth decision by its id (an adjustment's one-time key: was it recorded already?)."""
+    return _one("select decision_id, action, subject_user_id, entry_id, amount_cents from growth_decision"
+                " where decision_id = :decision_id", {"decision_id": decision_id})
 
 
 def is_refunded(booking_id: str) -> bool:

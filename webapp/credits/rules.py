@@ -12,8 +12,12 @@ from collections.abc import Iterable
 # credit_ledger.kind, and the sign each kind gives its amount.
 SIGN = {"award": 1, "clawback": -1, "redeem": -1}
 KINDS = tuple(SIGN)
-# The one credit scope there is: credits pay only the buyer's service fee.
-BUYER_FEE_ONLY = "buyer_fee_only"
+# Each kind in a word, on every page that lists entries (/credits, /growth/users/<id>).
+KIND_LABELS = {"award": "Award", "clawback": "Clawback", "redeem": "Redeem"}
+assert set(KIND_LABELS) == set(SIGN)
+# The most one amount may be: an event's cents, a program's reward, an adjustment. $100,000 is far
+# past any booking's fee or reward, and far inside an int column.
+MAX_CENTS = 10_000_000
 # Basis points: 10,000 bips are the whole fee.
 BIPS_PER_WHOLE = 10_000
 

@@ -14,15 +14,17 @@ docs/decisions.md, "Credits", says the rules in words.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from ..core import clock
 from ..core.errors import Invalid, NotFound
 from ..core.ids import new_id
+from ..core.templating import money
 from ..referrals.rules import COLLUSION, InviteStatus, cap_month
 from . import queries
-from .rules import redeemable_cents, reward_cents
+from .rules import MAX_CENTS, redeemable_cents, reward_cents
 
 # An invite can still earn while it is in one of these states.
 EARNING = (InviteStatus.SIGNED_UP, InviteStatus.HELD)
@@ -222,17 +224,60 @@ def claw_back_award(entry_id: str, *, actor_user_id: str, reason: str) -> Credit
     return Credit(award["user_id"], award["amount_cents"], clawback)
 
 
-def adjust(user_id: str, *, actor_user_id: str, kind: str, amount_cents: int, reason: str) -> str:
+@dataclass(frozen=True)
+class Adjustment:
+    """A manual adjustment as recorded: its entry and decision, and whether this call was a repeat
+    of one already recorded under the same decision id (then nothing new was written)."""
+    entry_id: str
+    decision_id: str
+    kind: str
+    amount_cents: int
+    repeated: bool = False
+
+
+def adjust(user_id: str, *, actor_user_id: str, kind: str, amount_cents: int, reason: str,
+           decision_id: str | None = None) -> Adjustment:
     """A manual award or clawback by the growth team: a new entry with its reason, never an edit.
-    A clawback past the balance is recorded in full and the shortfall owed. Returns the entry."""
+    A clawback past the balance is recorded in full and the shortfall owed.
+
+    `decision_id` is the form's one-time key (a `gdc_` id drawn with the form): a second call with
+    it records nothing and returns the first adjustment, repeated=True. The key is locked first, so
+    a copy submitted at the same moment waits for the first to commit and then finds it."""
+    if decision_id is not None and not is_decision_id(decision_id):
+        raise Invalid("This form is out of date: nothing was recorded. Reload the page and try again.")
+    errors = {}
     if kind not in ("award", "clawback"):
-        raise Invalid(fields={"kind": "Choose an award or a clawback."})
+        errors["kind"] = "Choose an award or a clawback."
     if amount_cents <= 0:
-        raise Invalid(fields={"amount": "Enter an amount above zero."})
-    reason = clean_reason(reason)
-    decision_id = new_id("gdc")  # the entry points at the decision, the decision at the entry
+        errors["amount"] = "Enter an amount above zero, such as 25 or 12.50."
+    elif amount_cents > MAX_CENTS:
+        errors["amount"] = f"At most {money(MAX_CENTS)}."
+    try:
+        reason = clean_reason(reason)
+    except Invalid as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise Invalid(fields=errors)
+    if decision_id is None:
+        decision_id = new_id("gdc")
+    else:
+        queries.lock_key(f"decision:{decision_id}")
+        first = queries.decision(decision_id)
+        if first is not None:
+            if first["subject_user_id"] != user_id or first["action"] not in ("award", "clawback"):
+                raise Invalid("This form was already used for another decision. Reload the page and try again.")
+            return Adjustment(first["entry_id"], decision_id, first["action"], first["amount_cents"], repeated=True)
+    # The entry points at the decision, the decision at the entry.
     entry_id = queries.insert_entry(user_id=user_id, kind=kind, amount_cents=amount_cents,
                                     reason=f"Adjustment by the growth team: {reason}", related_id=decision_id)
     queries.insert_decision(decision_id=decision_id, actor_user_id=actor_user_id, action=kind,
                             subject_user_id=user_id, entry_id=entry_id, amount_cents=amount_cents, reason=reason)
-    return entry_id
+    return Adjustment(entry_id, decision_id, kind, amount_cents)
+
+
+_DECISION_ID = re.compile(r"gdc_[0-9a-z]{26}")
+
+
+def is_decision_id(value: str) -> bool:
+    """A decision id as core.ids makes them (the adjustment form's one-time key)."""
+    return bool(_DECISION_ID.fullmatch(value or ""))

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.widgets import NumberInput
 
 from ..core.forms import MultiCheckboxField
+from ..core.ids import new_id
 from ..credits.service import MAX_REASON
 from .service import (
     ADJUSTMENT_KINDS,
@@ -88,3 +89,8 @@ class AdjustmentForm(FlaskForm):
     # Room past the limit, so a long reason is reported, not cut off silently.
     reason = TextAreaField("Reason", render_kw={"maxlength": MAX_REASON + 100, "rows": 3, "required": True},
                            description=f"Kept with the entry and shown to the team, up to {MAX_REASON} characters.")
+    # The one-time key of this drawing of the form: a second submit of it (a double click, a resend)
+    # is recorded once (credits.service.adjust). A re-drawn form after a refusal keeps it: nothing
+    # was recorded under it yet.
+    decision_id = HiddenField(default=lambda: new_id("gdc"))
+

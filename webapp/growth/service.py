@@ -16,9 +16,12 @@ from ..core.errors import Invalid, NotFound
 from ..core.extensions import db
 from ..core.ids import new_id
 from ..core.templating import money
+from ..core.transactions import retry_on_deadlock
+from ..credits import account as credit_account
 from ..credits import queries as credit_queries
 from ..credits import service as credits
-from ..credits.rules import SIGN
+from ..credits.rules import KIND_LABELS as ENTRY_LABELS
+from ..credits.rules import MAX_CENTS, SIGN
 from ..referrals import offers
 from ..referrals.rules import (
     BURST_WINDOW,
@@ -38,7 +41,6 @@ from . import queries
 
 MAX_NAME = 80
 MAX_BIPS = 10_000                # 100% of the buyer fee
-MAX_CENTS = 10_000_000           # $100,000: far past any real reward, well inside an int column
 MAX_CAP = 10_000
 CREDIT_SCOPES = {"buyer_fee_only": "The buyer's service fee only"}
 ROLE_LABELS = {"member": "Members (buyers)", "provider": "Providers"}
@@ -270,7 +272,6 @@ REVIEW_PAGE_SIZE = 20
 MAX_BULK = 100  # a page of the queue is 20; the bound keeps one request's work small
 DECISIONS = {"approve": "Approved", "reject": "Rejected"}
 ACTION_LABELS = {"approve": "Approved", "reject": "Rejected", "award": "Award", "clawback": "Clawback"}
-KIND_LABELS_LEDGER = {"award": "Award", "clawback": "Clawback", "redeem": "Redeemed"}
 
 
 class AlreadyDecided(Invalid):
@@ -370,21 +371,22 @@ def decide(invite_id: str, decision: str, *, actor_user_id: str, reason: str) ->
     Returns the invite as the queue now shows it. A second decision on an invite is refused with
     AlreadyDecided, naming who decided it first."""
     decision = parse_decision(decision)
+    step = credits.approve if decision == "approve" else credits.reject
+
+    def once() -> None:
+        try:
+            step(invite_id, actor_user_id=actor_user_id, reason=reason)
+        except BaseException:
+            db.session.rollback()
+            raise
+        db.session.commit()
     try:
-        if decision == "approve":
-            credits.approve(invite_id, actor_user_id=actor_user_id, reason=reason)
-        else:
-            credits.reject(invite_id, actor_user_id=actor_user_id, reason=reason)
+        retry_on_deadlock(once)  # an approval pays, and can meet a booking's event on the same rows
     except Invalid:
-        db.session.rollback()
         item = review_item(invite_id)
         if item["status"] != InviteStatus.HELD:
             raise AlreadyDecided(_already(item), item) from None
         raise
-    except BaseException:
-        db.session.rollback()
-        raise
-    db.session.commit()
     return review_item(invite_id)
 
 
@@ -476,12 +478,9 @@ def credit_user(user_id: str) -> dict:
     return dict(user, invited_by=invited)
 
 
-def invites_cursor(value: str | None) -> tuple[datetime, str] | None:
-    return keyset.decode(value, ("rfi_",), "That page link is broken. Start again from the newest invites.")
-
-
 def ledger_cursor(value: str | None) -> tuple[datetime, str] | None:
-    return keyset.decode(value, ("crl_",), "That page link is broken. Start again from the newest entries.")
+    """The ledger pages as /credits does (one decoder), with the growth team's words."""
+    return credit_account.decode_cursor(value, broken="That page link is broken. Start again from the newest entries.")
 
 
 def user_invites(user_id: str, after: tuple[datetime, str] | None) -> tuple[list[dict], str | None]:
@@ -496,42 +495,81 @@ def user_invites(user_id: str, after: tuple[datetime, str] | None) -> tuple[list
 
 
 def ledger_page(user_id: str, after: tuple[datetime, str] | None) -> tuple[list[dict], str | None]:
-    """A page of the user's ledger, newest first, each entry with its signed amount."""
-    rows, cursor = keyset.split_page(queries.ledger_of(user_id, after=after, limit=PAGE_SIZE + 1),
+    """A page of the user's ledger, newest first (the /credits history's statement), each entry with
+    its signed amount, and for an award whether it was clawed back already."""
+    rows, cursor = keyset.split_page(credit_queries.history(user_id, after=after, limit=PAGE_SIZE + 1),
                                      PAGE_SIZE, "entry_id")
-    return [dict(row, signed_cents=SIGN[row["kind"]] * row["amount_cents"],
-                 kind_label=KIND_LABELS_LEDGER.get(row["kind"], row["kind"])) for row in rows], cursor
+    return [_ledger_entry(row) for row in rows], cursor
+
+
+def _ledger_entry(row: dict) -> dict:
+    return dict(row, signed_cents=SIGN[row["kind"]] * row["amount_cents"], kind_label=ENTRY_LABELS[row["kind"]],
+                can_claw_back=row["kind"] == "award" and row["clawed_back_by"] is None)
+
+
+def ledger_entry(user_id: str, entry_id: str) -> dict:
+    """One of the user's entries as the ledger shows it; NotFound for an entry that is not theirs."""
+    entry = credit_queries.entry(entry_id)
+    if entry is None or entry["user_id"] != user_id:
+        raise NotFound(entry_id)
+    # The page that starts with this entry, one row long (keyset.starting_at).
+    after = keyset.decode(keyset.starting_at(entry["created_at"], entry_id), ("crl_",))
+    [row] = credit_queries.history(user_id, after=after, limit=1)
+    return _ledger_entry(row)
+
+
+def claw_back(user_id: str, entry_id: str, *, actor_user_id: str, reason: str) -> dict:
+    """Take back one of the user's awards in full (credits.service.claw_back_award: once, audited,
+    the shortfall owed), in one transaction. NotFound for an entry that is not this user's award;
+    Invalid when it was already clawed back or the reason is missing. Returns {amount_cents,
+    balance_cents, owed_cents} after it."""
+    def once() -> dict:
+        try:
+            award = credit_queries.entry(entry_id)
+            if award is None or award["user_id"] != user_id or award["kind"] != "award":
+                raise NotFound(entry_id)
+            credit = credits.claw_back_award(entry_id, actor_user_id=actor_user_id, reason=reason)
+            after = credit_queries.balance(user_id)
+        except BaseException:
+            db.session.rollback()
+            raise
+        db.session.commit()
+        return dict(amount_cents=credit.amount_cents, **after)
+    return retry_on_deadlock(once)
 
 
 ADJUSTMENT_KINDS = {"award": "Award credit", "clawback": "Claw back credit"}
 
 
-def adjust(user_id: str, *, actor_user_id: str, kind: str, amount: str, reason: str) -> dict:
-    """A manual award or clawback (amount typed in dollars), audited, in one transaction. A clawback
-    past the balance is recorded in full; the part the balance could not cover is owed. Returns
-    {kind, amount_cents, balance_cents, owed_cents} after it. Every field's problem at once."""
-    errors: dict[str, str] = {}
-    if kind not in ADJUSTMENT_KINDS:
-        errors["kind"] = "Choose an award or a clawback."
+def adjust(user_id: str, *, actor_user_id: str, kind: str, amount: str, reason: str,
+           decision_id: str | None = None) -> dict:
+    """A manual award or clawback (amount typed in dollars), audited, in one transaction. What a
+    valid adjustment is, is the credits service's (its messages land on the form's fields); here
+    only the dollars are read. `decision_id`: the form's one-time key, so a double submit records
+    once (repeated=True the second time). Returns {kind, amount_cents, repeated, balance_cents,
+    owed_cents} after it."""
     try:
         cents = cents_of(amount)
-        if cents == 0:
-            errors["amount"] = "Enter an amount above zero, such as 25 or 12.50."
     except ValueError as exc:
-        errors["amount"] = str(exc)
-    try:
-        reason = credits.clean_reason(reason)
-    except Invalid as exc:
-        errors.update(exc.fields)
-    if errors:
-        raise Invalid(fields=errors)
-    try:
-        if not queries.user_exists(user_id):
-            raise NotFound(user_id)
-        credits.adjust(user_id, actor_user_id=actor_user_id, kind=kind, amount_cents=cents, reason=reason)
-        after = credit_queries.balance(user_id)
-    except BaseException:
-        db.session.rollback()
-        raise
-    db.session.commit()
-    return dict(kind=kind, amount_cents=cents, **after)
+        cents, amount_error = 0, str(exc)
+    else:
+        amount_error = None
+
+    def once() -> dict:
+        try:
+            if not queries.user_exists(user_id):
+                raise NotFound(user_id)
+            try:
+                done = credits.adjust(user_id, actor_user_id=actor_user_id, kind=kind, amount_cents=cents,
+                                      reason=reason, decision_id=decision_id)
+            except Invalid as exc:
+                if amount_error:  # what was typed is not dollars: say that rather than "above zero"
+                    exc.fields["amount"] = amount_error
+                raise
+            after = credit_queries.balance(user_id)
+        except BaseException:
+            db.session.rollback()
+            raise
+        db.session.commit()
+        return dict(kind=done.kind, amount_cents=done.amount_cents, repeated=done.repeated, **after)
+    return retry_on_deadlock(once)

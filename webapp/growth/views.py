@@ -188,9 +188,9 @@ def decided():
 
 # --- one user's credits ----------------------------------------------------------------------------
 
-def _user_page(user_id: str, form: AdjustmentForm, status: int = 200):
+def _user_page(user_id: str, form: AdjustmentForm, status: int = 200, *, claw_errors: dict | None = None):
     user = service.credit_user(user_id)
-    invites_after = service.invites_cursor(request.args.get("invites_after"))
+    invites_after = service.decode_cursor(request.args.get("invites_after"))
     after = service.ledger_cursor(request.args.get("after"))
     invites, invites_cursor = service.user_invites(user_id, invites_after)
     ledger, cursor = service.ledger_page(user_id, after)
@@ -198,7 +198,7 @@ def _user_page(user_id: str, form: AdjustmentForm, status: int = 200):
     block = "ledger_rows" if after else "invite_rows" if invites_after else "content"
     return render_page(
         "growth/user.html", block, status=status, account=user, form=form, invites=invites, ledger=ledger,
-        decisions=decisions, after=after, invites_after=invites_after,
+        decisions=decisions, after=after, invites_after=invites_after, claw_errors=claw_errors or {},
         next_url=url_for("growth.user", user_id=user_id, after=cursor) if cursor else None,
         invites_next_url=url_for("growth.user", user_id=user_id, invites_after=invites_cursor)
         if invites_cursor else None)
@@ -215,13 +215,15 @@ def user(user_id: str):
 @bp.post("/growth/users/<user_id>/adjust")
 @role_required("growth")
 def adjust(user_id: str):
-    """A manual award or clawback with its reason: a new ledger entry and its decision, never an edit."""
+    """A manual award or clawback with its reason: a new ledger entry and its decision, never an edit.
+    The form's one-time key makes a second submit of it (a double click) record nothing new."""
     form = AdjustmentForm()
     if form.validate_on_submit():
         with errors_on(form):
             done = service.adjust(user_id, actor_user_id=current_user.user_id, kind=form.kind.data or "",
-                                  amount=form.amount.data or "", reason=form.reason.data or "")
-            flash(_adjusted_notice(done), "success")
+                                  amount=form.amount.data or "", reason=form.reason.data or "",
+                                  decision_id=form.decision_id.data or None)
+            flash(_adjusted_notice(done), "info" if done["repeated"] else "success")
             return redirect_to(url_for("growth.user", user_id=user_id) + "#adjust-heading")
     return _user_page(user_id, form, form_status(form))
 
@@ -229,7 +231,41 @@ def adjust(user_id: str):
 def _adjusted_notice(done: dict) -> str:
     amount = money(done["amount_cents"])
     text = f"Awarded {amount}." if done["kind"] == "award" else f"Clawed back {amount}."
+    if done["repeated"]:  # the same form sent twice: the first is what happened
+        text = f"Already recorded: {text[0].lower()}{text[1:]}"
     text += f" Balance {money(done['balance_cents'])}"
     if done["owed_cents"]:
         text += f", {money(done['owed_cents'])} owed"
     return text + "."
+
+
+@bp.post("/growth/users/<user_id>/entries/<entry_id>/claw-back")
+@role_required("growth")
+def claw_back(user_id: str, entry_id: str):
+    """Take back one of the user's awards with a reason. htmx gets the entry's row back (now "Clawed
+    back", or with the reason's message beside its field) with the figures and a message; a plain
+    form is sent back to the user's page. An entry that is not this user's award is a 404."""
+    reason = request.form.get("reason") or ""
+    try:
+        done = service.claw_back(user_id, entry_id, actor_user_id=current_user.user_id, reason=reason)
+    except Invalid as exc:
+        if "reason" in exc.fields:
+            errors = {entry_id: dict(exc.fields, reason_value=reason)}
+            if is_htmx():
+                return _ledger_row(user_id, entry_id, 422, claw_errors=errors)
+            return _user_page(user_id, AdjustmentForm(), 422, claw_errors=errors)
+        if is_htmx():  # already clawed back: the row as it now stands, and why nothing happened
+            return _ledger_row(user_id, entry_id, 409, notice=str(exc), notice_kind="error")
+        flash(str(exc), "error")
+        return redirect_to(url_for("growth.user", user_id=user_id) + "#ledger-heading")
+    notice = f"Clawed back {money(done['amount_cents'])}. Balance {money(done['balance_cents'])}"
+    notice += f", {money(done['owed_cents'])} owed." if done["owed_cents"] else "."
+    if is_htmx():
+        return _ledger_row(user_id, entry_id, notice=notice, notice_kind="success")
+    flash(notice, "success")
+    return redirect_to(url_for("growth.user", user_id=user_id) + "#ledger-heading")
+
+
+def _ledger_row(user_id: str, entry_id: str, status: int = 200, **context):
+    return render_page("growth/user.html", "ledger_row", status=status, account=service.credit_user(user_id),
+                       e=service.ledger_entry(user_id, entry_id), **{"claw_errors": {}, "notice": None, **context})

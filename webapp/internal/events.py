@@ -24,13 +24,12 @@ from pydantic import (
 
 from ..core import clock
 from ..core.errors import Invalid
+from ..credits.rules import MAX_CENTS  # a buyer's fee, or what one redeem may take
 
 # Ids are the marketplace's (ours for users): letters, digits and _ . : - (a prefixed id, a UUID),
 # at most 100 characters. Nothing else reaches a query or a log line.
 MAX_ID = 100
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
-# A buyer's fee, or what one redeem may take: $100,000 is beyond any booking, and far inside int4.
-MAX_CENTS = 10_000_000
 # A completed booking happened in the past; a day of leeway for the two systems' clocks.
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 CLOCK_LEEWAY = timedelta(days=1)

@@ -15,21 +15,13 @@ import json
 import logging
 from dataclasses import dataclass
 
-from psycopg import errors as pg
-from sqlalchemy.exc import OperationalError
-
 from ..core.extensions import db
+from ..core.transactions import retry_on_deadlock
 from ..credits import service as credits
 from . import queries
 from .events import BookingCompleted, BookingRefunded, CreditRedeem, Event, parse
 
 log = logging.getLogger(__name__)
-
-# The database aborted the transaction to break a lock cycle (or a serialization conflict): nothing
-# was written, and applying the event again is safe.
-RETRYABLE = (pg.DeadlockDetected, pg.SerializationFailure)
-ATTEMPTS = 4
-
 
 @dataclass(frozen=True)
 class Answer:
@@ -44,17 +36,11 @@ def receive(raw: bytes) -> Answer:
 
     Two events can lock the same rows in opposite orders (a booking pays two inviters, another
     pays the same two the other way round); PostgreSQL then aborts one of them. Its transaction
-    wrote nothing, so it is applied again here, a few times at most, instead of answering 503."""
+    wrote nothing, so it is applied again (core.transactions), a few times at most, instead of
+    answering 503."""
     event = parse(raw)
     body_sha256 = hashlib.sha256(raw).hexdigest()
-    for attempt in range(1, ATTEMPTS + 1):
-        try:
-            return _apply_once(event, body_sha256)
-        except OperationalError as exc:
-            if attempt == ATTEMPTS or not isinstance(exc.orig, RETRYABLE):
-                raise
-            log.info("event %s: %s, applied again (attempt %d)", event.id, type(exc.orig).__name__, attempt + 1)
-    raise AssertionError("unreachable: the last attempt returns or raises")
+    return retry_on_deadlock(lambda: _apply_once(event, body_sha256))
 
 
 def _apply_once(event: Event, body_sha256: str) -> Answer:
