@@ -210,3 +210,56 @@ def test_adjusting_needs_the_session_s_csrf_token(client, gita, db_conn, ada):
     response = client.post(f"{page(ada)}/adjust", data={"kind": "award", "amount": "5", "reason": "x"})
     assert response.status_code == 400 and "Reload the page and try again" in page_text(response)
     assert entries(db_conn, ada) == []
+
+
+# --- a double submit -----------------------------------------------------------------------------
+
+def form_key(client, user) -> str:
+    """The adjustment form's one-time key, as drawn."""
+    return re.search(r'name="decision_id" type="hidden" value="(gdc_[0-9a-z]{26})"',
+                     client.get(page(user)).get_data(as_text=True))[1]
+
+
+def test_the_same_form_submitted_twice_is_recorded_once(client, auth, gita, db_conn, ada):
+    key = form_key(client, ada)
+    first = auth.post(f"{page(ada)}/adjust", {"kind": "award", "amount": "25", "reason": "Goodwill.",
+                                              "decision_id": key}, page=page(ada))
+    assert first.status_code == 303 and "Awarded $25. Balance $25." in read(client.get(page(ada)))
+    second = auth.post(f"{page(ada)}/adjust", {"kind": "award", "amount": "25", "reason": "Goodwill.",
+                                               "decision_id": key}, page=page(ada))
+    assert second.status_code == 303
+    assert "Already recorded: awarded $25. Balance $25." in read(client.get(page(ada)))
+    assert [(k, a) for k, a, _ in entries(db_conn, ada)] == [("award", 2_500)]
+    assert db_conn.execute("select decision_id from growth_decision").fetchall() == [(key,)]
+
+
+def test_a_fresh_form_has_a_fresh_key(client, gita, ada):
+    assert form_key(client, ada) != form_key(client, ada)
+
+
+def test_two_submits_at_once_record_one(app, make_user, db_conn):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from webapp.core.ids import new_id
+    from webapp.growth import service
+
+    ada, growth = make_user("provider"), make_user("growth")
+    key = new_id("gdc")
+
+    def submit(_):
+        with app.app_context():
+            return service.adjust(ada["user_id"], actor_user_id=growth["user_id"], kind="clawback", amount="7.50",
+                                  reason="Charged twice.", decision_id=key)
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(submit, range(4)))
+    assert sorted(a["repeated"] for a in answers) == [False, True, True, True]
+    assert all((a["kind"], a["amount_cents"], a["owed_cents"]) == ("clawback", 750, 750) for a in answers)
+    assert [(k, a) for k, a, _ in entries(db_conn, ada)] == [("clawback", 750)]
+
+
+def test_a_key_that_is_not_ours_is_refused(auth, gita, db_conn, ada):
+    response = auth.post(f"{page(ada)}/adjust", {"kind": "award", "amount": "5", "reason": "x",
+                                                 "decision_id": "gdc_'; drop"}, page=page(ada))
+    assert response.status_code == 422 and "This form is out of date" in page_text(response)
+    assert entries(db_conn, ada) == []

@@ -67,7 +67,7 @@ def test_an_event_the_database_aborts_to_break_a_deadlock_is_applied_again(send,
     with psycopg.connect(database_url) as other:
         other.execute("set deadlock_timeout = '30s'")  # the event's session finds the cycle first
         other.execute("select 1 from credit_balance where user_id = %s for update", (world.ada["user_id"],))
-        with ThreadPoolExecutor(1) as pool, caplog.at_level(logging.INFO, logger="webapp.internal.service"):
+        with ThreadPoolExecutor(1) as pool, caplog.at_level(logging.INFO, logger="webapp.core.transactions"):
             answer = pool.submit(send, completed(nora, provider))
             waiting_for_a_lock(database_url, other)
             other.execute("select 1 from referral_invite where invite_id = %s for update", (nora["invite_id"],))
@@ -75,7 +75,7 @@ def test_an_event_the_database_aborts_to_break_a_deadlock_is_applied_again(send,
             response = answer.result(timeout=60)
     assert response.status_code == 200
     assert response.json == {"awarded": [{"user_id": world.ada["user_id"], "amount_cents": 1_000}]}
-    assert any("DeadlockDetected, applied again (attempt 2)" in r.getMessage() for r in caplog.records)
+    assert any("running the transaction again (attempt 2)" in r.getMessage() for r in caplog.records)
 
 
 def waiting_for_a_lock(database_url: str, besides) -> None:
