@@ -12,7 +12,6 @@ from webapp.referrals.rules import (
     fraud_flags,
     invitee_role,
     is_burst,
-    is_capped,
     is_disposable,
     is_self_referral,
 )
@@ -29,11 +28,6 @@ STRANGER = Fingerprint("sha-e1", "dfp_1", "sha-ip1")
 ])
 def test_an_invite_brings_in_the_side_its_program_says(kind, inviter, invitee):
     assert invitee_role(kind, inviter) == invitee
-
-
-def test_past_the_monthly_cap_a_reward_is_capped():
-    assert not is_capped(rewards_this_month=2, monthly_cap=3)
-    assert is_capped(rewards_this_month=3, monthly_cap=3)
 
 
 def test_the_cap_counts_calendar_months_in_utc():

@@ -7,8 +7,6 @@ so balance = awards − clawbacks − redeems.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 # credit_ledger.kind, and the sign each kind gives its amount.
 SIGN = {"award": 1, "clawback": -1, "redeem": -1}
 KINDS = tuple(SIGN)
@@ -40,11 +38,6 @@ def reward_cents(*, fixed_cents: int, bips: int, buyer_fee_cents: int) -> int:
 def signed_cents(kind: str, amount_cents: int) -> int:
     """A ledger entry's effect on the balance: +amount for an award, −amount otherwise."""
     return SIGN[kind] * amount_cents
-
-
-def balance_cents(entries: Iterable[tuple[str, int]]) -> int:
-    """The balance after (kind, amount_cents) entries."""
-    return sum(signed_cents(kind, amount) for kind, amount in entries)
 
 
 def redeemable_cents(balance: int, max_cents: int) -> int:

@@ -34,6 +34,8 @@ TIMEOUT_S = 10
 
 
 def default_url() -> str:
+    # PORT is gunicorn's setting, not the app's (core/config.py's docstring): read here exactly as
+    # gunicorn.conf.py reads it, so this names the server `make run` started.
     return f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
 
 

@@ -74,12 +74,6 @@ def cap_month(moment: datetime) -> date:
     return moment.astimezone(UTC).date().replace(day=1)
 
 
-def is_capped(rewards_this_month: int, monthly_cap: int) -> bool:
-    """At most `monthly_cap` rewards per inviter, program and calendar month: one more is
-    capped (the invite still counts, nothing is paid)."""
-    return rewards_this_month >= monthly_cap
-
-
 # --- fraud rules: they hold a reward for review instead of paying it ---------------------
 
 SELF_REFERRAL = "self_referral"        # the invitee signed up as the inviter
