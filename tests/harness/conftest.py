@@ -119,6 +119,8 @@ class DemoSite:
             "program_id": self.column("(select program_id from referral_program where active order by created_at"
                                       "  limit 1) union all (select program_id from referral_program where not active"
                                       "  order by created_at limit 1)"),
+            "entry_id": self.column("select entry_id from credit_ledger where kind = 'award' order by 1 limit 1")
+            or ["crl_none"],
             "invite_code": self.column("select code from referral_code where user_id = %s order by 1 limit 2",
                                        viewer_id) or ["demo-invite"],
             "seed": ["harness"],

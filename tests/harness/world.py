@@ -37,6 +37,8 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "code": (SHARED, "invite links are public by design"),
     "program_id": (SHARED, "referral programs are the product's, not a person's: every growth user runs every one, "
                            "and every route naming one is role_required(\"growth\")"),
+    "entry_id": (SHARED, "a ledger entry as the growth team's user page names it: every route naming one is "
+                         "role_required(\"growth\"), and the entry must be the named user's (else 404)"),
     "invite_code": (OWNED, "/invites offers the QR download of the holder's own codes only"),
     "seed": (SHARED, "generated art is public and holds no data"),
     "filename": (SHARED, "static files are public"),
@@ -172,6 +174,14 @@ def make_invite_code(conn, user: dict) -> str:
     return code
 
 
+def make_award(conn, user: dict) -> str:
+    """A ledger award of the user's (what the growth team may claw back)."""
+    entry_id = new_id("crl")
+    conn.execute("insert into credit_ledger (entry_id, user_id, kind, amount_cents, reason)"
+                 " values (%s, %s, 'award', 1000, 'Harness award')", (entry_id, user["user_id"]))
+    return entry_id
+
+
 def build_world(app, conn, outbox: Path) -> World:
     """Ada (a provider with a profile, a studio and a creator page) and one other user of each role.
     Everyone has opted in to sensitive media, so only ownership can stand between them and a picture."""
@@ -184,6 +194,6 @@ def build_world(app, conn, outbox: Path) -> World:
     code = make_invite_code(conn, owner)
     values = dict(position=0, user_id=owner["user_id"], studio_id=studio_id, creator_id=creator_id,
                   target_kind="service_profile", target_id=owner["user_id"], code=code, invite_code=code,
-                  program_id=make_program(conn),
+                  program_id=make_program(conn), entry_id=make_award(conn, owner),
                   seed="harness", filename="css/app.css")
     return World(app=app, conn=conn, outbox=outbox, owner=owner, others=others, values=values)
