@@ -242,9 +242,10 @@ def _adjusted_notice(done: dict) -> str:
 @bp.post("/growth/users/<user_id>/entries/<entry_id>/claw-back")
 @role_required("growth")
 def claw_back(user_id: str, entry_id: str):
-    """Take back one of the user's awards with a reason. htmx gets the entry's row back (now "Clawed
-    back", or with the reason's message beside its field) with the figures and a message; a plain
-    form is sent back to the user's page. An entry that is not this user's award is a 404."""
+    """Take back one of the user's awards with a reason. Done, the user's page is drawn again at its
+    ledger (htmx follows the redirect too). Refused, htmx gets the entry's row back with the reason's
+    message beside its field, or "already clawed back"; a plain form, the page. An entry that is not
+    this user's award is a 404."""
     reason = request.form.get("reason") or ""
     try:
         done = service.claw_back(user_id, entry_id, actor_user_id=current_user.user_id, reason=reason)
@@ -260,8 +261,8 @@ def claw_back(user_id: str, entry_id: str):
         return redirect_to(url_for("growth.user", user_id=user_id) + "#ledger-heading")
     notice = f"Clawed back {money(done['amount_cents'])}. Balance {money(done['balance_cents'])}"
     notice += f", {money(done['owed_cents'])} owed." if done["owed_cents"] else "."
-    if is_htmx():
-        return _ledger_row(user_id, entry_id, notice=notice, notice_kind="success")
+    # Done, htmx or not, the page is drawn again: the clawback is a new ledger row, and the invite's
+    # status, the decisions and the figures all changed with it (a swapped row alone left them stale).
     flash(notice, "success")
     return redirect_to(url_for("growth.user", user_id=user_id) + "#ledger-heading")
 
