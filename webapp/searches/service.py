@@ -55,6 +55,14 @@ def _prepare(scope_name: str, city: str, query_json) -> tuple[str, str, dict]:
     return scope.name, city, canonical_json(query_json if query_json not in (None, "") else "{}", scope)
 
 
+def _index_for_alerts(search_id: str, scope: str, city: str, canon: dict) -> None:
+    """The search's row of the alert index, in this transaction (webapp/alerts/matching.py).
+    Imported here: the alerts package reads the directory's catalogue, which imports this module."""
+    from ..alerts.queries import index_search
+
+    index_search(search_id, scope, city, canon)
+
+
 def save(user_id: str, *, scope: str, city: str, query_json, name: str | None = None) -> SaveOutcome:
     scope, city, canon = _prepare(scope, city, query_json)
     name = _clean_name(name)
@@ -64,6 +72,7 @@ def save(user_id: str, *, scope: str, city: str, query_json, name: str | None = 
     search_id = new_id("ssv")
     try:
         queries.insert_search(search_id=search_id, user_id=user_id, scope=scope, city=city, query_json=canon, name=name)
+        _index_for_alerts(search_id, scope, city, canon)
         db.session.commit()
     except IntegrityError:  # the same search saved twice at the same moment (double click)
         db.session.rollback()
@@ -83,6 +92,7 @@ def update(user_id: str, search_id: str, *, city: str, query_json, name: str | N
         return SaveOutcome(dict(other), created=False)
     try:
         queries.update_search(search_id=search_id, user_id=user_id, city=city, query_json=canon, name=name)
+        _index_for_alerts(search_id, scope, city, canon)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
