@@ -23,6 +23,7 @@ an alert; end of D], exclusive then inclusive, as the compiler's created_after/c
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
@@ -207,12 +208,15 @@ def matches_sql() -> str:
     order by search_id"""
 
 
+_SHARD = re.compile(r"([0-9]+)/([0-9]+)")
+
+
 def parse_shard(text: str) -> tuple[int, int]:
     """"i/n" -> (i, n) with 0 <= i < n; ValueError otherwise."""
-    try:
-        i, n = (int(part) for part in text.split("/"))
-    except ValueError as exc:
-        raise ValueError(f"a shard is i/n, such as 0/4, not “{text}”") from exc
+    found = _SHARD.fullmatch(text.strip())
+    if found is None:
+        raise ValueError(f"a shard is i/n, such as 0/4, not “{text}”")
+    i, n = int(found[1]), int(found[2])
     if not 0 <= i < n:
         raise ValueError(f"a shard i/n needs 0 ≤ i < n, not “{text}”")
     return i, n
