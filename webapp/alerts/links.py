@@ -9,7 +9,7 @@ SECRET_KEY, accepted under SECRET_KEY_FALLBACKS too.
 from __future__ import annotations
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadData, URLSafeSerializer
 
 from ..core.errors import NotFound
 
@@ -37,7 +37,7 @@ def search_id_of(action: str, token: str) -> str | None:
         return None
     try:
         value = _serializer(action).loads(token)
-    except BadSignature:
+    except BadData:  # a bad signature, or (never without our key) a payload that is not JSON
         return None
     return value if isinstance(value, str) else None
 
