@@ -44,7 +44,7 @@ def test_each_row_shows_its_e_mail_state_and_a_button_to_change_it(signed_in, au
     signed_in()
     save(auth, SPEC_QUERY, name="Crew")
     page = page_text(client.get("/searches"))
-    assert "E-mail alerts on" in page and "Turn e-mail alerts off" in page
+    assert "E-mails on" in page and "Turn e-mails off" in page
 
 
 def test_the_row_button_turns_e_mail_off_and_on_with_htmx(signed_in, auth, db_conn):
@@ -54,7 +54,7 @@ def test_the_row_button_turns_e_mail_off_and_on_with_htmx(signed_in, auth, db_co
     off = auth.post(f"/searches/{search_id}/email", {"email": "off"}, page="/searches", headers=HX)
     assert off.status_code == 200
     row = page_text(off)
-    assert row.startswith("<li") and "E-mail alerts off" in row and "Turn e-mail alerts on" in row
+    assert row.startswith("<li") and "E-mails off" in row and "Turn e-mails on" in row
     assert email_alerts(db_conn, user["user_id"]) == [False]
     auth.post(f"/searches/{search_id}/email", {"email": "on"}, page="/searches", headers=HX)
     assert email_alerts(db_conn, user["user_id"]) == [True]
