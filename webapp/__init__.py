@@ -142,6 +142,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import (
         accounts,
+        alerts,
         art,
         credits,
         dashboard,
@@ -161,7 +162,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     accounts.init_app(app)
     for feature in (dashboard, directory, searches, follows, feed, profiles, invites, credits, referrals, growth,
-                    health, art, mail, internal):
+                    health, art, mail, internal, alerts):
         app.register_blueprint(feature.bp)
     placeholders.init_app(app)  # after every feature: it refuses a path a feature serves
     templating.init_app(app)

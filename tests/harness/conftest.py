@@ -84,6 +84,14 @@ class DemoSite:
     def user_id(self, email: str | None) -> str | None:
         return self.one("select user_id from app_user where email = %s", email) if email else None
 
+    def link_tokens(self, viewer_id: str | None) -> list[str]:
+        from webapp.alerts.links import SALTS, token_for
+
+        search_id = self.one("select search_id from saved_search where user_id = %s order by search_id limit 1",
+                             viewer_id) or "ssv_none"
+        with self.app.app_context():
+            return [token_for(action, search_id) for action in SALTS]
+
     def band_two_author(self) -> str:
         """The e-mail of an author with a post in band 2 (every demo account shares the demo password)."""
         return self.one("select u.email from feed_post p join app_user u on u.user_id = p.author_id"
@@ -126,6 +134,9 @@ class DemoSite:
             "seed": ["harness"],
             "filename": ["css/app.css"],
             "message_id": ["no-such-message"],  # the demo sends no mail
+            # The alert e-mail's links of the viewer's first search (each route gets its own valid
+            # token and the other action's, which it refuses with 400).
+            "token": self.link_tokens(viewer_id),
         }
         assert set(values) == set(VARIABLES), "demo values and VARIABLES differ"
         assert all(v for v in values.values()), {k: v for k, v in values.items() if not v}

@@ -1,11 +1,12 @@
 """Every route says who may use it, and means it.
 
 Each view carries exactly one access marker (webapp/accounts/access.py): `public`,
-`login_required`, `role_required(...)` or `signed_request`. A route added without one fails
-here; each marker's promise is then checked against the route itself: log-in routes send
+`login_required`, `role_required(...)`, `signed_request` or `token_link`. A route added without
+one fails here; each marker's promise is then checked against the route itself: log-in routes send
 anonymous callers to the log-in page, role routes refuse every other role (the
 growth routes: members, providers and anonymous callers), signed routes answer 401 to
-anyone who does not sign the request, signed in or not.
+anyone who does not sign the request, signed in or not, and token links answer 400 to a token
+that is not theirs, whoever asks.
 """
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ def test_every_public_page_answers_anonymous_visitors(world):
 def test_every_signed_in_route_sends_anonymous_callers_to_log_in(world, world_db):
     before = snapshot(world_db)
     wrong = []
-    for route in (r for r in all_routes() if r.access.kind not in ("public", "signed")):
+    for route in (r for r in all_routes() if r.access.kind not in ("public", "signed", "token")):
         data = {"csrf_token": world.token(None)} if route.changes_state else None
         response = world.client(None).open(world.path(route), method=route.method, data=data)
         if not sent_to_log_in(response):
@@ -77,6 +78,26 @@ def test_every_signed_route_refuses_unsigned_callers_signed_in_or_not(world, wor
             for data in (None, {"csrf_token": world.token(user)}):
                 response = world.client(user).open(world.path(route), method=route.method, data=data)
                 if response.status_code != 401 or not response.is_json:
+                    wrong.append(f"{user['role'] if user else 'anonymous'}: {route} answered {response.status_code}")
+    assert wrong == [], "\n".join(wrong)
+    assert changed(before, snapshot(world_db)) == []
+
+
+def test_every_token_link_refuses_a_token_not_its_own_signed_in_or_not(world, world_db):
+    """A link from an e-mail needs no session, and a session opens nothing: a tampered token, or a
+    valid token of another action, answers 400 to anonymous callers and to every role alike."""
+    routes = [r for r in all_routes() if r.access.kind == "token"]
+    assert routes, "the alert e-mail's unsubscribe and pause links are token links"
+    before = snapshot(world_db)
+    wrong = []
+    for route in routes:
+        own = world.link_token(route)
+        others = [world.link_token(r) for r in routes if r.endpoint != route.endpoint]
+        for token in [own[:-4] + ("AAAA" if not own.endswith("AAAA") else "BBBB"), *others]:
+            for user in (None, *world.others.values()):
+                data = {"csrf_token": world.token(user)} if route.changes_state else None
+                response = world.client(user).open(world.path(route, token=token), method=route.method, data=data)
+                if response.status_code != 400:
                     wrong.append(f"{user['role'] if user else 'anonymous'}: {route} answered {response.status_code}")
     assert wrong == [], "\n".join(wrong)
     assert changed(before, snapshot(world_db)) == []

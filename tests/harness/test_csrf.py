@@ -29,8 +29,25 @@ def events_refuse_unsigned(world, route) -> None:
     assert changed(before, snapshot(world.conn)) == []
 
 
+def links_refuse_tampered_tokens(world, route) -> None:
+    """The alert e-mail's links (accounts/access.token_link; RFC 8058 one-click unsubscribe comes from
+    a mail client, with no session): a signed-in browser's POST, CSRF token and all, with a token not
+    signed by us is refused (400) and changes nothing. tests/alerts/test_email.py checks the token
+    itself (tampered, another action's, a retired key, a rotated one)."""
+    user = world.others["member"]
+    before = snapshot(world.conn)
+    own = world.link_token(route)
+    tampered = own[:-4] + ("AAAA" if not own.endswith("AAAA") else "BBBB")
+    for data in ({"csrf_token": world.token(user)}, None):
+        response = world.client(user).open(world.path(route, token=tampered), method=route.method, data=data)
+        assert response.status_code == 400, response.status_code
+    assert changed(before, snapshot(world.conn)) == []
+
+
 # endpoint -> a check that the route refuses a request without its own signature: check(world, route).
-CSRF_EXEMPT: dict[str, Callable] = {"internal.events": events_refuse_unsigned}
+CSRF_EXEMPT: dict[str, Callable] = {"internal.events": events_refuse_unsigned,
+                                    "alerts.unsubscribe": links_refuse_tampered_tokens,
+                                    "alerts.pause": links_refuse_tampered_tokens}
 
 REFUSAL = "Reload the page and try again"
 HX = {"HX-Request": "true"}

@@ -41,6 +41,9 @@ VARIABLES: dict[str, tuple[str, str]] = {
                          "role_required(\"growth\"), and the entry must be the named user's (else 404)"),
     "invite_code": (OWNED, "/invites offers the QR download of the holder's own codes only"),
     "seed": (SHARED, "generated art is public and holds no data"),
+    "token": (SHARED, "an alert e-mail's signed link (accounts.access.token_link): the token names one search and "
+                      "one action, and holding it is the permission, with no session; the harness fills in a "
+                      "valid token of Ada's search for each route (World.path)"),
     "filename": (SHARED, "static files are public"),
 }
 
@@ -96,10 +99,11 @@ class World:
 
     def actor(self, route) -> dict | None:
         """Who may use `route` with the world's values: Ada when the route admits providers, else
-        someone of an admitted role; nobody (anonymous) for public routes and for signed ones, whose
-        caller is a program holding the secret (`signed_headers`), not a person."""
+        someone of an admitted role; nobody (anonymous) for public routes, for signed ones, whose
+        caller is a program holding the secret (`signed_headers`), not a person, and for token links,
+        opened from an e-mail in a mail client or a fresh browser."""
         access = route.access
-        if access.kind in ("public", "signed"):
+        if access.kind in ("public", "signed", "token"):
             return None
         if access.kind == "login" or "provider" in access.roles:
             return self.owner
@@ -115,7 +119,18 @@ class World:
     def path(self, route, **overrides) -> str:
         from tests.harness.routes import build_path
 
-        return build_path(self.app, route, {**self.values, **overrides})
+        values = {**self.values, **overrides}
+        if "token" in route.arguments and "token" not in overrides:
+            values["token"] = self.link_token(route)
+        return build_path(self.app, route, values)
+
+    def link_token(self, route) -> str:
+        """A valid token of Ada's search for a token-link route (its action is the endpoint's name:
+        alerts.unsubscribe, alerts.pause)."""
+        from webapp.alerts.links import token_for
+
+        with self.app.app_context():
+            return token_for(route.endpoint.rsplit(".", 1)[1], self.values["search_id"])
 
     # --- objects --------------------------------------------------------------------------------
     def refresh(self) -> World:

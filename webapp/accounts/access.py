@@ -2,8 +2,10 @@
 
 Every route carries exactly one rule: `public` (anyone, signed in or not),
 `login_required` (any signed-in user), `role_required(...)` (signed-in users
-with one of the roles) or `signed_request` (programs that sign the request's body
-with the shared secret: the marketplace's events; no person, no session).
+with one of the roles), `signed_request` (programs that sign the request's body
+with the shared secret: the marketplace's events; no person, no session) or
+`token_link` (whoever holds a signed link from an e-mail: the alert e-mail's
+unsubscribe and pause links; the token in the path is the proof).
 Each records itself on the view as `access_rules`, and
 the harness (tests/harness/test_access_rules.py) fails for a route with none or
 with more than one, so a new route cannot ship without saying who may open it.
@@ -28,7 +30,7 @@ MAX_SIGNED_BODY = 64 * 1024
 
 @dataclass(frozen=True)
 class Access:
-    """Who may use a view: kind is "public", "login", "role" (then `roles` says which) or "signed"."""
+    """Who may use a view: kind is "public", "login", "role" (then `roles` says which), "signed" or "token"."""
 
     kind: str
     roles: tuple[str, ...] = ()
@@ -87,3 +89,18 @@ def signed_request(view):
 
     csrf.exempt(wrapped)
     return _mark(wrapped, Access("signed"))
+
+
+def token_link(view):
+    """Whoever holds the link: the view's `token` path argument is signed by us for one object and
+    one action (webapp/alerts/links.py), and the view checks it before anything else; tampered or
+    unknown, nothing changes (400/404). No log-in: the link comes from an e-mail and must work in a
+    mail client or a fresh browser.
+
+    Exempted from CSRF with its rule: RFC 8058 one-click unsubscribe is a POST sent by the mail
+    client itself, with no session and so no CSRF token. CSRF guards a session's authority against
+    forged requests; this POST carries no session authority, only the token, which a forger cannot
+    make and only the mailbox holds (docs/security.md, "Alert e-mail links").
+    """
+    csrf.exempt(view)
+    return _mark(view, Access("token"))

@@ -32,7 +32,7 @@ class SignupForm(FlaskForm):
 
 class SettingsForm(FlaskForm):
     display_name = StringField("Display name", validators=[DataRequired(), Length(max=MAX_NAME_LENGTH)])
-    email_alerts = BooleanField("E-mail me when my saved searches have new matches")
+    email_alerts = BooleanField("E-mail me alerts for new saved searches")
     sensitive_opt_in = BooleanField("Let me reveal blurred sensitive media in the feed")
 
 

@@ -67,3 +67,45 @@ def stream_matches(sql: str, params: dict) -> Iterator[Match]:
         result = conn.execution_options(stream_results=True, yield_per=STREAM_ROWS).execute(text(sql), params)
         for row in result:
             yield Match(row.search_id, row.match_count, list(row.top_ids))
+
+
+# --- the alert e-mail (webapp/alerts/email.py) ------------------------------------------------
+# These take the sender's own connection: it holds the alert's advisory lock between its short
+# statements, and no transaction stays open while the SMTP server is talked to.
+
+EMAIL_LOCK_NAMESPACE = 13_005  # the first key of the two-key advisory locks on alert e-mails (issue 13)
+
+_ALERT_TO_EMAIL = text(
+    "select a.alert_id, a.search_id, a.alert_dt, a.match_count, a.email_sent,"
+    " s.user_id, s.scope, s.city, s.query_json, s.name, s.email_alerts, s.created_at as search_created_at,"
+    " u.email, u.display_name,"
+    " (select max(p.alert_dt) from saved_search_alert p where p.search_id = a.search_id"
+    "   and p.alert_dt < a.alert_dt) as previous_alert_dt"
+    " from saved_search_alert a join saved_search s using (search_id) join app_user u on u.user_id = s.user_id"
+    " where a.alert_id = :a"
+)
+
+
+def alert_to_email(conn, alert_id: str):
+    """The alert with its search, its owner and the day of the search's alert before it (its window's start)."""
+    return conn.execute(_ALERT_TO_EMAIL, {"a": alert_id}).mappings().first()
+
+
+def try_lock_alert(conn, alert_id: str) -> bool:
+    """A session lock on one alert's e-mail: two workers handed the same alert never send it twice at once."""
+    return conn.execute(text("select pg_try_advisory_lock(:ns, hashtext(:a))"),
+                        {"ns": EMAIL_LOCK_NAMESPACE, "a": alert_id}).scalar()
+
+
+def unlock_alert(conn, alert_id: str) -> None:
+    conn.execute(text("select pg_advisory_unlock(:ns, hashtext(:a))"), {"ns": EMAIL_LOCK_NAMESPACE, "a": alert_id})
+
+
+def mark_email_sent(conn, alert_id: str) -> None:
+    conn.execute(text("update saved_search_alert set email_sent = true where alert_id = :a"), {"a": alert_id})
+
+
+def newest_matches(conn, statement) -> list[dict]:
+    """The rows of a compiled directory statement (email.top_matches builds it with the compiler)."""
+    return [dict(r) for r in conn.execute(statement).mappings()]
+

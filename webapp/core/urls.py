@@ -32,7 +32,12 @@ def profile_url(kind: str, id: str) -> str:
 def absolute_url(endpoint: str, **values) -> str:
     """A full URL for e-mails and link previews: PUBLIC_URL (required in production) before the
     path, or in development the address this request came in on."""
-    return urljoin(current_app.config.get("PUBLIC_URL") or request.host_url, url_for(endpoint, **values))
+    return absolute_path(url_for(endpoint, **values))
+
+
+def absolute_path(path: str) -> str:
+    """`path` (one url_for built, or a helper such as directory_url) as a full URL, as absolute_url."""
+    return urljoin(current_app.config.get("PUBLIC_URL") or request.host_url, path)
 
 
 @contextmanager

@@ -89,7 +89,7 @@ def _add_search(data: DemoData, user: dict, name: str | None, scope: str, city: 
         # An alert can only come after the search exists.
         last_alert_dt=(max(data.today - timedelta(days=last_alert), created.date() + timedelta(days=1))
                        if last_alert is not None else None),
-        created_at=created, updated_at=created, _email_alerts=user["email_alerts"],
+        created_at=created, updated_at=created, email_alerts=user["email_alerts"],
     )
     if paused is not None:
         search["updated_at"] = data.random_time(created)
@@ -130,6 +130,6 @@ def seed_alerts(data: DemoData) -> None:
             data.add(
                 "saved_search_alert",
                 alert_id=data.id_at("ssa", at), search_id=search["search_id"], alert_dt=day,
-                match_count=data.rng.randint(1, 9), email_sent=search["_email_alerts"], inapp_created=True,
+                match_count=data.rng.randint(1, 9), email_sent=search["email_alerts"], inapp_created=True,
                 created_at=at,
             )

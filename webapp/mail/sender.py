@@ -24,13 +24,17 @@ class DeliveryError(RuntimeError):
 
 
 def build_message(*, to: str, subject: str, text: str, html: str | None = None,
-                  headers: dict[str, str] | None = None, sender: str = DEFAULT_FROM) -> EmailMessage:
+                  headers: dict[str, str] | None = None, sender: str = DEFAULT_FROM,
+                  message_id: str | None = None) -> EmailMessage:
+    """A text message, multipart/alternative when `html` is given. `message_id` (`<local@domain>`)
+    replaces the random one for a message that may be sent again and must be known as the same
+    (an alert resent after a crash: mail clients drop the copy)."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = format_datetime(clock.now())
-    message["Message-ID"] = make_msgid(domain="growthdesk.invalid")
+    message["Message-ID"] = message_id or make_msgid(domain="growthdesk.invalid")
     for name, value in (headers or {}).items():
         message[name] = value
     message.set_content(text)

@@ -28,3 +28,9 @@ class PauseForm(FlaskForm):
 
     quick = StringField()  # "week" or "month": the quick-choice button's value
     until = StringField("Or pick a date", widget=DateInput())
+
+
+class EmailAlertsForm(FlaskForm):
+    """E-mail alerts on or off for one search: the button pressed names the new state ("on" or "off")."""
+
+    email = StringField()

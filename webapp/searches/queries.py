@@ -13,7 +13,8 @@ from ..directory.catalogue import Scope
 from ..directory.queries import COUNT_PLANNER, count_statement
 from ..directory.query import Query
 
-_COLUMNS = "search_id, user_id, scope, city, query_json, name, paused_until, last_alert_dt, created_at, updated_at"
+_COLUMNS = ("search_id, user_id, scope, city, query_json, name, paused_until, last_alert_dt, email_alerts, created_at,"
+            " updated_at")
 
 
 def get_search(user_id: str, search_id: str):
@@ -41,9 +42,10 @@ def find_equal(user_id: str, scope: str, city: str, query_json: dict, *, except_
 
 
 def insert_search(*, search_id: str, user_id: str, scope: str, city: str, query_json: dict, name: str | None) -> None:
+    """A new search; its e-mail alerts start as its owner's default (app_user.email_alerts)."""
     db.session.execute(
-        text("insert into saved_search (search_id, user_id, scope, city, query_json, name)"
-             " values (:id, :u, :s, :c, cast(:q as jsonb), :n)"),
+        text("insert into saved_search (search_id, user_id, scope, city, query_json, name, email_alerts)"
+             " select :id, :u, :s, :c, cast(:q as jsonb), :n, email_alerts from app_user where user_id = :u"),
         {"id": search_id, "u": user_id, "s": scope, "c": city, "q": json.dumps(query_json), "n": name},
     )
 
@@ -67,6 +69,20 @@ def set_paused_until(user_id: str, search_id: str, until: date | None) -> int:
         text("update saved_search set paused_until = :d, updated_at = now() where search_id = :id and user_id = :u"),
         {"id": search_id, "u": user_id, "d": until},
     ).rowcount
+
+
+def set_email_alerts(user_id: str, search_id: str, on: bool) -> int:
+    return db.session.execute(
+        text("update saved_search set email_alerts = :on, updated_at = now() where search_id = :id and user_id = :u"),
+        {"id": search_id, "u": user_id, "on": on},
+    ).rowcount
+
+
+def owner_of(search_id: str) -> str | None:
+    """Whose search this is: only for the alert e-mail's signed links (alerts/links.py), where the
+    token, not a session, says who may act on the search."""
+    return db.session.execute(text("select user_id from saved_search where search_id = :id"),
+                              {"id": search_id}).scalar()
 
 
 def match_counts(searches: list[tuple[Scope, str, Query]], cap: int) -> list[int]:

@@ -1,4 +1,4 @@
-"""Saved-search rules: save once, edit, delete, pause alerts until a date, resume.
+"""Saved-search rules: save once, edit, delete, pause alerts until a date, resume, e-mail alerts on or off.
 
 Every function takes the signed-in user's id and touches only that user's rows;
 a search id that isn't theirs is NotFound, exactly like a missing one (404).
@@ -152,6 +152,19 @@ def resume(user_id: str, search_id: str) -> dict:
     return dict(queries.get_search(user_id, search_id))
 
 
+EMAIL_CHOICES = {"on": True, "off": False}
+
+
+def set_email_alerts(user_id: str, search_id: str, choice: str | None) -> dict:
+    """E-mail alerts "on" or "off" for one search (its in-app notifications come either way)."""
+    if choice not in EMAIL_CHOICES:
+        raise Invalid("Choose whether to e-mail this search's alerts: on or off.")
+    if not queries.set_email_alerts(user_id, search_id, EMAIL_CHOICES[choice]):
+        raise NotFound(search_id)
+    db.session.commit()
+    return dict(queries.get_search(user_id, search_id))
+
+
 def is_paused(search, on: date | None = None) -> bool:
     """Paused on a day when paused_until is that day or later (the alert job skips it)."""
     on = on or clock.today()
@@ -200,4 +213,5 @@ def _card(search, scope: Scope, query: Query | None, count: int | None) -> dict:
     )
 
 
-__all__ = ["SaveOutcome", "card", "cards", "delete", "get", "pause", "pause_date", "resume", "save", "update"]
+__all__ = ["SaveOutcome", "card", "cards", "delete", "get", "pause", "pause_date", "resume", "save",
+           "set_email_alerts", "update"]

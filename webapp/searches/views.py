@@ -1,4 +1,4 @@
-"""Saved-search routes: save from the builder, list, edit, delete, pause and resume.
+"""Saved-search routes: save from the builder, list, edit, delete, pause and resume, e-mail alerts on/off.
 
 Each route loads the search through the signed-in user's id, so someone
 else's search answers 404 on every route. htmx requests get the one card (or
@@ -17,7 +17,7 @@ from ..core.htmx import is_htmx, redirect_to, render_page
 from ..directory.query import get_scope, parse_json, rows_from_query
 from ..directory.service import directory_url
 from . import bp, queries, service
-from .forms import PauseForm, SaveSearchForm
+from .forms import EmailAlertsForm, PauseForm, SaveSearchForm
 
 
 def _label(search) -> str:
@@ -165,4 +165,18 @@ def resume(search_id):
     if is_htmx():
         return _card_response(search)
     flash("Alerts resumed.", "success")
+    return redirect_to(url_for("searches.index"))
+
+
+@bp.post("/searches/<search_id>/email")
+@login_required
+def email_alerts(search_id):
+    """E-mail alerts on or off for this search (the e-mail's unsubscribe link does "off" without a log-in)."""
+    service.get(current_user.user_id, search_id)  # someone else's search: 404 before the form is read
+    # CSRFProtect has checked the token before this view ran; the choice is the service's rule.
+    search = service.set_email_alerts(current_user.user_id, search_id, EmailAlertsForm().email.data)
+    if is_htmx():
+        return _card_response(search)
+    flash("E-mail alerts on for this search." if search["email_alerts"] else
+          "E-mail alerts off for this search. You still see its alerts in Growth desk.", "success")
     return redirect_to(url_for("searches.index"))
