@@ -94,6 +94,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         DB_IDLE_IN_TRANSACTION_TIMEOUT=settings.db_idle_in_transaction_timeout,
         DB_POOL_TIMEOUT=settings.db_pool_timeout,
         HEALTH_TIMEOUT=settings.health_timeout,
+        ALERTS_STATEMENT_TIMEOUT=settings.alerts_statement_timeout,
         SEED_ON_EMPTY=False,
     )
     if test_config:

@@ -174,6 +174,12 @@ def _bounds(scope: Scope) -> tuple[list[str], list[str]]:
     return all_checks, any_checks
 
 
+def in_shard(search_id_sql: str) -> str:
+    """The condition "this search belongs to shard :shard of :shards", a stable hash of its id:
+    the one definition, used by matching and by the alert job's delivery (webapp/alerts/queries)."""
+    return f"mod(mod(hashtextextended({search_id_sql}, 0), :shards) + :shards, :shards) = :shard"
+
+
 def _scope_matches(scope: Scope) -> str:
     """(search_id, entry_id, created_at) for every new match of one scope's searches."""
     all_checks, any_checks = _bounds(scope)
@@ -194,7 +200,7 @@ def _scope_matches(scope: Scope) -> str:
         and (not x.has_any or {any_group})
         and (s.paused_until is null or s.paused_until < :day)
         and e.created_at > {window_start}
-        and mod(mod(hashtextextended(s.search_id, 0), :shards) + :shards, :shards) = :shard"""
+        and {in_shard('s.search_id')}"""
 
 
 def matches_sql() -> str:

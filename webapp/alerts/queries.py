@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from sqlalchemy import text
 
 from ..core.extensions import db
-from .matching import Match, bound_columns, index_row_from_json
+from .matching import Match, bound_columns, in_shard, index_row_from_json
 
 SYNC_BATCH = 1000
 STREAM_ROWS = 1000
@@ -109,3 +109,66 @@ def newest_matches(conn, statement) -> list[dict]:
     """The rows of a compiled directory statement (email.top_matches builds it with the compiler)."""
     return [dict(r) for r in conn.execute(statement).mappings()]
 
+
+# --- the daily run's writes (webapp/alerts/service.py) ----------------------------------------
+
+_RECORD = text(
+    "with found as (select * from unnest(cast(:alert_ids as text[]), cast(:search_ids as text[]),"
+    "                                    cast(:counts as int[])) as f(alert_id, search_id, match_count)),"
+    " recorded as (insert into saved_search_alert (alert_id, search_id, alert_dt, match_count)"
+    "   select f.alert_id, f.search_id, :day, f.match_count from found f join saved_search s using (search_id)"
+    "   on conflict (search_id, alert_dt) do nothing returning 1)"
+    " select count(*) from recorded"
+)
+# Never moves a search's window back (a run for an earlier day after a later one).
+_ADVANCE = text(
+    "update saved_search set last_alert_dt = :day"
+    " where search_id = any(cast(:search_ids as text[])) and (last_alert_dt is null or last_alert_dt < :day)"
+)
+
+
+def record_alerts(day, rows: list[tuple[str, str, int]]) -> int:
+    """(alert_id, search_id, match_count) rows: their saved_search_alert rows for `day` (a search that
+    already has one keeps it) and last_alert_dt = day, in the caller's transaction; returns the rows added."""
+    alert_ids, search_ids, counts = (list(column) for column in zip(*rows, strict=True))
+    added = db.session.execute(_RECORD, {"day": day, "alert_ids": alert_ids, "search_ids": search_ids,
+                                         "counts": counts}).scalar()
+    db.session.execute(_ADVANCE, {"day": day, "search_ids": search_ids})
+    return added
+
+
+# Alerts of the shard's searches up to `day` still without their notification, locked for this run;
+# another run at once skips them and takes the next ones. Alerts of an account since deleted have no
+# one to tell (notification.user_id needs the account) and are left alone.
+_CLAIM_INAPP = text(f"""
+    select a.alert_id, a.match_count, s.user_id, s.name, s.scope, s.city, s.query_json
+    from saved_search_alert a
+    join saved_search s using (search_id)
+    join app_user u on u.user_id = s.user_id
+    where not a.inapp_created and a.alert_dt <= :day and {in_shard('s.search_id')}
+    order by a.alert_id
+    limit :limit
+    for update of a skip locked""")
+
+_NOTIFY = text(
+    "insert into notification (notification_id, user_id, kind, alert_id, title)"
+    " values (:notification_id, :user_id, 'search_alert', :alert_id, :title)"
+    " on conflict (alert_id) do nothing"
+)
+_MARK_INAPP = text("update saved_search_alert set inapp_created = true where alert_id = any(cast(:ids as text[]))")
+
+
+def claim_inapp_pending(day, shard: tuple[int, int], limit: int) -> list[dict]:
+    i, n = shard
+    return [dict(r) for r in db.session.execute(
+        _CLAIM_INAPP, {"day": day, "shard": i, "shards": n, "limit": limit}).mappings()]
+
+
+def insert_notifications(rows: list[dict]) -> None:
+    """The notification rows (notification_id, user_id, alert_id, title), in the caller's transaction;
+    an alert that already has its notification keeps it."""
+    db.session.execute(_NOTIFY, rows)
+
+
+def mark_inapp_created(alert_ids: list[str]) -> None:
+    db.session.execute(_MARK_INAPP, {"ids": alert_ids})

@@ -73,6 +73,7 @@ class Settings:
     db_idle_in_transaction_timeout: float  # a transaction left open with nothing running, ended by the server
     db_pool_timeout: float              # waiting for a free pooled connection
     health_timeout: float               # how long /healthz waits for its `select 1` before saying 503
+    alerts_statement_timeout: float     # one statement of the daily alert run (webapp/alerts/service.py)
 
     @property
     def production(self) -> bool:
@@ -135,6 +136,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         db_idle_in_transaction_timeout=_number(env, "DB_IDLE_IN_TRANSACTION_TIMEOUT", "30", float),
         db_pool_timeout=_number(env, "DB_POOL_TIMEOUT", "2", float),
         health_timeout=_number(env, "HEALTH_TIMEOUT", "1.5", float),
+        alerts_statement_timeout=_number(env, "ALERTS_STATEMENT_TIMEOUT", "600", float),
     )
 
 

@@ -1,0 +1,296 @@
+"""The daily alert run: one alert and one notification per search with new matches, exactly once,
+however often, however many at once, and however it was stopped."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from webapp.alerts import service
+from webapp.core.extensions import db
+from webapp.directory.query import Condition, Query
+from webapp.searches import service as searches
+
+D = date(2026, 3, 18)
+PHOTOGRAPHERS = Query(all=(Condition("role_tags", "has", "photographer"),))
+
+
+def noon(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def save(ctx, make_user, db_conn):
+    """save(name, city=…, query=…, paused_until=…) -> search_id: a search saved through the searches
+    service a month before D."""
+
+    def make(name: str | None, *, city: str = "berlin", query: Query = PHOTOGRAPHERS, paused_until=None) -> str:
+        user = make_user()
+        search_id = searches.save(user["user_id"], scope="people", city=city, query_json=query.as_json(),
+                                  name=name).search["search_id"]
+        db_conn.execute("update saved_search set created_at = %s, paused_until = %s where search_id = %s",
+                        (noon(D - timedelta(days=30)), paused_until, search_id))
+        return search_id
+
+    return make
+
+
+@pytest.fixture
+def photographers(make_profile):
+    """photographers(city, n): n photographers who joined on D."""
+
+    def make(city: str, n: int) -> None:
+        for k in range(n):
+            make_profile(f"Pat {city} {k}", city=city, roles=("photographer",),
+                         created_at=noon(D) + timedelta(minutes=k))
+
+    return make
+
+
+def alerts(db_conn) -> dict[str, tuple[date, int]]:
+    return {r[0]: (r[1], r[2]) for r in db_conn.execute(
+        "select search_id, alert_dt, match_count from saved_search_alert order by search_id")}
+
+
+def notifications(db_conn) -> list[tuple]:
+    """(search_id, user_id, title, the alert's inapp_created) of every notification."""
+    return db_conn.execute(
+        "select a.search_id, n.user_id, n.title, a.inapp_created from notification n"
+        " join saved_search_alert a using (alert_id) order by a.search_id").fetchall()
+
+
+def counts(db_conn) -> tuple[int, int]:
+    return db_conn.execute("select (select count(*) from saved_search_alert), (select count(*) from notification)"
+                           ).fetchone()
+
+
+@pytest.fixture
+def five_searches(save, photographers):
+    """Five searches in five cities, with 1 to 5 new photographers on D."""
+    cities = ["berlin", "paris", "milan", "london", "lyon"]
+    ids = {}
+    for n, city in enumerate(cities, start=1):
+        ids[save(f"Shoots {n}", city=city)] = n
+        photographers(city, n)
+    return ids
+
+
+# --- what one run does ----------------------------------------------------------
+
+def test_a_run_records_one_alert_per_search_with_new_matches_and_its_count(ctx, db_conn, five_searches, save):
+    quiet = save("Nobody new", city="hamburg")
+    outcome = service.run(D)
+    assert alerts(db_conn) == {search_id: (D, n) for search_id, n in five_searches.items()}
+    assert quiet not in alerts(db_conn)
+    assert (outcome.searches_matched, outcome.alerts_recorded, outcome.delivered) == (5, 5, {"inapp": 5})
+
+
+def test_a_run_moves_each_alerted_search_window_to_the_day(ctx, db_conn, five_searches, save):
+    quiet = save("Nobody new", city="hamburg")
+    service.run(D)
+    last = dict(db_conn.execute("select search_id, last_alert_dt from saved_search").fetchall())
+    assert {search_id: last[search_id] for search_id in five_searches} == dict.fromkeys(five_searches, D)
+    assert last[quiet] is None
+
+
+def test_each_alert_becomes_a_notification_for_the_searchs_owner_titled_with_count_city_and_name(
+        ctx, db_conn, save, photographers):
+    search_id = save("Editorial shoots")
+    photographers("berlin", 3)
+    service.run(D)
+    owner = db_conn.execute("select user_id from saved_search where search_id = %s", (search_id,)).fetchone()[0]
+    assert notifications(db_conn) == [(search_id, owner, "3 new photographers in Berlin for ‘Editorial shoots’",
+                                       True)]
+
+
+def test_an_unnamed_search_is_titled_by_its_description(ctx, db_conn, save, make_profile):
+    save(None, query=Query(all=(Condition("role_tags", "has", "photographer"),
+                                Condition("style_tags", "has", "editorial"))))
+    make_profile("Ed", roles=("photographer",), styles=("editorial",), created_at=noon(D))
+    service.run(D)
+    assert notifications(db_conn)[0][2] == "1 new photographer in Berlin for ‘Photographers in Berlin · editorial’"
+
+
+def test_a_paused_search_is_skipped(ctx, db_conn, save, photographers):
+    paused = save("On holiday", paused_until=D)
+    photographers("berlin", 2)
+    service.run(D)
+    assert counts(db_conn) == (0, 0)
+    last_alert = db_conn.execute("select last_alert_dt from saved_search where search_id = %s", (paused,)).fetchone()
+    assert last_alert == (None,)
+
+
+# --- exactly once -----------------------------------------------------------------
+
+def test_running_the_day_again_adds_nothing(ctx, db_conn, five_searches):
+    service.run(D)
+    before = (alerts(db_conn), notifications(db_conn))
+    outcome = service.run(D)
+    assert (alerts(db_conn), notifications(db_conn)) == before
+    assert (outcome.searches_matched, outcome.alerts_recorded, outcome.delivered) == (0, 0, {"inapp": 0})
+
+
+def test_two_runs_at_once_that_found_the_same_matches_record_and_notify_each_search_once(
+        app, db_conn, five_searches, monkeypatch):
+    # Both runs have read the same matches before either writes: the race the unique keys must win.
+    both_matched = threading.Barrier(2, timeout=30)
+    record = service._record_batch
+
+    def record_after_both_matched(day, batch):
+        both_matched.wait()
+        return record(day, batch)
+
+    monkeypatch.setattr(service, "_record_batch", record_after_both_matched)
+    outcomes, errors = [], []
+
+    def one_run():
+        try:
+            with app.app_context():
+                outcomes.append(service.run(D))
+                db.session.remove()
+        except Exception as exc:  # reported below, not lost in the thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one_run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert alerts(db_conn) == {search_id: (D, n) for search_id, n in five_searches.items()}
+    assert [row[0] for row in notifications(db_conn)] == sorted(five_searches)
+    assert sorted(o.searches_matched for o in outcomes) == [5, 5]
+    assert sum(o.alerts_recorded for o in outcomes) == 5
+    assert sum(o.delivered["inapp"] for o in outcomes) == 5
+
+
+# A run in its own process that stops for good right after committing its first batch of `phase`
+# (batches of 2), so the test can kill it there with SIGKILL.
+_STOPPING_RUN = """
+import sys, time
+from datetime import date
+from webapp import create_app
+from webapp.alerts import service
+from webapp.core.config import sqlalchemy_url
+
+url, phase, day = sys.argv[1:]
+app = create_app({"SQLALCHEMY_DATABASE_URI": sqlalchemy_url(url)})
+service.BATCH = 2
+name = {"record": "_record_batch", "deliver": "_deliver_inapp_batch"}[phase]
+first_batch = getattr(service, name)
+
+def then_stop(*args):
+    first_batch(*args)
+    print("one batch committed", flush=True)
+    time.sleep(600)
+
+setattr(service, name, then_stop)
+with app.app_context():
+    service.run(date.fromisoformat(day))
+"""
+
+
+def kill_after_first_batch(database_url: str, phase: str) -> None:
+    process = subprocess.Popen([sys.executable, "-c", _STOPPING_RUN, database_url, phase, D.isoformat()],
+                               stdout=subprocess.PIPE, text=True, cwd=os.getcwd())
+    try:
+        assert process.stdout.readline().strip() == "one batch committed"
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        process.stdout.close()
+    assert process.returncode == -signal.SIGKILL
+
+
+@pytest.mark.parametrize("phase", ["record", "deliver"])
+def test_a_run_killed_half_way_is_finished_by_the_next_with_nothing_lost_or_doubled(
+        ctx, db_conn, database_url, five_searches, phase):
+    kill_after_first_batch(database_url, phase)
+    recorded, notified = counts(db_conn)
+    # Killed where it stopped: every search fully recorded or untouched, every alert notified or not.
+    assert (recorded, notified) == ((2, 0) if phase == "record" else (5, 2))
+    windows_closed = db_conn.execute("select count(*) from saved_search where last_alert_dt = %s", (D,)).fetchone()[0]
+    assert windows_closed == recorded
+
+    service.run(D)
+    assert alerts(db_conn) == {search_id: (D, n) for search_id, n in five_searches.items()}
+    assert [(row[0], row[3]) for row in notifications(db_conn)] == [(s, True) for s in sorted(five_searches)]
+
+
+# --- shards -------------------------------------------------------------------------
+
+def test_the_shards_together_do_what_one_whole_run_does(ctx, db_conn, save, photographers):
+    for n, city in enumerate(["berlin", "paris", "milan", "london", "lyon", "munich", "miami"], start=1):
+        for k in range(2):
+            save(f"Shoots {n}.{k}", city=city)
+        photographers(city, n)
+    for i in range(3):
+        service.run(D, (i, 3))
+    sharded = (alerts(db_conn), notifications(db_conn))
+    db_conn.execute("delete from saved_search_alert")
+    db_conn.execute("update saved_search set last_alert_dt = null")
+    service.run(D)
+    assert (alerts(db_conn), notifications(db_conn)) == sharded
+    assert len(sharded[0]) == 14
+
+
+def test_a_shard_delivers_only_its_own_searches_alerts(ctx, db_conn, five_searches):
+    by_shard = [service.run(D, (i, 2)).delivered["inapp"] for i in range(2)]
+    assert sum(by_shard) == 5 and counts(db_conn) == (5, 5)
+    assert [service.run(D, (i, 2)).delivered["inapp"] for i in range(2)] == [0, 0]
+
+
+# --- the command ------------------------------------------------------------------
+
+def test_the_command_runs_a_day_and_says_what_it_did(app, runner, db_conn, five_searches):
+    result = runner.invoke(args=["alerts", "run", "--date", D.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert "5 search(es) with new matches, 5 alert(s) recorded; delivered: 5 inapp" in result.output
+    assert counts(db_conn) == (5, 5)
+
+
+def test_without_a_date_the_command_runs_yesterday(app, runner, db_conn, five_searches, pinned_clock):
+    pinned_clock.now = noon(D + timedelta(days=1))
+    assert runner.invoke(args=["alerts", "run"]).exit_code == 0
+    assert set(alerts(db_conn).values()) == {(D, n) for n in five_searches.values()}
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--date", "18/03/2026"], "a day is YYYY-MM-DD"),
+    (["--date", "2026-02-30"], "a day is YYYY-MM-DD"),
+    (["--date", "2026-03-20"], "has not come yet"),
+    (["--shard", "3/3"], "0 ≤ i < n"),
+    (["--shard", "-1/3"], "0 ≤ i < n"),
+    (["--shard", "1"], "a shard is i/n"),
+    (["--shard", "a/b"], "a shard is i/n"),
+])
+def test_bad_input_is_a_clear_error_exit_2_and_nothing_written(app, runner, db_conn, five_searches, pinned_clock,
+                                                                args, message):
+    pinned_clock.now = noon(D + timedelta(days=1))
+    result = runner.invoke(args=["alerts", "run", *args])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert counts(db_conn) == (0, 0)
+    assert db_conn.execute("select count(*) from saved_search where last_alert_dt is not null").fetchone() == (0,)
+
+
+def test_the_run_gets_the_jobs_statement_timeout_not_the_webs(ctx, app, monkeypatch):
+    monkeypatch.setitem(app.config, "ALERTS_STATEMENT_TIMEOUT", 123)
+    with service.job_timeouts(app.config["ALERTS_STATEMENT_TIMEOUT"]):
+        inside = db.session.execute(db.text("show statement_timeout")).scalar()
+        db.session.commit()
+    outside = db.session.execute(db.text("show statement_timeout")).scalar()
+    db.session.commit()
+    assert (inside, outside) == ("123s", "5s")

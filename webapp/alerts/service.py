@@ -1,0 +1,168 @@
+"""The daily alert run: record each search's new matches of a day, then deliver every undelivered alert.
+
+Phase 1, record: the searches with new matches on D (matching.new_matches, streamed) are written
+in batches, one transaction each: a saved_search_alert row per search (unique per search and day)
+and last_alert_dt = D, together. A run killed half-way leaves every search either fully recorded
+(its window closed, its alert waiting for delivery) or untouched (found again next time).
+
+Phase 2, deliver: each channel in CHANNELS finishes every alert of the shard's searches up to D
+that it has not delivered yet, whichever run recorded it. That is how a killed run is completed:
+a re-run of D finds no new matches (last_alert_dt = D) and still delivers what was left.
+
+Exactly once: the unique keys (an alert per search and day, a notification per alert) make a
+second run harmless, and a channel claims its alerts FOR UPDATE SKIP LOCKED, so two runs at once
+share the work instead of waiting on each other. docs/decisions.md, "Alerts — the daily run".
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date
+from typing import NamedTuple
+
+from flask import current_app
+from sqlalchemy import event
+
+from ..core.connections import REPLY_GRACE_SECONDS
+from ..core.extensions import db
+from ..core.ids import new_id
+from ..core.transactions import retry_on_deadlock
+from . import matching, queries
+from .wording import alert_title
+
+BATCH = 500  # searches recorded, or alerts delivered, per transaction
+
+
+class Channel(NamedTuple):
+    """One way an alert reaches its user. `deliver(day, shard)` delivers every alert of the shard's
+    searches up to `day` still pending on this channel, in its own transactions, and returns how many."""
+    name: str
+    deliver: Callable[[date, tuple[int, int]], int]
+
+
+class RunOutcome(NamedTuple):
+    day: date
+    shard: tuple[int, int]
+    searches_matched: int   # searches with new matches found by this run
+    alerts_recorded: int    # of them, alert rows this run wrote (another run at once may have written the rest)
+    delivered: dict[str, int]  # per channel, alerts this run delivered (its own and earlier runs' leftovers)
+
+
+# --- phase 1: record ----------------------------------------------------------------
+
+def _record_batch(day: date, batch: list[matching.Match]) -> int:
+    """One transaction: the batch's alert rows and last_alert_dt = day. Returns the rows added."""
+    rows = [(new_id("ssa"), m.search_id, m.match_count) for m in batch]
+
+    def write() -> int:
+        added = queries.record_alerts(day, rows)
+        db.session.commit()
+        return added
+
+    return retry_on_deadlock(write)
+
+
+def _batches(items: Iterator, size: int) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# --- phase 2: deliver ---------------------------------------------------------------
+
+def _deliver_inapp_batch(day: date, shard: tuple[int, int]) -> int:
+    """One transaction: claim up to BATCH pending alerts, write their notifications, mark them
+    inapp_created. Returns how many were claimed (0: nothing left for this run)."""
+
+    def write() -> int:
+        claimed = queries.claim_inapp_pending(day, shard, BATCH)
+        if claimed:
+            queries.insert_notifications([
+                {"notification_id": new_id("ntf"), "user_id": a["user_id"], "alert_id": a["alert_id"],
+                 "title": alert_title(a, a["match_count"])} for a in claimed])
+            queries.mark_inapp_created([a["alert_id"] for a in claimed])
+        db.session.commit()
+        return len(claimed)
+
+    return retry_on_deadlock(write)
+
+
+def deliver_inapp(day: date, shard: tuple[int, int]) -> int:
+    delivered = 0
+    while claimed := _deliver_inapp_batch(day, shard):
+        delivered += claimed
+    return delivered
+
+
+# The delivery channels, in order. E-mail joins as a second Channel here (its deliver sends the
+# alerts whose user has e-mail alerts on and sets email_sent once the SMTP server accepted); this
+# list is the one place a run delivers, so nothing else in the run changes.
+CHANNELS: list[Channel] = [Channel("inapp", deliver_inapp)]
+
+
+# --- the run --------------------------------------------------------------------------
+
+# The job's limits, while a run is under way in this thread (a ContextVar: each thread starts without).
+_job_timeout: ContextVar[float | None] = ContextVar("alerts_job_timeout", default=None)
+_listening: set = set()
+_listening_lock = threading.Lock()
+
+
+def _begun(conn) -> None:
+    seconds = _job_timeout.get()
+    if seconds is None:
+        return
+    limit = round(seconds * 1000)
+    dbapi = conn.connection.dbapi_connection
+    # On the driver's connection: a streaming Connection (new_matches) would send them as a cursor.
+    with dbapi.cursor() as cursor:
+        cursor.execute(f"set local statement_timeout = {limit}")
+        cursor.execute(f"set local idle_in_transaction_session_timeout = {limit}")
+    if hasattr(dbapi, "reply_timeout"):
+        conn.info.setdefault("web_reply_timeout", dbapi.reply_timeout)
+        dbapi.reply_timeout = seconds + REPLY_GRACE_SECONDS if seconds else None
+
+
+def _ended(conn) -> None:
+    if "web_reply_timeout" in conn.info and conn.connection.dbapi_connection is not None:
+        conn.connection.dbapi_connection.reply_timeout = conn.info.pop("web_reply_timeout")
+
+
+@contextmanager
+def job_timeouts(seconds: float):
+    """While it lasts, every transaction this thread begins on the app's engine runs with the job's own
+    limits (ALERTS_STATEMENT_TIMEOUT, docs/operations.md) instead of the web's few seconds: `SET LOCAL`
+    (gone at the transaction's end, so no pooled connection keeps it), and the client waits as long
+    (core/connections.BoundedConnection) before giving the server up. 0 turns them off.
+
+    The engine's listeners are added once and stay (adding or removing one while another thread
+    dispatches is not safe); they do nothing outside a run."""
+    engine = db.engine
+    with _listening_lock:
+        if engine not in _listening:
+            for name, fn in (("begin", _begun), ("commit", _ended), ("rollback", _ended)):
+                event.listen(engine, name, fn)
+            _listening.add(engine)
+    token = _job_timeout.set(seconds)
+    try:
+        yield
+    finally:
+        _job_timeout.reset(token)
+
+
+def run(day: date, shard: tuple[int, int] = (0, 1)) -> RunOutcome:
+    """The run of `day` for one shard (i, n): record, then deliver through every channel."""
+    with job_timeouts(current_app.config["ALERTS_STATEMENT_TIMEOUT"]):
+        matched = recorded = 0
+        for batch in _batches(matching.new_matches(day, shard=shard), BATCH):
+            matched += len(batch)
+            recorded += _record_batch(day, batch)
+        delivered = {channel.name: channel.deliver(day, shard) for channel in CHANNELS}
+    return RunOutcome(day, shard, matched, recorded, delivered)
