@@ -154,6 +154,17 @@ def test_alerts_match_their_search_and_show_both_email_outcomes(demo):
                     " join app_user u using (user_id) where a.email_sent and not u.email_alerts") == 0
 
 
+def test_every_alert_has_its_notification_for_the_searchs_owner_some_read_some_not(demo):
+    assert demo.one("select count(*) from saved_search_alert a left join notification n using (alert_id)"
+                    " join saved_search s using (search_id)"
+                    " where n.notification_id is null or n.user_id <> s.user_id") == 0
+    assert demo.one("select count(*) from notification where notification_id not like 'ntf_%%'") == 0
+    buyer = demo.user_id("buyer@demo.test")
+    assert {True, False} == {r[0] for r in demo.all(
+        "select distinct read_at is null from notification where user_id = %s", buyer)}
+    assert demo.one("select count(*) from notification where title not like '%% new %% in %%'") == 0
+
+
 # --- follows and feed -------------------------------------------------------------
 
 def test_the_buyer_follows_people_and_creators(demo):

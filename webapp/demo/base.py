@@ -30,7 +30,7 @@ SPAN_DAYS = 90
 # Insert order respects foreign keys (the blueprint declares few, the app relies on more).
 TABLE_ORDER = (
     "app_user", "service_profile", "studio", "fansub_creator",
-    "saved_search", "saved_search_alert", "follow", "feed_post", "feed_media",
+    "saved_search", "saved_search_alert", "notification", "follow", "feed_post", "feed_media",
     "referral_program", "referral_code", "referral_invite", "credit_ledger",
     "referral_reward", "referral_cap_use", "growth_decision",
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, time, timedelta
 
+from ..alerts.wording import alert_title
 from ..core.taxonomy import city_name
 from .base import DemoData
 from .people import accounts_of
@@ -127,9 +128,24 @@ def seed_alerts(data: DemoData) -> None:
                          for _ in range(data.rng.randint(0, 5))}
         for day in sorted(d for d in days if d <= last):
             at = datetime.combine(day, time(7, data.rng.randint(0, 59)), tzinfo=UTC)
-            data.add(
+            alert = data.add(
                 "saved_search_alert",
                 alert_id=data.id_at("ssa", at), search_id=search["search_id"], alert_dt=day,
                 match_count=data.rng.randint(1, 9), email_sent=search["email_alerts"], inapp_created=True,
                 created_at=at,
             )
+            _notify(data, search, alert)
+
+
+def _notify(data: DemoData, search: dict, alert: dict) -> None:
+    """The alert's in-app notification, as the daily run writes it (webapp/alerts/service.py): the
+    last three days' mostly unread, older ones mostly read a few hours after they came."""
+    at = alert["created_at"] + timedelta(seconds=data.rng.randint(1, 30))
+    recent = (data.today - alert["alert_dt"]).days <= 3
+    unread = data.rng.random() < (0.8 if recent else 0.1)
+    data.add(
+        "notification",
+        notification_id=data.id_at("ntf", at), user_id=search["user_id"], kind="search_alert",
+        alert_id=alert["alert_id"], title=alert_title(search, alert["match_count"]), created_at=at,
+        read_at=None if unread else min(data.random_time(at, at + timedelta(hours=30)), data.now),
+    )
