@@ -272,7 +272,7 @@ def test_without_a_date_the_command_runs_yesterday(app, runner, db_conn, five_se
     (["--date", "2026-02-30"], "a day is YYYY-MM-DD"),
     (["--date", "2026-03-20"], "has not come yet"),
     (["--shard", "3/3"], "0 ≤ i < n"),
-    (["--shard", "-1/3"], "0 ≤ i < n"),
+    (["--shard", "-1/3"], "a shard is i/n"),
     (["--shard", "1"], "a shard is i/n"),
     (["--shard", "a/b"], "a shard is i/n"),
 ])

@@ -47,5 +47,5 @@ def run(day: date, shard: tuple[int, int]):
     outcome = service.run(day, shard)
     i, n = outcome.shard
     delivered = ", ".join(f"{count} {name}" for name, count in outcome.delivered.items())
-    click.echo(f"{outcome.day} shard {i}/{n}: {outcome.searches_matched} search(es) with new matches, "
+    click.echo(f"{outcome.day}, shard {i} of {n}: {outcome.searches_matched} search(es) with new matches, "
                f"{outcome.alerts_recorded} alert(s) recorded; delivered: {delivered}.")
