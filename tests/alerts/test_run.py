@@ -24,6 +24,12 @@ def noon(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def inbox(smtp_server):
+    """Alert e-mails go to a real SMTP server (the users' e-mail alerts are on by default)."""
+    return smtp_server
+
+
 @pytest.fixture
 def ctx(app):
     with app.app_context():
@@ -94,7 +100,8 @@ def test_a_run_records_one_alert_per_search_with_new_matches_and_its_count(ctx, 
     outcome = service.run(D)
     assert alerts(db_conn) == {search_id: (D, n) for search_id, n in five_searches.items()}
     assert quiet not in alerts(db_conn)
-    assert (outcome.searches_matched, outcome.alerts_recorded, outcome.delivered) == (5, 5, {"inapp": 5})
+    assert (outcome.searches_matched, outcome.alerts_recorded) == (5, 5)
+    assert outcome.delivered == {"in-app": (5, 0), "e-mail": (5, 0)}
 
 
 def test_a_run_moves_each_alerted_search_window_to_the_day(ctx, db_conn, five_searches, save):
@@ -132,18 +139,65 @@ def test_a_paused_search_is_skipped(ctx, db_conn, save, photographers):
     assert last_alert == (None,)
 
 
+def test_each_alert_is_e_mailed_once_to_the_owner_of_a_search_with_e_mail_on(ctx, db_conn, save, photographers,
+                                                                            inbox):
+    on = save("Editorial shoots")
+    off = save("Quiet one", city="paris")
+    db_conn.execute("update saved_search set email_alerts = false where search_id = %s", (off,))
+    photographers("berlin", 3)
+    photographers("paris", 2)
+    service.run(D)
+    owner = db_conn.execute("select u.email from saved_search s join app_user u using (user_id)"
+                            " where s.search_id = %s", (on,)).fetchone()[0]
+    assert [(m["To"], m["Subject"]) for m in inbox.messages] == [
+        (owner, "3 new photographers in Berlin for ‘Editorial shoots’")]
+    sent = dict(db_conn.execute("select search_id, email_sent from saved_search_alert").fetchall())
+    assert sent == {on: True, off: False}
+    assert len(notifications(db_conn)) == 2  # in-app goes on for both
+
+
+def test_an_e_mail_the_server_did_not_take_is_sent_by_the_next_run(app, ctx, db_conn, save, photographers, inbox):
+    from bench.common import free_port
+
+    save("Editorial shoots")
+    photographers("berlin", 3)
+    working = app.config["SMTP_URL"]
+    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{free_port()}"  # nothing listens there
+    try:
+        first = service.run(D)
+    finally:
+        app.config["SMTP_URL"] = working
+    assert first.delivered["e-mail"] == (0, 1)
+    assert db_conn.execute("select email_sent, inapp_created from saved_search_alert").fetchone() == (False, True)
+    again = service.run(D)
+    assert again.delivered["e-mail"] == (1, 0)
+    assert len(inbox.messages) == 1
+
+
+def test_an_alert_not_e_mailed_within_a_week_is_no_longer_e_mailed(ctx, db_conn, save, photographers, inbox):
+    save("Editorial shoots")
+    photographers("berlin", 3)
+    db_conn.execute("update saved_search set email_alerts = false")
+    service.run(D)
+    db_conn.execute("update saved_search set email_alerts = true")
+    assert service.run(D + timedelta(days=service.EMAIL_DAYS)).delivered["e-mail"] == (0, 0)
+    assert inbox.messages == []
+    assert service.run(D + timedelta(days=service.EMAIL_DAYS - 1)).delivered["e-mail"] == (1, 0)
+
+
 # --- exactly once -----------------------------------------------------------------
 
-def test_running_the_day_again_adds_nothing(ctx, db_conn, five_searches):
+def test_running_the_day_again_adds_nothing(ctx, db_conn, five_searches, inbox):
     service.run(D)
-    before = (alerts(db_conn), notifications(db_conn))
+    before = (alerts(db_conn), notifications(db_conn), len(inbox.messages))
     outcome = service.run(D)
-    assert (alerts(db_conn), notifications(db_conn)) == before
-    assert (outcome.searches_matched, outcome.alerts_recorded, outcome.delivered) == (0, 0, {"inapp": 0})
+    assert (alerts(db_conn), notifications(db_conn), len(inbox.messages)) == before
+    assert (outcome.searches_matched, outcome.alerts_recorded) == (0, 0)
+    assert outcome.delivered == {"in-app": (0, 0), "e-mail": (0, 0)}
 
 
 def test_two_runs_at_once_that_found_the_same_matches_record_and_notify_each_search_once(
-        app, db_conn, five_searches, monkeypatch):
+        app, db_conn, five_searches, inbox, monkeypatch):
     # Both runs have read the same matches before either writes: the race the unique keys must win.
     both_matched = threading.Barrier(2, timeout=30)
     record = service._record_batch
@@ -173,7 +227,9 @@ def test_two_runs_at_once_that_found_the_same_matches_record_and_notify_each_sea
     assert [row[0] for row in notifications(db_conn)] == sorted(five_searches)
     assert sorted(o.searches_matched for o in outcomes) == [5, 5]
     assert sum(o.alerts_recorded for o in outcomes) == 5
-    assert sum(o.delivered["inapp"] for o in outcomes) == 5
+    assert sorted(m["Message-ID"] for m in inbox.messages) == sorted({m["Message-ID"] for m in inbox.messages})
+    assert len(inbox.messages) == 5
+    assert sum(o.delivered["in-app"].done for o in outcomes) == 5
 
 
 # A run in its own process that stops for good right after committing its first batch of `phase`
@@ -185,8 +241,8 @@ from webapp import create_app
 from webapp.alerts import service
 from webapp.core.config import sqlalchemy_url
 
-url, phase, day = sys.argv[1:]
-app = create_app({"SQLALCHEMY_DATABASE_URI": sqlalchemy_url(url)})
+url, smtp_url, phase, day = sys.argv[1:]
+app = create_app({"SQLALCHEMY_DATABASE_URI": sqlalchemy_url(url), "SMTP_URL": smtp_url})
 service.BATCH = 2
 name = {"record": "_record_batch", "deliver": "_deliver_inapp_batch"}[phase]
 first_batch = getattr(service, name)
@@ -202,8 +258,8 @@ with app.app_context():
 """
 
 
-def kill_after_first_batch(database_url: str, phase: str) -> None:
-    process = subprocess.Popen([sys.executable, "-c", _STOPPING_RUN, database_url, phase, D.isoformat()],
+def kill_after_first_batch(database_url: str, smtp_url: str, phase: str) -> None:
+    process = subprocess.Popen([sys.executable, "-c", _STOPPING_RUN, database_url, smtp_url, phase, D.isoformat()],
                                stdout=subprocess.PIPE, text=True, cwd=os.getcwd())
     try:
         assert process.stdout.readline().strip() == "one batch committed"
@@ -216,8 +272,8 @@ def kill_after_first_batch(database_url: str, phase: str) -> None:
 
 @pytest.mark.parametrize("phase", ["record", "deliver"])
 def test_a_run_killed_half_way_is_finished_by_the_next_with_nothing_lost_or_doubled(
-        ctx, db_conn, database_url, five_searches, phase):
-    kill_after_first_batch(database_url, phase)
+        app, ctx, db_conn, database_url, five_searches, inbox, phase):
+    kill_after_first_batch(database_url, app.config["SMTP_URL"], phase)
     recorded, notified = counts(db_conn)
     # Killed where it stopped: every search fully recorded or untouched, every alert notified or not.
     assert (recorded, notified) == ((2, 0) if phase == "record" else (5, 2))
@@ -227,6 +283,7 @@ def test_a_run_killed_half_way_is_finished_by_the_next_with_nothing_lost_or_doub
     service.run(D)
     assert alerts(db_conn) == {search_id: (D, n) for search_id, n in five_searches.items()}
     assert [(row[0], row[3]) for row in notifications(db_conn)] == [(s, True) for s in sorted(five_searches)]
+    assert len(inbox.messages) == 5
 
 
 # --- shards -------------------------------------------------------------------------
@@ -247,9 +304,9 @@ def test_the_shards_together_do_what_one_whole_run_does(ctx, db_conn, save, phot
 
 
 def test_a_shard_delivers_only_its_own_searches_alerts(ctx, db_conn, five_searches):
-    by_shard = [service.run(D, (i, 2)).delivered["inapp"] for i in range(2)]
+    by_shard = [service.run(D, (i, 2)).delivered["in-app"].done for i in range(2)]
     assert sum(by_shard) == 5 and counts(db_conn) == (5, 5)
-    assert [service.run(D, (i, 2)).delivered["inapp"] for i in range(2)] == [0, 0]
+    assert [service.run(D, (i, 2)).delivered["in-app"].done for i in range(2)] == [0, 0]
 
 
 # --- the command ------------------------------------------------------------------
@@ -257,7 +314,7 @@ def test_a_shard_delivers_only_its_own_searches_alerts(ctx, db_conn, five_search
 def test_the_command_runs_a_day_and_says_what_it_did(app, runner, db_conn, five_searches):
     result = runner.invoke(args=["alerts", "run", "--date", D.isoformat()])
     assert result.exit_code == 0, result.output
-    assert "5 search(es) with new matches, 5 alert(s) recorded; delivered: 5 inapp" in result.output
+    assert "5 search(es) with new matches, 5 alert(s) recorded; delivered: 5 in-app, 5 e-mail" in result.output
     assert counts(db_conn) == (5, 5)
 
 

@@ -46,6 +46,10 @@ def run(day: date, shard: tuple[int, int]):
     """Record the day's new matches of every search not paused, then deliver every undelivered alert."""
     outcome = service.run(day, shard)
     i, n = outcome.shard
-    delivered = ", ".join(f"{count} {name}" for name, count in outcome.delivered.items())
+    delivered = ", ".join(f"{d.done} {name}" for name, d in outcome.delivered.items())
     click.echo(f"{outcome.day}, shard {i} of {n}: {outcome.searches_matched} search(es) with new matches, "
                f"{outcome.alerts_recorded} alert(s) recorded; delivered: {delivered}.")
+    for name, d in outcome.delivered.items():
+        if d.not_done:
+            click.echo(f"{d.not_done} {name} alert(s) not delivered (logged above); the next run tries again.",
+                       err=True)

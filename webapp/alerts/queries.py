@@ -172,3 +172,22 @@ def insert_notifications(rows: list[dict]) -> None:
 
 def mark_inapp_created(alert_ids: list[str]) -> None:
     db.session.execute(_MARK_INAPP, {"ids": alert_ids})
+
+
+# Alerts of the shard's searches with e-mail on, dated (since, day], not e-mailed yet, after the
+# id `after` (the run walks them once in id order; send_alert_email's own lock keeps two runs from
+# sending one alert twice, so no row lock is held while the SMTP server talks).
+_EMAIL_PENDING = text(f"""
+    select a.alert_id
+    from saved_search_alert a
+    join saved_search s using (search_id)
+    where not a.email_sent and s.email_alerts and a.alert_dt > :since and a.alert_dt <= :day
+      and a.alert_id > :after and {in_shard('s.search_id')}
+    order by a.alert_id
+    limit :limit""")
+
+
+def email_pending(day, since, shard: tuple[int, int], after: str, limit: int) -> list[str]:
+    i, n = shard
+    return list(db.session.execute(_EMAIL_PENDING, {"day": day, "since": since, "after": after, "shard": i,
+                                                    "shards": n, "limit": limit}).scalars())

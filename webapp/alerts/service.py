@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from flask import current_app
@@ -30,16 +30,23 @@ from ..core.extensions import db
 from ..core.ids import new_id
 from ..core.transactions import retry_on_deadlock
 from . import matching, queries
+from .email import send_alert_email
 from .wording import alert_title
 
 BATCH = 500  # searches recorded, or alerts delivered, per transaction
+EMAIL_DAYS = 7  # an alert e-mail not sent within a week is no longer sent (in-app has it)
+
+
+class Delivery(NamedTuple):
+    done: int       # alerts this run delivered on the channel
+    not_done: int   # alerts it tried and could not (a refusing mail server): the next run tries again
 
 
 class Channel(NamedTuple):
     """One way an alert reaches its user. `deliver(day, shard)` delivers every alert of the shard's
-    searches up to `day` still pending on this channel, in its own transactions, and returns how many."""
+    searches up to `day` still pending on this channel, in its own transactions."""
     name: str
-    deliver: Callable[[date, tuple[int, int]], int]
+    deliver: Callable[[date, tuple[int, int]], Delivery]
 
 
 class RunOutcome(NamedTuple):
@@ -47,7 +54,7 @@ class RunOutcome(NamedTuple):
     shard: tuple[int, int]
     searches_matched: int   # searches with new matches found by this run
     alerts_recorded: int    # of them, alert rows this run wrote (another run at once may have written the rest)
-    delivered: dict[str, int]  # per channel, alerts this run delivered (its own and earlier runs' leftovers)
+    delivered: dict[str, Delivery]  # per channel: its own alerts and earlier runs' leftovers
 
 
 # --- phase 1: record ----------------------------------------------------------------
@@ -94,17 +101,34 @@ def _deliver_inapp_batch(day: date, shard: tuple[int, int]) -> int:
     return retry_on_deadlock(write)
 
 
-def deliver_inapp(day: date, shard: tuple[int, int]) -> int:
+def deliver_inapp(day: date, shard: tuple[int, int]) -> Delivery:
     delivered = 0
     while claimed := _deliver_inapp_batch(day, shard):
         delivered += claimed
-    return delivered
+    return Delivery(delivered, 0)
 
 
-# The delivery channels, in order. E-mail joins as a second Channel here (its deliver sends the
-# alerts whose user has e-mail alerts on and sets email_sent once the SMTP server accepted); this
-# list is the one place a run delivers, so nothing else in the run changes.
-CHANNELS: list[Channel] = [Channel("inapp", deliver_inapp)]
+def deliver_email(day: date, shard: tuple[int, int]) -> Delivery:
+    """Send every pending alert e-mail of the last EMAIL_DAYS days whose search has e-mail on, one
+    by one through send_alert_email (email_sent only once the server accepted; its advisory lock
+    makes two runs at once send each alert once). One that fails stays pending for the next run."""
+    sent = not_sent = 0
+    after = ""
+    while True:
+        pending = queries.email_pending(day, day - timedelta(days=EMAIL_DAYS), shard, after, BATCH)
+        db.session.commit()  # no transaction stays open while the mail server talks
+        if not pending:
+            return Delivery(sent, not_sent)
+        for alert_id in pending:
+            if send_alert_email(alert_id):
+                sent += 1
+            else:
+                not_sent += 1
+        after = pending[-1]
+
+
+# The delivery channels, in order: the one place a run delivers.
+CHANNELS: list[Channel] = [Channel("in-app", deliver_inapp), Channel("e-mail", deliver_email)]
 
 
 # --- the run --------------------------------------------------------------------------
