@@ -154,6 +154,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         internal,
         invites,
         mail,
+        notifications,
         profiles,
         referrals,
         searches,
@@ -163,7 +164,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     accounts.init_app(app)
     for feature in (dashboard, directory, searches, follows, feed, profiles, invites, credits, referrals, growth,
-                    health, art, mail, internal, alerts):
+                    health, art, mail, internal, alerts, notifications):
         app.register_blueprint(feature.bp)
     placeholders.init_app(app)  # after every feature: it refuses a path a feature serves
     templating.init_app(app)

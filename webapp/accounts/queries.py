@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from ..core import reads
 from ..core.extensions import db
-from .user import User
+from .user import UNREAD_CAP, User
 
 _USER_COLUMNS = "user_id, email, display_name, role, email_alerts, sensitive_opt_in, city"
 _USER_BY_ID = f"select {_USER_COLUMNS} from app_user where user_id = %(id)s"
@@ -23,9 +23,13 @@ def get_user(user_id: str) -> User | None:
     return User(**row) if row else None
 
 
-# `using`: the account's columns read unqualified, as in _USER_BY_ID.
+# `using`: the account's columns read unqualified, as in _USER_BY_ID. The header's unread count
+# rides on the same statement (no second round trip): at most UNREAD_CAP rows of the partial index
+# idx_notification_unread, so it costs the same for a user with 5 unread or 50,000.
 _USER_OF_LIVE_SESSION = (
-    f"select {_USER_COLUMNS} from user_session join app_user using (user_id)"
+    f"select {_USER_COLUMNS}, (select count(*) from (select 1 from notification n where n.user_id = %(user_id)s"
+    f" and n.read_at is null limit {UNREAD_CAP}) unread) as unread_notifications"
+    " from user_session join app_user using (user_id)"
     " where session_id = %(session_id)s and user_id = %(user_id)s and revoked_at is null and expires_at > now()"
 )
 

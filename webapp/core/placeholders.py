@@ -7,7 +7,7 @@ create_app refuses to start while both claim the path.
 """
 from flask import Blueprint, url_for
 
-from ..accounts.access import login_required, role_required
+from ..accounts.access import role_required
 from .htmx import render_page
 
 bp = Blueprint("placeholders", __name__)
@@ -16,12 +16,6 @@ bp = Blueprint("placeholders", __name__)
 def _coming_soon(title: str, blurb: str, *links: tuple[str, str]):
     """`links`: (url, words) of what already works meanwhile."""
     return render_page("coming_soon.html", title=title, blurb=blurb, links=links)
-
-
-@bp.get("/notifications")
-@login_required
-def notifications():
-    return _coming_soon("Notifications", "New matches for your saved searches.")
 
 
 @bp.get("/growth")

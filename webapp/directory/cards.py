@@ -20,15 +20,16 @@ def _macros():
     return current_app.jinja_env.get_template("directory/_cards.html").module
 
 
-def card(scope_name: str, row: dict) -> Card:
-    """A whole card: a person's with one slot (the reader's follow button), a studio's with none."""
-    return directory_cards.get_or_render(row_key(scope_name, row), lambda: _render(scope_name, row))
+def card(scope_name: str, row: dict, new: bool = False) -> Card:
+    """A whole card: a person's with one slot (the reader's follow button), a studio's with none.
+    `new`: marked as one of an alert's new matches (a variant of the card, kept apart)."""
+    return directory_cards.get_or_render(row_key(scope_name, row, new), lambda: _render(scope_name, row, new))
 
 
-def _render(scope_name: str, row: dict) -> Card:
+def _render(scope_name: str, row: dict, new: bool) -> Card:
     if scope_name != "people":
-        return Card(_macros().studio_card(row), 0)
-    return Card(_macros().person_card(row, SLOT), 1,
+        return Card(_macros().studio_card(row, new), 0)
+    return Card(_macros().person_card(row, SLOT, new), 1,
                 {"follow": follow_buttons(row["user_id"], "service_profile", row["display_name"])})
 
 

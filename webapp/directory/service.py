@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from urllib.parse import urlencode
 
 from flask import url_for
@@ -37,17 +38,31 @@ def apply_edit(rows: dict[str, list[Row]], scope: Scope, *, add: str | None, rem
     return None
 
 
-def builder_args(city: str, rows: dict[str, list[Row]], *, edit: str | None = None, after: str | None = None):
-    """The query-string pairs that reproduce a builder (incomplete rows included)."""
+def builder_args(city: str, rows: dict[str, list[Row]], *, edit: str | None = None, after: str | None = None,
+                 since: date | None = None):
+    """The query-string pairs that reproduce a builder (incomplete rows included).
+
+    `since`: a day; the entries that appeared after it are marked New (an alert's new matches).
+    """
     pairs = [("city", city)]
     for group in GROUPS:
         for r in rows[group]:
             pairs += [(f"{group}_field", r.field), (f"{group}_op", r.op), (f"{group}_value", r.value)]
     if edit:
         pairs.append(("edit", edit))
+    if since:
+        pairs.append(("since", since.isoformat()))
     if after:
         pairs.append(("after", after))
     return pairs
+
+
+def parse_since(value: str | None) -> date | None:
+    """The `since` day of a directory URL; a malformed one marks nothing (the page still shows)."""
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 def directory_url(scope: Scope, city: str, rows, **kwargs) -> str:

@@ -8,11 +8,14 @@ changed) and refreshes the results out of band.
 """
 from __future__ import annotations
 
+from datetime import date
+
 from flask import make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_blocks
 
 from ..accounts.access import login_required
+from ..alerts.matching import day_end
 from ..core.errors import Invalid
 from ..core.htmx import is_htmx
 from ..core.taxonomy import CITIES
@@ -21,7 +24,7 @@ from ..searches.forms import SaveSearchForm
 from . import bp, cards
 from .catalogue import MAX_CONDITIONS, OPERATOR_LABELS, SCOPES, Scope
 from .query import rows_from_args
-from .service import apply_edit, default_city, directory_url, search
+from .service import apply_edit, default_city, directory_url, parse_since, search
 
 bp.add_app_template_global(cards.card, "directory_card")
 bp.add_app_template_global(cards.datalists, "directory_datalists")
@@ -33,7 +36,7 @@ def _edit_search(search_id: str | None, scope: Scope):
 
 
 def context(scope: Scope, city: str, rows, *, error: str | None = None, after: str | None = None,
-            edit=None, save_form: SaveSearchForm | None = None) -> tuple[dict, int]:
+            edit=None, save_form: SaveSearchForm | None = None, since: date | None = None) -> tuple[dict, int]:
     """Everything the directory template needs; runs the search unless there is already an error.
 
     The builder's own problems are a 400 with the message in it (a search, not a refused form).
@@ -51,13 +54,15 @@ def context(scope: Scope, city: str, rows, *, error: str | None = None, after: s
         save_form = SaveSearchForm(formdata=None, scope=scope.name, city=city, query_json=results.query_json,
                                    name=(edit["name"] if edit else "") or "")
     edit_id = edit["search_id"] if edit else None
-    next_url = (directory_url(scope, city, rows, edit=edit_id, after=results.next_cursor)
+    next_url = (directory_url(scope, city, rows, edit=edit_id, after=results.next_cursor, since=since)
                 if results and results.next_cursor else None)
     ctx = dict(
         scope=scope, city=city, rows=rows, error=error, results=results, edit=edit, save_form=save_form,
         cities=CITIES, operator_labels=OPERATOR_LABELS,
         max_conditions=MAX_CONDITIONS, after=after, next_url=next_url,
-        first_url=directory_url(scope, city, rows, edit=edit_id) if after else None,
+        first_url=directory_url(scope, city, rows, edit=edit_id, since=since) if after else None,
+        # An alert's new matches (notifications): entries that appeared after the end of `since`.
+        since=since, new_after=day_end(since) if since else None,
         builder_url=url_for(f"directory.{scope.name}_builder"), page_url=url_for(f"directory.{scope.name}"),
     )
     return ctx, status
@@ -83,7 +88,8 @@ def _render(scope: Scope):
         if refused is None:
             return redirect(directory_url(scope, city, rows, edit=args.get("edit")), code=303)
         error = refused
-    ctx, status = context(scope, city, rows, error=error, after=args.get("after") or None, edit=edit)
+    ctx, status = context(scope, city, rows, error=error, after=args.get("after") or None, edit=edit,
+                          since=parse_since(args.get("since")))
     if is_htmx():
         # The new matches, and the builder's message beside them (out of band).
         body = render_blocks("directory/index.html", ["results", "builder_message"], message_oob=True, **ctx)

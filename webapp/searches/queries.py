@@ -93,3 +93,31 @@ def match_counts(searches: list[tuple[Scope, str, Query]], cap: int) -> list[int
         return []
     counts = [count_statement(scope, city, query, cap).scalar_subquery() for scope, city, query in searches]
     return reads.scalar(*reads.compiled(select(array(counts))), prepare=False, planner=COUNT_PLANNER)
+
+
+_ALERT_COLUMNS = "a.alert_id, a.alert_dt, a.match_count, a.email_sent, a.inapp_created"
+
+
+def alert_histories(user_id: str, search_ids: list[str], per_search: int) -> dict[str, list[dict]]:
+    """The newest `per_search` alerts of each of the user's searches, in one statement (each a
+    bounded walk down the (search_id, alert_dt) unique index), newest first per search."""
+    if not search_ids:
+        return {}
+    rows = reads.rows(
+        f"select s.search_id, {_ALERT_COLUMNS} from saved_search s cross join lateral"
+        f" (select * from saved_search_alert a where a.search_id = s.search_id"
+        f"  order by a.alert_dt desc limit %(n)s) a"
+        f" where s.user_id = %(u)s and s.search_id = any(%(ids)s) order by s.search_id, a.alert_dt desc",
+        {"u": user_id, "ids": list(search_ids), "n": per_search})
+    histories: dict[str, list[dict]] = {}
+    for row in rows:
+        histories.setdefault(row.pop("search_id"), []).append(row)
+    return histories
+
+
+def alert_history(user_id: str, search_id: str, limit: int) -> list[dict]:
+    """The newest `limit` alerts of the user's search (its history page)."""
+    return reads.rows(
+        f"select {_ALERT_COLUMNS} from saved_search_alert a join saved_search s using (search_id)"
+        f" where a.search_id = %(id)s and s.user_id = %(u)s order by a.alert_dt desc limit %(n)s",
+        {"u": user_id, "id": search_id, "n": limit})

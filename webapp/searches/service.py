@@ -180,22 +180,39 @@ def _parsed(search) -> tuple[Scope, Query | None]:
         return scope, None
 
 
+# A search's row shows its last few alerts; its history page the last HISTORY_MAX (older ones
+# stay in the table, but a page never reads an unbounded history).
+HISTORY_SHOWN = 5
+HISTORY_MAX = 100
+
+
 def card(search, *, with_count: bool = True) -> dict:
-    """What the list shows for one search: description, state and current matches."""
+    """What the list shows for one search: description, state, current matches, last alerts."""
     scope, query = _parsed(search)
     count = count_matches(scope, search["city"], query) if with_count and query is not None else None
-    return _card(search, scope, query, count)
+    history = queries.alert_histories(search["user_id"], [search["search_id"]], HISTORY_SHOWN + 1)
+    return _card(search, scope, query, count, history.get(search["search_id"], []))
 
 
 def cards(searches) -> list[dict]:
-    """The list's cards; the match counts of all of them come from one statement."""
+    """The list's cards; the match counts of all of them come from one statement, their alert
+    histories from another."""
     parsed = [(search, *_parsed(search)) for search in searches]
     counted = [(scope, s["city"], query) for s, scope, query in parsed if query is not None]
     counts = iter(queries.match_counts(counted, COUNT_CAP))
-    return [_card(s, scope, query, None if query is None else next(counts)) for s, scope, query in parsed]
+    histories = queries.alert_histories(searches[0]["user_id"], [s["search_id"] for s in searches],
+                                        HISTORY_SHOWN + 1) if searches else {}
+    return [_card(s, scope, query, None if query is None else next(counts), histories.get(s["search_id"], []))
+            for s, scope, query in parsed]
 
 
-def _card(search, scope: Scope, query: Query | None, count: int | None) -> dict:
+def alert_history(user_id: str, search_id: str) -> tuple[dict, list[dict]]:
+    """The user's search and its newest HISTORY_MAX alerts (NotFound for someone else's)."""
+    search = get(user_id, search_id)
+    return dict(search), queries.alert_history(user_id, search_id, HISTORY_MAX)
+
+
+def _card(search, scope: Scope, query: Query | None, count: int | None, alerts: list[dict]) -> dict:
     from ..directory.query import rows_from_query
     from ..directory.service import directory_url
 
@@ -210,8 +227,9 @@ def _card(search, scope: Scope, query: Query | None, count: int | None) -> dict:
         count=None if count is None else min(count, COUNT_CAP), capped=count is not None and count > COUNT_CAP,
         paused=is_paused(search, today), today=today,
         quick=[(key, label, fn(today)) for key, (label, fn) in QUICK_PAUSES.items()],
+        alerts=alerts[:HISTORY_SHOWN], more_alerts=len(alerts) > HISTORY_SHOWN,
     )
 
 
-__all__ = ["SaveOutcome", "card", "cards", "delete", "get", "pause", "pause_date", "resume", "save",
+__all__ = ["SaveOutcome", "alert_history", "card", "cards", "delete", "get", "pause", "pause_date", "resume", "save",
            "set_email_alerts", "update"]

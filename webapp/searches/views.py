@@ -87,6 +87,15 @@ def _drawn(card: dict, pause_form: PauseForm | None = None) -> dict:
     return dict(card, pause_form=pause_form or PauseForm(formdata=None))
 
 
+@bp.get("/searches/<search_id>/alerts")
+@login_required
+def alerts(search_id):
+    """A search's alert history, beyond the few its row shows (bounded: service.HISTORY_MAX)."""
+    search, history = service.alert_history(current_user.user_id, search_id)
+    return render_page("searches/alerts.html", search=search, label=_label(search), alerts=history,
+                       limit=service.HISTORY_MAX)
+
+
 @bp.post("/searches")
 @login_required
 def create():
