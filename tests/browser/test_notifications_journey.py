@@ -17,7 +17,8 @@ def alerted_buyer(make_user, make_profile, db_conn, frozen_today):  # noqa: F811
     """A buyer whose photographer search alerted today (and three days ago), with two unread notifications."""
     today = frozen_today
     buyer = make_user(name="Mia Buyer", city="berlin")
-    search_id = make_search(db_conn, buyer["user_id"], name="Editorial shoots", created_at=at(today - timedelta(days=20)))
+    search_id = make_search(db_conn, buyer["user_id"], name="Editorial shoots",
+                            created_at=at(today - timedelta(days=20)))
     make_alert(db_conn, search_id, today - timedelta(days=3), count=1, email_sent=True)
     older = make_notification(db_conn, buyer["user_id"], None, title="New matches from last week",
                               created_at=at(today - timedelta(days=6)))

@@ -134,6 +134,8 @@ class DemoSite:
             "seed": ["harness"],
             "filename": ["css/app.css"],
             "message_id": ["no-such-message"],  # the demo sends no mail
+            "notification_id": self.column("select notification_id from notification where user_id = %s"
+                                           " order by 1 limit 2", viewer_id) or ["ntf_none"],
             # The alert e-mail's links of the viewer's first search (each route gets its own valid
             # token and the other action's, which it refuses with 400).
             "token": self.link_tokens(viewer_id),

@@ -28,6 +28,7 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "media_id": (OWNED, "a picture of a draft is its author's alone"),
     "search_id": (OWNED, "saved searches are private to their owner"),
     "message_id": (OWNED, "an e-mail in the development outbox belongs to its recipient"),
+    "notification_id": (OWNED, "a notification is its recipient's alone"),
     "position": (SHARED, "an index into the post named beside it, not an object of its own"),
     "user_id": (SHARED, "people's profile pages are open to every signed-in user"),
     "studio_id": (SHARED, "studio pages are open to every signed-in user"),
@@ -150,8 +151,15 @@ class World:
         conn.execute("insert into saved_search (search_id, user_id, scope, query_json, city, name)"
                      " values (%s, %s, 'people', %s::jsonb, 'berlin', %s)",
                      (search_id, self.owner["user_id"], json.dumps(query), f"Ada's search {search_id[-6:]}"))
+        alert_id = new_id("ssa")
+        conn.execute("insert into saved_search_alert (alert_id, search_id, alert_dt, match_count, inapp_created)"
+                     " values (%s, %s, current_date, 1, true)", (alert_id, search_id))
+        notification_id = new_id("ntf")
+        conn.execute("insert into notification (notification_id, user_id, kind, alert_id, title)"
+                     " values (%s, %s, 'search_alert', %s, 'A new match for Ada')",
+                     (notification_id, self.owner["user_id"], alert_id))
         self.values.update(feed_id=feed_id, media_id=media_id, search_id=search_id,
-                           message_id=self._mail(self.owner["email"]))
+                           message_id=self._mail(self.owner["email"]), notification_id=notification_id)
         self._checked.clear()
         limiter.reset()  # log-in attempts of earlier tests count against the same address
         return self
