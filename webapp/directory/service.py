@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import urlencode
 
 from flask import url_for
@@ -55,6 +55,14 @@ def builder_args(city: str, rows: dict[str, list[Row]], *, edit: str | None = No
     if after:
         pairs.append(("after", after))
     return pairs
+
+
+def new_after(since: date | None) -> datetime | None:
+    """The instant after which entries are marked New: the end of the `since` day, the alert job's
+    own window edge (imported here: the alerts package imports the directory)."""
+    from ..alerts.matching import day_end
+
+    return day_end(since) if since else None
 
 
 def parse_since(value: str | None) -> date | None:

@@ -15,7 +15,6 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_blocks
 
 from ..accounts.access import login_required
-from ..alerts.matching import day_end
 from ..core.errors import Invalid
 from ..core.htmx import is_htmx
 from ..core.taxonomy import CITIES
@@ -24,7 +23,7 @@ from ..searches.forms import SaveSearchForm
 from . import bp, cards
 from .catalogue import MAX_CONDITIONS, OPERATOR_LABELS, SCOPES, Scope
 from .query import rows_from_args
-from .service import apply_edit, default_city, directory_url, parse_since, search
+from .service import apply_edit, default_city, directory_url, new_after, parse_since, search
 
 bp.add_app_template_global(cards.card, "directory_card")
 bp.add_app_template_global(cards.datalists, "directory_datalists")
@@ -62,7 +61,7 @@ def context(scope: Scope, city: str, rows, *, error: str | None = None, after: s
         max_conditions=MAX_CONDITIONS, after=after, next_url=next_url,
         first_url=directory_url(scope, city, rows, edit=edit_id, since=since) if after else None,
         # An alert's new matches (notifications): entries that appeared after the end of `since`.
-        since=since, new_after=day_end(since) if since else None,
+        since=since, new_after=new_after(since),
         builder_url=url_for(f"directory.{scope.name}_builder"), page_url=url_for(f"directory.{scope.name}"),
     )
     return ctx, status
