@@ -83,7 +83,8 @@ def init_app(app) -> None:
     app.jinja_env.globals.update(navigation=navigation, profile_url=profile_url)
     # Form and list macros are globals so a block rendered alone (an htmx partial) has them too.
     macros = app.jinja_env.get_template("_form_macros.html").module
-    app.jinja_env.globals.update(field=macros.field, form_errors=macros.form_errors,
-                                 more_rows=app.jinja_env.get_template("_list_macros.html").module.more_rows)
+    lists = app.jinja_env.get_template("_list_macros.html").module
+    app.jinja_env.globals.update(field=macros.field, form_errors=macros.form_errors, more_rows=lists.more_rows,
+                                 more_items=lists.more_items)
     app.after_request(add_vary_header)
     app.after_request(no_store_unless_said)
