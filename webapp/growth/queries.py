@@ -119,13 +119,29 @@ def invites_of(program_id: str, *, after: tuple[datetime, str] | None = None, fl
 
 # --- the review queue: held invites and their evidence -------------------------------------------
 
+def _signups_from(column: str, trace_kind: str) -> str:
+    """SQL: how many sign-ups came from the invite's IP hash or device (`column`) within the window
+    either side: through invites, and accounts made without one (their sign_in_trace of `trace_kind`)."""
+    return f"""case when i.{column} is null then 0 else
+             (select count(*) from referral_invite o
+               where o.{column} = i.{column}
+                 and o.accepted_at between i.accepted_at - %(window)s and i.accepted_at + %(window)s)
+             + (select count(*) from sign_in_trace t join app_user u using (user_id)
+                 where t.kind = '{trace_kind}' and t.value = i.{column}
+                   and u.created_at between i.accepted_at - %(window)s and i.accepted_at + %(window)s
+                   and not exists (select 1 from referral_invite x where x.invitee_user_id = u.user_id))
+           end"""
+
+
 # An invite as the review queue shows it: who invited whom under which program, the sign-up's traces
 # (keyed hashes and a device id: the service cuts them to short fingerprints), the counts behind the
 # fraud rules, its first booking if one came (referral_reward) and how full that month's cap is.
 # `i` is a page of invites chosen first (with its LIMIT); everything else is looked up per row.
 # The burst counts are the rule's own (referrals.rules.is_burst): sign-ups through invites and
 # accounts made without one, from the same IP hash or device, within the window either side.
-_EVIDENCE = """
+def _evidence(page: str) -> str:
+    """The review queue's statement over `page`, a subquery naming the invites to show."""
+    return f"""
     select i.invite_id, i.program_id, i.inviter_user_id, i.invitee_user_id, i.status, i.fraud_flags, i.source,
            i.created_at, i.accepted_at, i.invitee_email_sha, i.ip_addr_sha, i.device_fp,
            p.name as program_name, p.monthly_cap,
@@ -133,24 +149,8 @@ _EVIDENCE = """
            invitee.display_name as invitee_name, invitee.email as invitee_email,
            r.booking_id, r.buyer_fee_cents, r.inviter_cents, r.invitee_cents, r.earned_at, r.refunded_at,
            r.inviter_entry_id, cap.used as cap_used,
-           case when i.ip_addr_sha is null then 0 else
-             (select count(*) from referral_invite o
-               where o.ip_addr_sha = i.ip_addr_sha
-                 and o.accepted_at between i.accepted_at - %(window)s and i.accepted_at + %(window)s)
-             + (select count(*) from sign_in_trace t join app_user u using (user_id)
-                 where t.kind = 'ip' and t.value = i.ip_addr_sha
-                   and u.created_at between i.accepted_at - %(window)s and i.accepted_at + %(window)s
-                   and not exists (select 1 from referral_invite x where x.invitee_user_id = u.user_id))
-           end as ip_signups,
-           case when i.device_fp is null then 0 else
-             (select count(*) from referral_invite o
-               where o.device_fp = i.device_fp
-                 and o.accepted_at between i.accepted_at - %(window)s and i.accepted_at + %(window)s)
-             + (select count(*) from sign_in_trace t join app_user u using (user_id)
-                 where t.kind = 'device' and t.value = i.device_fp
-                   and u.created_at between i.accepted_at - %(window)s and i.accepted_at + %(window)s
-                   and not exists (select 1 from referral_invite x where x.invitee_user_id = u.user_id))
-           end as device_signups,
+           {_signups_from("ip_addr_sha", "ip")} as ip_signups,
+           {_signups_from("device_fp", "device")} as device_signups,
            exists (select 1 from sign_in_trace t where t.user_id = i.inviter_user_id and t.kind = 'ip'
                     and t.value = i.ip_addr_sha) as ip_is_inviters,
            exists (select 1 from sign_in_trace t where t.user_id = i.inviter_user_id and t.kind = 'device'
@@ -179,13 +179,13 @@ def held_invites(*, window, after: tuple[datetime, str] | None = None, limit: in
         params["after_at"], params["after_id"] = after
     page = (f"(select * from referral_invite where status = 'held'{condition}"
             f" order by accepted_at, invite_id limit {int(limit)})")
-    return reads.rows(_EVIDENCE.format(page=page) + " order by i.accepted_at, i.invite_id", params)
+    return reads.rows(_evidence(page) + " order by i.accepted_at, i.invite_id", params)
 
 
 def invite_evidence(invite_id: str, *, window) -> dict | None:
     """One invite as the queue shows it, whatever its state (the row after a decision)."""
     page = "(select * from referral_invite where invite_id = %(invite_id)s)"
-    return reads.first(_EVIDENCE.format(page=page), {"invite_id": invite_id, "window": window})
+    return reads.first(_evidence(page), {"invite_id": invite_id, "window": window})
 
 
 def held_count() -> int:
