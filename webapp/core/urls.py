@@ -29,6 +29,16 @@ def profile_url(kind: str, id: str) -> str:
     return url_for(endpoint, **{argument: id})
 
 
+def more_links(endpoint: str, cursor: str | None, anchor: str = "history") -> dict[str, str]:
+    """The "Show more" of a history paged by cursor, as the template's `more_rows` takes it: without
+    JavaScript the whole page at the next cursor, scrolled to the list (`next_url`); for htmx the same
+    URL, whose answer is then the next rows alone (`next_rows_url`). Nothing on the last page."""
+    if cursor is None:
+        return {}
+    return {"next_url": url_for(endpoint, after=cursor, _anchor=anchor),
+            "next_rows_url": url_for(endpoint, after=cursor)}
+
+
 def absolute_url(endpoint: str, **values) -> str:
     """A full URL for e-mails and link previews: PUBLIC_URL (required in production) before the
     path, or in development the address this request came in on."""

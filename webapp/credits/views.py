@@ -1,11 +1,12 @@
 """/credits: the signed-in user's balance, pending rewards and history (thin over account.py)."""
 from __future__ import annotations
 
-from flask import request, url_for
+from flask import request
 from flask_login import current_user
 
 from ..accounts.access import login_required
 from ..core.htmx import is_htmx, render_page
+from ..core.urls import more_links
 from . import account, bp
 
 TEMPLATE = "credits/index.html"
@@ -16,10 +17,7 @@ TEMPLATE = "credits/index.html"
 def index():
     after = account.decode_cursor(request.args.get("after"))
     rows, next_cursor = account.history_page(current_user.user_id, after)
-    # Without JavaScript "Show more" is a link to the whole page at the next cursor (scrolled to the
-    # history); htmx asks the same URL for the next rows alone, which take the button's row.
-    more = dict(next_url=url_for("credits.index", after=next_cursor, _anchor="history"),
-                next_rows_url=url_for("credits.index", after=next_cursor)) if next_cursor else {}
+    more = more_links("credits.index", next_cursor)
     if after and is_htmx():
         return render_page(TEMPLATE, "credit_history_rows", rows=rows, after=after, **more)
     return render_page(TEMPLATE, summary=account.summary(current_user.user_id), scope=account.scope(),

@@ -9,6 +9,7 @@ from ..core import limits
 from ..core.extensions import limiter
 from ..core.forms import errors_on, form_status
 from ..core.htmx import is_htmx, redirect_to, render_page
+from ..core.urls import more_links
 from ..referrals import queries as referral_queries
 from ..referrals.offers import SCOPE_IN_WORDS
 from . import bp, by_email, service
@@ -22,10 +23,7 @@ TEMPLATE = "invites/index.html"
 def index():
     after = service.decode_cursor(request.args.get("after"))
     rows, next_cursor = service.history_page(current_user.user_id, after)
-    # Without JavaScript "Show more" is a link to the whole page at the next cursor (scrolled to
-    # the history); htmx asks the same URL for the next rows alone, which take the button's place.
-    more = dict(next_url=url_for("invites.index", after=next_cursor, _anchor="history"),
-                next_rows_url=url_for("invites.index", after=next_cursor)) if next_cursor else {}
+    more = more_links("invites.index", next_cursor)
     if after and is_htmx():
         return render_page(TEMPLATE, "invite_history_rows", rows=rows, **more)
     return render_page(TEMPLATE, cards=service.cards(current_user), scope=SCOPE_IN_WORDS,
