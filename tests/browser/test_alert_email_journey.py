@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
 from tests.directory.conftest import make_profile  # noqa: F401  (fixture)
-from webapp.alerts.email import send_alert_email
+from webapp.alerts.email import Sent, send_alert_email
 from webapp.core.ids import new_id
 
 pytestmark = pytest.mark.browser
@@ -36,7 +36,7 @@ def test_the_unsubscribe_link_of_an_alert_e_mail_stops_that_search_s_e_mails(
     previous, app.config["PUBLIC_URL"] = app.config.get("PUBLIC_URL"), live_server  # the links lead here
     try:
         with app.app_context():
-            assert send_alert_email(alert_id)
+            assert send_alert_email(alert_id) is Sent.SENT
     finally:
         app.config["PUBLIC_URL"] = previous
     [mail] = smtp_server.messages

@@ -13,6 +13,7 @@ shows names, tags, cities and links, never a picture; band 1 or 2 media cannot r
 """
 from __future__ import annotations
 
+import enum
 import logging
 from email.utils import parseaddr
 
@@ -46,48 +47,53 @@ def message_id(alert_id: str) -> str:
     return f"<alert-{alert_id.replace('_', '-')}@{domain}>"
 
 
-def send_alert_email(alert_id: str) -> bool:
-    """Send the e-mail of alert `alert_id`; True when the mail server has accepted it (now, or on an
-    earlier call: email_sent was already true).
+class Sent(enum.Enum):
+    """What became of one attempt at an alert's e-mail."""
+    SENT = "sent"          # the mail server accepted it, now or on an earlier attempt (email_sent is true)
+    REFUSED = "refused"    # the server refused or could not be reached: nothing recorded, try again later
+    BUSY = "busy"          # another process is sending it right now
+    SKIPPED = "skipped"    # nothing to send: no such alert, or e-mail is off for its search
 
-    False, with nothing recorded, when it was not sent: the server refused or could not be reached
-    (logged; the next run or the queue's retry tries again), another process is sending it right
-    now, the alert does not exist, or e-mail is off for its search (the job asks only for searches
-    with e-mail on; switched off since, the alert stays unmailed, in-app only).
-    """
+
+def send_alert_email(alert_id: str) -> Sent:
+    """Send the e-mail of alert `alert_id`, at most once as far as the database can know.
+
+    Only a SENT alert has email_sent; REFUSED is logged and left for the next run or the queue's
+    retry. An alert whose search has e-mail off is SKIPPED (the job asks only for searches with
+    e-mail on; switched off since, the alert stays unmailed, in-app only)."""
     with db.engine.connect() as conn:
         # Each statement commits on its own: no transaction is open while the SMTP server talks.
         conn = conn.execution_options(isolation_level="AUTOCOMMIT")
         if not queries.try_lock_alert(conn, alert_id):
             log.info("alert %s: its e-mail is being sent by another process", alert_id)
-            return False
+            return Sent.BUSY
         try:
             return _send_locked(conn, alert_id)
         finally:
             queries.unlock_alert(conn, alert_id)
 
 
-def _send_locked(conn, alert_id: str) -> bool:
+def _send_locked(conn, alert_id: str) -> Sent:
     alert = queries.alert_to_email(conn, alert_id)
     if alert is None:
         log.warning("alert %s: no such alert, no e-mail", alert_id)
-        return False
+        return Sent.SKIPPED
     if alert["email_sent"]:
-        return True
+        return Sent.SENT
     if not alert["email_alerts"]:
         log.info("alert %s: e-mail is off for search %s", alert_id, alert["search_id"])
-        return False
+        return Sent.SKIPPED
     with path_building_context():
         message = build(alert, top_matches(conn, alert))
     try:
         send(message)
     except DeliveryError as exc:
         # The server's answer can name the recipient: the log gets the kind of failure only.
-        log.warning("alert %s: e-mail not delivered (%s); it is tried again on the next run",
+        log.warning("alert %s: e-mail not delivered (%s); it is tried again later",
                     alert_id, type(exc.__cause__ or exc).__name__)
-        return False
+        return Sent.REFUSED
     queries.mark_email_sent(conn, alert_id)
-    return True
+    return Sent.SENT
 
 
 def _window_start(alert):

@@ -228,6 +228,11 @@ def parse_shard(text: str) -> tuple[int, int]:
     return i, n
 
 
+def shard_text(shard: tuple[int, int]) -> str:
+    """(i, n) -> "i/n", as --shard takes it."""
+    return "{}/{}".format(*shard)
+
+
 def new_matches(day: date, *, shard: tuple[int, int] = (0, 1)) -> Iterator[Match]:
     """Every search of the shard not paused on `day` with at least one entry that appeared in its
     window up to the end of `day`: its id, how many, the newest ids. In search_id order, streamed

@@ -137,18 +137,21 @@ def record_alerts(day, rows: list[tuple[str, str, int]]) -> int:
     return added
 
 
-# Alerts of the shard's searches up to `day` still without their notification, locked for this run;
-# another run at once skips them and takes the next ones. Alerts of an account since deleted have no
-# one to tell (notification.user_id needs the account) and are left alone.
-_CLAIM_INAPP = text(f"""
+# Alerts still without their notification, locked for this transaction; another run at once skips
+# them and takes the next ones. Alerts of an account since deleted have no one to tell
+# (notification.user_id needs the account) and are left alone.
+_CLAIM_INAPP_SQL = """
     select a.alert_id, a.match_count, s.user_id, s.name, s.scope, s.city, s.query_json
     from saved_search_alert a
     join saved_search s using (search_id)
     join app_user u on u.user_id = s.user_id
-    where not a.inapp_created and a.alert_dt <= :day and {in_shard('s.search_id')}
+    where not a.inapp_created and {which}
     order by a.alert_id
     limit :limit
-    for update of a skip locked""")
+    for update of a skip locked"""
+# The shard's searches' alerts up to `day` (a run's batch), or one alert (its queued job).
+_CLAIM_INAPP = text(_CLAIM_INAPP_SQL.format(which=f"a.alert_dt <= :day and {in_shard('s.search_id')}"))
+_CLAIM_INAPP_ONE = text(_CLAIM_INAPP_SQL.format(which="a.alert_id = :alert_id"))
 
 _NOTIFY = text(
     "insert into notification (notification_id, user_id, kind, alert_id, title)"
@@ -162,6 +165,11 @@ def claim_inapp_pending(day, shard: tuple[int, int], limit: int) -> list[dict]:
     i, n = shard
     return [dict(r) for r in db.session.execute(
         _CLAIM_INAPP, {"day": day, "shard": i, "shards": n, "limit": limit}).mappings()]
+
+
+def claim_inapp_one(alert_id: str) -> list[dict]:
+    """The alert, if it still lacks its notification and no other transaction is writing it."""
+    return [dict(r) for r in db.session.execute(_CLAIM_INAPP_ONE, {"alert_id": alert_id, "limit": 1}).mappings()]
 
 
 def insert_notifications(rows: list[dict]) -> None:
@@ -191,3 +199,29 @@ def email_pending(day, since, shard: tuple[int, int], after: str, limit: int) ->
     i, n = shard
     return list(db.session.execute(_EMAIL_PENDING, {"day": day, "since": since, "after": after, "shard": i,
                                                     "shards": n, "limit": limit}).scalars())
+
+
+# What the queue still has to deliver for the shard's searches up to `day`: alerts without their
+# notification, and those whose e-mail is due (dated (since, day], e-mail on, not sent), with
+# whether it is. Each branch walks its channel's pending index (migration 085) from `after`.
+_UNDELIVERED = text(f"""
+    select alert_id, bool_or(email) as email from (
+      select a.alert_id, false as email
+      from saved_search_alert a join saved_search s using (search_id)
+      where not a.inapp_created and a.alert_dt <= :day and a.alert_id > :after and {in_shard('s.search_id')}
+      union all
+      select a.alert_id, true
+      from saved_search_alert a join saved_search s using (search_id)
+      where not a.email_sent and s.email_alerts and a.alert_dt > :since and a.alert_dt <= :day
+        and a.alert_id > :after and {in_shard('s.search_id')}
+    ) pending
+    group by alert_id
+    order by alert_id
+    limit :limit""")
+
+
+def undelivered(day, since, shard: tuple[int, int], after: str, limit: int) -> list:
+    """(alert_id, email) rows in id order, after the id `after`."""
+    i, n = shard
+    return list(db.session.execute(_UNDELIVERED, {"day": day, "since": since, "after": after, "shard": i,
+                                                  "shards": n, "limit": limit}))

@@ -8,6 +8,9 @@ and last_alert_dt = D, together. A run killed half-way leaves every search eithe
 Phase 2, deliver: each channel in CHANNELS finishes every alert of the shard's searches up to D
 that it has not delivered yet, whichever run recorded it. That is how a killed run is completed:
 a re-run of D finds no new matches (last_alert_dt = D) and still delivers what was left.
+With ALERTS_DELIVERY=queue (or `alerts run --deliver queue`), phase 2 instead queues one job per
+undelivered alert (webapp/alerts/tasks.py), and the workers of every host deliver them, retrying
+with backoff.
 
 Exactly once: the unique keys (an alert per search and day, a notification per alert) make a
 second run harmless, and a channel claims its alerts FOR UPDATE SKIP LOCKED, so two runs at once
@@ -30,7 +33,7 @@ from ..core.extensions import db
 from ..core.ids import new_id
 from ..core.transactions import retry_on_deadlock
 from . import matching, queries
-from .email import send_alert_email
+from .email import Sent, send_alert_email
 from .wording import alert_title
 
 BATCH = 500  # searches recorded, or alerts delivered, per transaction
@@ -54,7 +57,7 @@ class RunOutcome(NamedTuple):
     shard: tuple[int, int]
     searches_matched: int   # searches with new matches found by this run
     alerts_recorded: int    # of them, alert rows this run wrote (another run at once may have written the rest)
-    delivered: dict[str, Delivery]  # per channel: its own alerts and earlier runs' leftovers
+    delivered: dict[str, Delivery]  # per channel (or queued): its own alerts and earlier runs' leftovers
 
 
 # --- phase 1: record ----------------------------------------------------------------
@@ -84,21 +87,22 @@ def _batches(items: Iterator, size: int) -> Iterator[list]:
 
 # --- phase 2: deliver ---------------------------------------------------------------
 
+def _notify(claimed: list[dict]) -> int:
+    """In the caller's transaction, committed here: the claimed alerts' notifications, and
+    inapp_created on them. Returns how many."""
+    if claimed:
+        queries.insert_notifications([
+            {"notification_id": new_id("ntf"), "user_id": a["user_id"], "alert_id": a["alert_id"],
+             "title": alert_title(a, a["match_count"])} for a in claimed])
+        queries.mark_inapp_created([a["alert_id"] for a in claimed])
+    db.session.commit()
+    return len(claimed)
+
+
 def _deliver_inapp_batch(day: date, shard: tuple[int, int]) -> int:
-    """One transaction: claim up to BATCH pending alerts, write their notifications, mark them
-    inapp_created. Returns how many were claimed (0: nothing left for this run)."""
-
-    def write() -> int:
-        claimed = queries.claim_inapp_pending(day, shard, BATCH)
-        if claimed:
-            queries.insert_notifications([
-                {"notification_id": new_id("ntf"), "user_id": a["user_id"], "alert_id": a["alert_id"],
-                 "title": alert_title(a, a["match_count"])} for a in claimed])
-            queries.mark_inapp_created([a["alert_id"] for a in claimed])
-        db.session.commit()
-        return len(claimed)
-
-    return retry_on_deadlock(write)
+    """One transaction: claim up to BATCH pending alerts and notify. Returns how many were claimed
+    (0: nothing left for this run)."""
+    return retry_on_deadlock(lambda: _notify(queries.claim_inapp_pending(day, shard, BATCH)))
 
 
 def deliver_inapp(day: date, shard: tuple[int, int]) -> Delivery:
@@ -120,15 +124,47 @@ def deliver_email(day: date, shard: tuple[int, int]) -> Delivery:
         if not pending:
             return Delivery(sent, not_sent)
         for alert_id in pending:
-            if send_alert_email(alert_id):
+            outcome = send_alert_email(alert_id)
+            if outcome is Sent.SENT:
                 sent += 1
-            else:
+            elif outcome is Sent.REFUSED:
                 not_sent += 1
         after = pending[-1]
 
 
 # The delivery channels, in order: the one place a run delivers.
 CHANNELS: list[Channel] = [Channel("in-app", deliver_inapp), Channel("e-mail", deliver_email)]
+
+
+def deliver_inline(day: date, shard: tuple[int, int]) -> dict[str, Delivery]:
+    """Phase 2 in this process: every channel in turn (a single machine, `make run`, the tests)."""
+    return {channel.name: channel.deliver(day, shard) for channel in CHANNELS}
+
+
+class NotDelivered(Exception):
+    """An alert's e-mail could not go now (the mail server refused, or another process is sending
+    it): the queue runs the job again later (webapp/alerts/tasks.py)."""
+
+
+def deliver_alert(alert_id: str, email: bool) -> None:
+    """Both channels for one alert, as its queued job does: the notification unless it exists, then
+    the e-mail when `email` (it was due when the job was queued). Raises NotDelivered."""
+    retry_on_deadlock(lambda: _notify(queries.claim_inapp_one(alert_id)))
+    if email:
+        outcome = send_alert_email(alert_id)
+        if outcome in (Sent.REFUSED, Sent.BUSY):
+            raise NotDelivered(f"alert {alert_id}: e-mail {outcome.value}")
+
+
+def undelivered(day: date, shard: tuple[int, int]) -> Iterator[list]:
+    """The shard's alerts up to `day` still undelivered on some channel, as (alert_id, email) rows in
+    batches of BATCH; no transaction stays open between batches."""
+    after = ""
+    while pending := queries.undelivered(day, day - timedelta(days=EMAIL_DAYS), shard, after, BATCH):
+        db.session.commit()
+        yield pending
+        after = pending[-1].alert_id
+    db.session.commit()
 
 
 # --- the run --------------------------------------------------------------------------
@@ -181,12 +217,16 @@ def job_timeouts(seconds: float):
         _job_timeout.reset(token)
 
 
-def run(day: date, shard: tuple[int, int] = (0, 1)) -> RunOutcome:
-    """The run of `day` for one shard (i, n): record, then deliver through every channel."""
+Deliver = Callable[[date, tuple[int, int]], dict[str, Delivery]]
+
+
+def run(day: date, shard: tuple[int, int] = (0, 1), deliver: Deliver = deliver_inline) -> RunOutcome:
+    """The run of `day` for one shard (i, n): record, then deliver: inline through every channel, or
+    (tasks.enqueue_deliveries) as jobs for the queue's workers."""
     with job_timeouts(current_app.config["ALERTS_STATEMENT_TIMEOUT"]):
         matched = recorded = 0
         for batch in _batches(matching.new_matches(day, shard=shard), BATCH):
             matched += len(batch)
             recorded += _record_batch(day, batch)
-        delivered = {channel.name: channel.deliver(day, shard) for channel in CHANNELS}
+        delivered = deliver(day, shard)
     return RunOutcome(day, shard, matched, recorded, delivered)

@@ -1,4 +1,5 @@
-"""`flask db upgrade | status`: the schema's migrations. Each feature owns its own commands."""
+"""`flask db upgrade | status`: the schema's migrations; `flask worker`: the job queue's worker.
+Each feature owns its own commands."""
 from __future__ import annotations
 
 import click
@@ -7,6 +8,7 @@ from flask.cli import AppGroup
 
 from . import migrations
 from .config import libpq_url
+from .queue import job_queue
 
 db_cli = AppGroup("db", help="Schema migrations.")
 
@@ -27,3 +29,16 @@ def db_status():
     """List migrations not yet applied."""
     pending = migrations.pending(_url())
     click.echo("Pending: " + ", ".join(pending) if pending else "Database is up to date.")
+
+
+@click.command("worker")
+@click.option("--queue", "queues", multiple=True, metavar="NAME",
+              help="Take jobs of this queue only (repeatable; default: every queue).")
+@click.option("--concurrency", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Jobs run at once by this process, each in a thread of its own.")
+@click.option("--once", is_flag=True,
+              help="Work off the jobs due now, then stop (default: wait for more until SIGTERM or Ctrl-C).")
+def worker(queues: tuple[str, ...], concurrency: int, once: bool):
+    """Run queued jobs (alert deliveries, the daily alert run): as many of these, on as many hosts, as needed."""
+    job_queue().run_worker(queues=list(queues) or None, concurrency=concurrency, wait=not once,
+                           install_signal_handlers=not once)

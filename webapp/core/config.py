@@ -51,6 +51,13 @@ def _number(env, name: str, default: str, kind: type[int] | type[float]) -> int 
     return value
 
 
+def _choice(env, name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env.get(name) or default
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of: {', '.join(choices)}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     app_env: str
@@ -74,6 +81,9 @@ class Settings:
     db_pool_timeout: float              # waiting for a free pooled connection
     health_timeout: float               # how long /healthz waits for its `select 1` before saying 503
     alerts_statement_timeout: float     # one statement of the daily alert run (webapp/alerts/service.py)
+    alerts_delivery: str                # "inline": `alerts run` delivers itself; "queue": it defers jobs to workers
+    alerts_shards: int                  # the job queue's daily run splits into this many shard jobs
+    alerts_schedule: str                # cron (UTC) of the job queue's daily run
 
     @property
     def production(self) -> bool:
@@ -137,6 +147,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         db_pool_timeout=_number(env, "DB_POOL_TIMEOUT", "2", float),
         health_timeout=_number(env, "HEALTH_TIMEOUT", "1.5", float),
         alerts_statement_timeout=_number(env, "ALERTS_STATEMENT_TIMEOUT", "600", float),
+        alerts_delivery=_choice(env, "ALERTS_DELIVERY", "inline", ("inline", "queue")),
+        alerts_shards=max(1, _number(env, "ALERTS_SHARDS", "1", int)),
+        alerts_schedule=env.get("ALERTS_SCHEDULE") or "15 0 * * *",
     )
 
 
