@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint install install-dev browser migrate seed bench clean vendor-htmx
+.PHONY: run worker test lint install install-dev browser migrate seed bench clean vendor-htmx
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ run: install
 	@echo "  Password:    growthdesk-demo"
 	@echo ""
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+## A job-queue worker beside `make run` (optional: `flask alerts run` delivers inline without one).
+worker: install
+	$(FLASK) db upgrade
+	$(FLASK) worker
+
 
 ## Run the whole test suite (browser journeys need Chromium: installed here when we can).
 test: install-dev browser

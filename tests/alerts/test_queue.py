@@ -3,13 +3,19 @@ on the test database) deliver each once, a refused e-mail is retried later, and 
 task splits the day into shard jobs."""
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from tests.alerts.conftest import D, counts, noon, notifications
 from webapp.alerts import service, tasks
-from webapp.core.queue import job_queue
+from webapp.core.queue import RETRY_STALLED, defer_many, job_queue
 
 
 def run_queued(day=D, shard=(0, 1)) -> service.RunOutcome:
@@ -166,3 +172,39 @@ def test_the_workers_tick_daily_at_the_configured_hour(make_app):
 
 def test_with_the_schedule_off_the_workers_keep_no_daily_tick(make_app):
     assert tasks.DAILY not in periodic_tasks(make_app({"ALERTS_SCHEDULE": "off"}))
+
+
+# --- a worker killed half-way -----------------------------------------------------
+
+@pytest.fixture
+def silent_smtp_server():
+    """A mail server that takes the connection and never answers: a send waits on it."""
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        yield f"smtp://127.0.0.1:{server.getsockname()[1]}"
+
+
+def test_a_worker_killed_mid_job_leaves_the_job_to_the_next_worker_and_nothing_doubled(
+        ctx, app, database_url, db_conn, save, photographers, inbox, silent_smtp_server):
+    save("Editorial shoots")
+    photographers("berlin", 2)
+    run_queued()
+    env = {**os.environ, "DATABASE_URL": database_url, "SMTP_URL": silent_smtp_server}
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--queue", tasks.QUEUE],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(200):  # the job is under way: its notification written, its e-mail waiting
+            if jobs(db_conn) == [("doing", 0)] and counts(db_conn) == (1, 1):
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail(f"the worker never took the job: {jobs(db_conn)} {counts(db_conn)}")
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+    # Its heartbeat stops; a minute on, another worker's periodic check finds the job stalled.
+    db_conn.execute("update procrastinate_workers set last_heartbeat = now() - interval '1 minute'")
+    with job_queue().open():  # (the killed worker may have queued the check already, at its start)
+        defer_many(job_queue(), [job_queue().configure_task(RETRY_STALLED, task_kwargs={"timestamp": 0}).job])
+    job_queue().run_worker(wait=False, install_signal_handlers=False)
+    assert jobs(db_conn) == [("succeeded", 2)]
+    assert counts(db_conn) == (1, 1) and len(inbox.messages) == 1 and email_sent(db_conn) == [True]

@@ -29,6 +29,8 @@ POOL_MAX_SIZE = 4
 # Finished jobs are rows too: succeeded ones are removed after a week (failed ones stay to be read).
 KEEP_SUCCEEDED_HOURS = 7 * 24
 CLEAN_UP, CLEAN_UP_CRON = "queue:remove_succeeded_jobs", "45 3 * * *"
+# A job whose worker died (SIGKILL, a lost host: no heartbeat for 30 s) goes back to the queue.
+RETRY_STALLED, RETRY_STALLED_CRON = "queue:retry_stalled_jobs", "*/5 * * * *"
 
 Registration = Callable[[procrastinate.App, dict], None]
 
@@ -49,6 +51,9 @@ def init_app(app: Flask, registrations: Iterable[Registration]) -> None:
     )
     queue.periodic(cron=CLEAN_UP_CRON, periodic_id="daily")(
         queue.task(name=CLEAN_UP, queue="builtin", pass_context=True)(remove_succeeded_jobs))
+    queue.periodic(cron=RETRY_STALLED_CRON, periodic_id="often")(
+        queue.task(name=RETRY_STALLED, queue="builtin", pass_context=True, queueing_lock=RETRY_STALLED)(
+            retry_stalled_jobs))
     for register in registrations:
         register(queue, app.config)
     app.extensions["job_queue"] = queue
@@ -56,6 +61,13 @@ def init_app(app: Flask, registrations: Iterable[Registration]) -> None:
 
 async def remove_succeeded_jobs(context, timestamp: int) -> None:
     await builtin_tasks.remove_old_jobs(context, max_hours=KEEP_SUCCEEDED_HOURS)
+
+
+async def retry_stalled_jobs(context, timestamp: int) -> None:
+    """procrastinate's own recipe: every job still `doing` whose worker stopped beating is queued
+    again (the jobs are idempotent: a second run of one finishes what the first did not)."""
+    for job in await context.app.job_manager.get_stalled_jobs():
+        await context.app.job_manager.retry_job(job)
 
 
 def job_queue() -> procrastinate.App:
