@@ -163,6 +163,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         notifications,
         profiles,
         referrals,
+        reporting,
         searches,
     )
     from .alerts import tasks as alert_tasks
@@ -171,7 +172,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     accounts.init_app(app)
     for feature in (dashboard, directory, searches, follows, feed, profiles, invites, credits, referrals, growth,
-                    health, art, mail, internal, alerts, notifications):
+                    health, art, mail, internal, alerts, notifications, reporting):
         app.register_blueprint(feature.bp)
     queue.init_app(app, [alert_tasks.register])
     placeholders.init_app(app)  # after every feature: it refuses a path a feature serves
