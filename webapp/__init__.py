@@ -63,6 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         INTERNAL_EVENTS_SECRET_FALLBACKS=list(settings.internal_events_secret_fallbacks),
         SMTP_URL=settings.smtp_url,
         PUBLIC_URL=settings.public_url,
+        LOCAL_URL=settings.local_url,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.production,

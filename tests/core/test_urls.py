@@ -75,3 +75,14 @@ def test_each_kind_of_profile_links_to_its_own_page():
         assert profile_url("service_profile", "usr_1") == "/people/usr_1"
         assert profile_url("studio", "ssa_1") == "/studios/ssa_1"
         assert profile_url("fansub_creator", "fsc_1") == "/creators/fsc_1"
+
+
+def test_a_link_built_by_a_command_in_development_leads_to_where_make_run_serves(monkeypatch):
+    from webapp import create_app
+    from webapp.core.urls import absolute_url, path_building_context
+
+    monkeypatch.setenv("PORT", "8150")
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
+    with app.app_context(), path_building_context():
+        assert absolute_url("searches.index") == "http://127.0.0.1:8150/searches"

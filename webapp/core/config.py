@@ -51,6 +51,11 @@ def _number(env, name: str, default: str, kind: type[int] | type[float]) -> int 
     return value
 
 
+def _local_url(env) -> str:
+    host = env.get("HOST") or "127.0.0.1"
+    return f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{env.get('PORT') or '8000'}"
+
+
 def _choice(env, name: str, default: str, choices: tuple[str, ...]) -> str:
     value = env.get(name) or default
     if value not in choices:
@@ -68,6 +73,7 @@ class Settings:
     internal_events_secret_fallbacks: tuple[str, ...]  # earlier ones, accepted while the marketplace switches over
     smtp_url: str | None
     public_url: str | None              # https://host the world reaches us at: full URLs in e-mails and link previews
+    local_url: str                      # where `make run` serves (HOST, PORT): dev links built outside a request
     ratelimit_storage_uri: str          # where rate-limit counts live: Redis in production (core/limits.py)
     trusted_proxies: int
     upload_dir: str
@@ -136,6 +142,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         internal_events_secret_fallbacks=events_fallbacks,
         smtp_url=env.get("SMTP_URL") or None,
         public_url=env.get("PUBLIC_URL") or None,
+        local_url=_local_url(env),
         ratelimit_storage_uri=ratelimit_storage_uri,
         trusted_proxies=_number(env, "TRUSTED_PROXIES", "0", int),
         upload_dir=env.get("UPLOAD_DIR") or str(DATA_DIR / "uploads"),

@@ -56,13 +56,15 @@ def path_building_context() -> Iterator[None]:
 
     url_for needs a request, or a SERVER_NAME that would also name the host of every full URL.
     A path does not depend on the host, so a stand-in request for the app's root will do
-    (Flask's test_request_context: nothing else of it is used). Paths only: a full URL
-    (`_external=True`) built in here would name a made-up host.
+    (Flask's test_request_context: nothing else of it is used). Its host is LOCAL_URL, where
+    `make run` serves: in development, without PUBLIC_URL, the links of an alert e-mail sent by
+    `flask alerts run` then open on this machine. Build full URLs with absolute_url, never
+    `_external=True`.
     """
     if has_request_context():
         yield
         return
-    with current_app.test_request_context():
+    with current_app.test_request_context(base_url=current_app.config["LOCAL_URL"]):
         yield
 
 
