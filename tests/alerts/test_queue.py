@@ -86,7 +86,7 @@ def test_an_alert_whose_search_has_e_mail_off_is_queued_for_in_app_only(ctx, db_
     db_conn.execute("update saved_search set email_alerts = false where search_id = %s", (search_id,))
     photographers("berlin", 2)
     run_queued()
-    [(args,)] = db_conn.execute("select args from procrastinate_jobs").fetchall()
+    [(args,)] = db_conn.execute("select args from procrastinate_jobs where task_name = %s", (tasks.DELIVER,)).fetchall()
     assert args["email"] is False
     work_off()
     assert counts(db_conn) == (1, 1) and inbox.messages == []
@@ -108,7 +108,8 @@ def test_a_refused_e_mail_is_retried_later_with_backoff_and_the_notification_is_
     before = datetime.now(UTC)
     work_off()
     [(status, attempts, scheduled_at)] = db_conn.execute(
-        "select status::text, attempts, scheduled_at from procrastinate_jobs").fetchall()
+        "select status::text, attempts, scheduled_at from procrastinate_jobs where task_name = %s",
+        (tasks.DELIVER,)).fetchall()
     assert (status, attempts) == ("todo", 1)
     assert scheduled_at >= before + timedelta(seconds=tasks.DELIVERY_RETRY.exponential_wait)
     assert email_sent(db_conn) == [False] and notifications(db_conn)[0][3] is True
