@@ -277,3 +277,30 @@ def smtp_server(app):
     yield inbox
     app.config["SMTP_URL"] = previous
     controller.stop()
+
+
+def in_own_thread(work, *args, **kwargs):
+    """Run `work` in a thread of its own and return its result (or raise what it raised). A job-queue
+    worker starts an event loop of its own, which cannot be done where one runs already: in the main
+    thread, once the browser tests' Playwright has started its loop there."""
+    import threading
+
+    outcome = {}
+
+    def run():
+        try:
+            outcome["result"] = work(*args, **kwargs)
+        except BaseException as exc:  # handed to the caller's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("result")
+
+
+def work_off(queue, **options) -> None:
+    """A real worker (procrastinate, on the test database) takes every job due now, then stops."""
+    in_own_thread(queue.run_worker, wait=False, install_signal_handlers=False, **options)

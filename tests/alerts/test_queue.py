@@ -14,6 +14,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.alerts.conftest import D, counts, noon, notifications
+from tests.conftest import in_own_thread
+from tests.conftest import work_off as run_worker_once
 from webapp.alerts import service, tasks
 from webapp.core.queue import RETRY_STALLED, defer_many, job_queue
 
@@ -26,7 +28,7 @@ def run_queued(day=D, shard=(0, 1)) -> service.RunOutcome:
 
 def work_off() -> None:
     """A real worker on the test database takes every job due now, then stops."""
-    job_queue().run_worker(queues=[tasks.QUEUE], wait=False, install_signal_handlers=False)
+    run_worker_once(job_queue(), queues=[tasks.QUEUE])
 
 
 def jobs(db_conn, task=tasks.DELIVER) -> list[tuple]:
@@ -155,7 +157,7 @@ def test_the_cli_can_hand_delivery_to_the_queue_and_flask_worker_delivers(app, r
     assert result.exit_code == 0, result.output
     assert "5 alert(s) queued for the workers" in result.output
     assert counts(db_conn) == (5, 0)
-    result = runner.invoke(args=["worker", "--queue", "alerts", "--once"])
+    result = in_own_thread(runner.invoke, args=["worker", "--queue", "alerts", "--once"])
     assert result.exit_code == 0, result.output
     assert counts(db_conn) == (5, 5) and len(inbox.messages) == 5
 
@@ -206,6 +208,6 @@ def test_a_worker_killed_mid_job_leaves_the_job_to_the_next_worker_and_nothing_d
     db_conn.execute("update procrastinate_workers set last_heartbeat = now() - interval '1 minute'")
     with job_queue().open():  # (the killed worker may have queued the check already, at its start)
         defer_many(job_queue(), [job_queue().configure_task(RETRY_STALLED, task_kwargs={"timestamp": 0}).job])
-    job_queue().run_worker(wait=False, install_signal_handlers=False)
+    run_worker_once(job_queue())
     assert jobs(db_conn) == [("succeeded", 2)]
     assert counts(db_conn) == (1, 1) and len(inbox.messages) == 1 and email_sent(db_conn) == [True]

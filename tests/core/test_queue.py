@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from procrastinate.schema import SchemaManager
 
+from tests.conftest import work_off
 from webapp.core.migrations import MIGRATIONS_DIR
 
 
@@ -22,7 +23,7 @@ def test_succeeded_jobs_are_removed_once_a_week_old(app, db_conn):
         with job_queue().open():
             for name in names:  # alerts that no longer exist: nothing to deliver, the job succeeds
                 job_queue().configure_task(DELIVER, task_kwargs={"alert_id": name, "email": False}).defer()
-        job_queue().run_worker(wait=False, install_signal_handlers=False)
+        work_off(job_queue())
 
     with app.app_context():
         run_jobs("ssa_gone_1", "ssa_gone_2")
@@ -30,7 +31,7 @@ def test_succeeded_jobs_are_removed_once_a_week_old(app, db_conn):
         run_jobs("ssa_gone_3")
         with job_queue().open():
             job_queue().configure_task(CLEAN_UP, task_kwargs={"timestamp": 0}).defer()
-        job_queue().run_worker(queues=["builtin"], wait=False, install_signal_handlers=False)
+        work_off(job_queue(), queues=["builtin"])
     left = db_conn.execute("select args ->> 'alert_id' from procrastinate_jobs where task_name = %s",
                            (DELIVER,)).fetchall()
     assert left == [("ssa_gone_3",)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from . import migrations
 from .config import libpq_url
@@ -32,6 +32,7 @@ def db_status():
 
 
 @click.command("worker")
+@with_appcontext
 @click.option("--queue", "queues", multiple=True, metavar="NAME",
               help="Take jobs of this queue only (repeatable; default: every queue).")
 @click.option("--concurrency", default=1, show_default=True, type=click.IntRange(1, 64),
