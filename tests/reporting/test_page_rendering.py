@@ -68,6 +68,12 @@ def test_every_chart_has_its_table_behind_a_details_toggle(render):
     assert "<th scope=\"row\">Signed up</th><td>300</td><td>156</td>" in funnel
 
 
+def test_every_chart_has_a_legend_naming_its_series_by_colour(render):
+    page = render(an_overview())
+    funnel = re.search(r'id="chart-funnel".*?</figure>', page, re.S).group(0)
+    assert '<li><span class="chart__swatch color-1"></span>Buyers invite buyers</li>' in funnel
+
+
 def test_money_charts_tabulate_dollars_and_weeks_by_their_monday(render):
     page = render(an_overview())
     credit = re.search(r'id="chart-credit_flow".*?</figure>', page, re.S).group(0)
@@ -125,8 +131,10 @@ def test_the_page_has_no_inline_script_or_style(render):
 def test_htmx_gets_every_updated_block_out_of_band_and_no_page_around_them(render):
     fragment = render(an_overview(), fragments=True)
     assert "<html" not in fragment and "<header" not in fragment
-    for element_id in ("filter-fields", "overview-range", "overview-tiles", "overview-charts", "overview-lists"):
+    for element_id in ("overview-range", "overview-tiles", "overview-charts", "overview-lists"):
         assert re.search(rf'id="{element_id}"[^>]*hx-swap-oob="true"', fragment), element_id
+    # the filter fields are the swap's own target (htmx then keeps focus on the control used)
+    assert re.search(r'id="filter-fields">', fragment)
     assert 'hx-swap-oob="innerHTML:#messages"' in fragment
-    assert "Showing 1 nov 2026 – 30 nov 2026 (30 days): 1,234 invites." in fragment
+    assert "Showing 1 Nov 2026 – 30 Nov 2026 (30 days): 1,234 invites." in fragment
     assert len(UPDATED_BLOCKS) == 6

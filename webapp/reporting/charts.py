@@ -9,12 +9,13 @@ screen reader as the table under it.
 """
 from __future__ import annotations
 
+import re
 import sys
 from datetime import date
 
 import pygal
-from pygal.style import Style
 from markupsafe import Markup
+from pygal.style import Style
 
 from ..core.templating import money
 from .model import CHARTS, Chart, ChartKind, Step, Tile, Unit
@@ -25,10 +26,11 @@ from .model import CHARTS, Chart, ChartKind, Step, Tile, Unit
 sys.meta_path[:] = [finder for finder in sys.meta_path if type(finder).__name__ != "PluginImportFixer"]
 
 SVG = "{http://www.w3.org/2000/svg}"
-WIDTH, HEIGHT = 720, 360   # the viewBox: the SVG scales to its column, so this sets proportions and text size
+WIDTH, HEIGHT = 480, 270   # the viewBox: the SVG scales to its column, so this sets proportions and text size
 # pygal lays labels out by these sizes; app.css draws them at the same sizes (its <style> is gone).
-STYLE = Style(label_font_size=13, major_label_font_size=13, legend_font_size=14, value_font_size=13,
-              tooltip_font_size=13, title_font_size=16, no_data_font_size=16, legend_box_size=14)
+STYLE = Style(label_font_size=14, major_label_font_size=14, value_font_size=14, tooltip_font_size=14,
+              title_font_size=16, no_data_font_size=16)
+COLOURS, COLOUR = 12, re.compile(r"\bcolor-(\d+)")
 MAX_X_LABELS = 8           # more would overlap at a phone's width; the table has every one
 
 
@@ -101,6 +103,8 @@ def _accessible(chart: Chart):
                     parent.remove(child)
         for element in root.iter():
             element.attrib.pop("style", None)
+            if "color-" in element.get("class", ""):  # app.css has twelve series colours
+                element.set("class", COLOUR.sub(lambda m: f"color-{int(m[1]) % COLOURS}", element.get("class")))
         root.set("id", f"{base}-svg")
         root.set("role", "img")
         root.set("aria-labelledby", f"{base}-svg-title {base}-svg-desc")
@@ -126,10 +130,12 @@ def draw(chart: Chart) -> Markup:
     every = max(1, -(-len(labels) // MAX_X_LABELS))  # ceil: at most MAX_X_LABELS shown under the axis
     graph = kind(
         style=STYLE, width=WIDTH, height=HEIGHT, js=[], css=[], no_prefix=True, disable_xml_declaration=True,
-        title=None, legend_at_bottom=True, legend_at_bottom_columns=3, show_legend=True,
-        show_minor_x_labels=every == 1, x_labels_major_every=every, truncate_legend=40,
+        # The legend is HTML above the chart (templates/reporting/_macros.html): it wraps on a phone,
+        # and pygal's would repeat ids in every chart of the page.
+        title=None, show_legend=False, truncate_label=-1,
+        show_minor_x_labels=every == 1, x_labels_major_every=every,
         value_formatter=_axis_formatter(chart.unit), show_dots=len(labels) <= 31, dots_size=3,
-        margin=12, spacing=10, include_x_axis=True, min_scale=3, max_scale=6,
+        margin=10, spacing=10, include_x_axis=True, min_scale=3, max_scale=6,
     )
     graph.add_xml_filter(_accessible(chart))
     graph.x_labels = labels

@@ -35,7 +35,8 @@ class OverviewFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET that only reads: the URL is the whole state, shareable
 
-    range = RangeField("Date range", choices=[SelectChoice(p.value, p.label) for p in Preset], default=DEFAULT_PRESET.value)
+    range = RangeField("Date range", choices=[SelectChoice(p.value, p.label) for p in Preset],
+                       default=DEFAULT_PRESET.value)
     start = DayField("From", validators=[Optional()], description="For a custom range")
     end = DayField("To", validators=[Optional()], description="For a custom range")
     program = StringField("Program", validators=[Optional(), Length(max=MAX_FILTER_LENGTH)])

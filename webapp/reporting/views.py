@@ -3,7 +3,7 @@ Overview, draw it. A plain GET gets the page; htmx (a filter changed) gets the f
 charts and lists in one answer as out-of-band swaps, and the new URL goes into the history."""
 from __future__ import annotations
 
-from flask import make_response, render_template, request
+from flask import make_response, render_template, request, url_for
 from jinja2_fragments.flask import render_blocks
 
 from ..accounts.access import role_required
@@ -25,7 +25,12 @@ UPDATED_BLOCKS = ["filters", "summary", "tiles", "charts", "lists", "announcemen
 def overview():
     form, filters = read_filters(request.args)
     body = render_overview(service.overview(filters), form, fragments=is_htmx())
-    return make_response(body, form_status(form))
+    response = make_response(body, form_status(form))
+    if is_htmx() and not form.errors:
+        # History gets the view's own address (no empty filters, no dates a preset ignores); a
+        # wrong one keeps what was typed, so Back and a reload show the same mistake to fix.
+        response.headers["HX-Push-Url"] = url_for("reporting.overview", **filters.query_args())
+    return response
 
 
 def read_filters(args) -> tuple[OverviewFilterForm, Filters]:
