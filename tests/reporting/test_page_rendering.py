@@ -54,7 +54,8 @@ def test_every_chart_is_drawn_with_its_title_and_description(render):
     page = render(an_overview())
     for key, title, *_ in CHARTS:
         svg = re.search(rf'<svg[^>]*id="chart-{key}-svg"[^>]*>', page).group(0)
-        assert 'role="img"' in svg and f'aria-labelledby="chart-{key}-svg-title chart-{key}-svg-desc"' in svg
+        assert 'role="img"' in svg and f'aria-labelledby="chart-{key}-svg-title"' in svg
+        assert f'aria-describedby="chart-{key}-svg-desc"' in svg
         assert f'<title id="chart-{key}-svg-title">{title}</title>' in page
         assert f'<desc id="chart-{key}-svg-desc">What {title.lower()} shows, in a sentence.</desc>' in page
 

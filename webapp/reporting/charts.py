@@ -107,7 +107,8 @@ def _accessible(chart: Chart):
                 element.set("class", COLOUR.sub(lambda m: f"color-{int(m[1]) % COLOURS}", element.get("class")))
         root.set("id", f"{base}-svg")
         root.set("role", "img")
-        root.set("aria-labelledby", f"{base}-svg-title {base}-svg-desc")
+        root.set("aria-labelledby", f"{base}-svg-title")
+        root.set("aria-describedby", f"{base}-svg-desc")
         root.set("focusable", "false")
         title = next((c for c in root if c.tag in (f"{SVG}title", "title")), None)
         if title is not None:
