@@ -136,7 +136,7 @@ def draw(chart: Chart) -> Markup:
         title=None, show_legend=False, truncate_label=-1,
         show_minor_x_labels=every == 1, x_labels_major_every=every,
         value_formatter=_axis_formatter(chart.unit), show_dots=len(labels) <= 31, dots_size=3,
-        margin=10, spacing=10, include_x_axis=True, min_scale=3, max_scale=6,
+        margin=10, margin_right=22, spacing=10, include_x_axis=True, min_scale=3, max_scale=6,
     )
     graph.add_xml_filter(_accessible(chart))
     graph.x_labels = labels
