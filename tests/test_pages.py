@@ -101,7 +101,7 @@ def test_a_persons_page_counts_as_people_and_your_own_posts_as_the_feed(signed_i
     assert _current(client.get("/feed/mine")) == {"Feed"}
 
 
-def test_the_menu_links_to_the_coming_soon_pages(signed_in, client):
+def test_the_menu_links_to_every_feature_page(signed_in, client):
     signed_in("growth")
     body = client.get("/").get_data(as_text=True)
     for path in ("/invites", "/credits", "/growth", "/notifications"):

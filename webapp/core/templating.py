@@ -28,8 +28,7 @@ NAVIGATION = (
     NavItem("follows.following", "Following"),
     NavItem("invites.index", "Invites", also=("invites",)),
     NavItem("credits.index", "Credits", also=("credits",)),
-    # The growth team's programs until their dashboard lands (the /growth placeholder links to them).
-    NavItem("growth.programs", "Growth", also=("growth", "placeholders.growth"), roles=("growth",)),
+    NavItem("reporting.overview", "Growth", also=("growth", "reporting"), roles=("growth",)),
 )
 
 
