@@ -94,3 +94,30 @@ def scalar(sql: str, params: Params | None = None, *, prepare: bool | None = Non
     """The first column of the first row, or None."""
     row = _run(sql, params, lambda cur: cur.fetchone(), row_factory=tuple_row, prepare=prepare, planner=planner)
     return row[0] if row else None
+
+
+def stream(sql: str, params: Params | None = None, *, on: str = "autocommit", batch: int = 2000):
+    """Every row of a SELECT as a tuple, read from a server-side cursor `batch` rows at a time: for a
+    result too big to hold (a CSV export of a million invites), memory stays that of one batch.
+
+    A generator: the statement runs when the first row is asked for, and the pooled connection is
+    held until the last (or until the caller closes the generator, as Flask does when a client goes
+    away). The cursor lives in a transaction of its own, each FETCH bounded by statement_timeout;
+    a reader that stalls longer than DB_IDLE_IN_TRANSACTION_TIMEOUT between batches loses the rest.
+    """
+    values = params or {}
+    try:
+        pooled = db.engines[on].raw_connection()
+    except psycopg.OperationalError as exc:
+        raise OperationalError(sql, values, exc) from exc
+    try:
+        conn = pooled.driver_connection
+        with conn.transaction(), conn.cursor(name="stream", row_factory=tuple_row) as cur:
+            cur.itersize = batch
+            cur.execute(sql, values)
+            yield from cur
+    except psycopg.OperationalError as exc:
+        pooled.invalidate(exc)
+        raise OperationalError(sql, values, exc) from exc
+    finally:
+        pooled.close()

@@ -6,3 +6,5 @@ from flask import Blueprint
 
 bp = Blueprint("reporting", __name__, cli_group="growth")
 bp.cli.help = "The growth dashboard's rollups."
+
+from . import export_views, reader_views  # noqa: E402,F401  (their routes join the blueprint)
