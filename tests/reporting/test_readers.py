@@ -139,8 +139,18 @@ def test_the_reader_page_draws_figures_charts_and_programs_but_no_person(app):
 
     from flask import render_template
 
-    from webapp.reporting.model import (CapHitMonth, Chart, ChartKind, Overview, ProgramRow, ReviewQueue, Series,
-                                        Tile, TopInviter, Unit)
+    from webapp.reporting.model import (
+        CapHitMonth,
+        Chart,
+        ChartKind,
+        Overview,
+        ProgramRow,
+        ReviewQueue,
+        Series,
+        Tile,
+        TopInviter,
+        Unit,
+    )
 
     overview = Overview(
         Filters(Preset.CUSTOM, date(2026, 1, 1), date(2026, 1, 31), source="sharecard"),
