@@ -43,21 +43,29 @@ def defuse(cell):
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+CHUNK_BYTES = 64 * 1024  # rows go out in chunks of about this size: one socket write per row cost 2x the time
+
+
 def csv_lines(header: Iterable[str], rows: Iterable[Iterable]) -> Iterator[bytes]:
-    """The file, one encoded line at a time: a BOM and the header first, then each row, defused."""
+    """The file as it is sent: a BOM and the header row at once, then the rows, defused, in chunks of
+    about CHUNK_BYTES as they are read (never more than one chunk held)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
-    def line(cells) -> bytes:
-        writer.writerow([defuse(c) for c in cells])
+    def taken() -> bytes:
         text = buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
         return text.encode("utf-8")
 
-    yield "\ufeff".encode() + line(header)
+    writer.writerow([defuse(c) for c in header])  # series names come from data (sources, programs)
+    yield "\ufeff".encode() + taken()
     for row in rows:
-        yield line(row)
+        writer.writerow([defuse(c) for c in row])
+        if buffer.tell() >= CHUNK_BYTES:
+            yield taken()
+    if buffer.tell():
+        yield taken()
 
 
 def file_name(table: str, filters: Filters) -> str:
