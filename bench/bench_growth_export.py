@@ -184,13 +184,13 @@ def main(argv: list[str] | None = None) -> int:
         f"Memory: over {big['rows']:,} rows the worker grew by at most {mib(big['growth'])} MiB "
         f"({mib(small['growth'])} MiB over {small['rows']:,}): flat, as a server-side cursor read "
         f"2,000 rows at a time and 64 KiB chunks promise. Time: {big['rate']:,.0f} rows/s against "
-        f"{small['rate']:,.0f} for the baseline ({big['rate'] / small['rate']:.2f}×): the big file costs "
-        f"what its rows cost, and is about {big['seconds'] / small['seconds']:.0f}× the time for "
-        f"{big['rows'] / small['rows']:.0f}× the rows. The big file's first byte waits "
-        f"{big['ttfb']:.1f} s for PostgreSQL to order the range when no index on referral_invite's "
-        f"created_at exists (the dashboard's migration 101 adds one, idx_rfi_created; with it the cursor "
-        f"starts at once). Per row, the time is Python's: fetching, masking, defusing and writing each "
-        f"row, on one core shared with PostgreSQL.")
+        f"{small['rate']:,.0f} for the baseline ({big['rate'] / small['rate']:.2f}×): "
+        f"{big['seconds'] / small['seconds']:.0f}× the time for {big['rows'] / small['rows']:.0f}× the rows. "
+        f"Both wait for PostgreSQL before their first byte when referral_invite has no index on created_at "
+        f"(this branch; the dashboard's migration 101 adds idx_rfi_created, and the cursor then starts at once): "
+        f"{small['ttfb']:.1f} s to find the baseline's day in a scan of every invite, which is most of its time, "
+        f"and {big['ttfb']:.1f} s to order the big range. After that, the time per row is Python's (fetching, "
+        f"masking, defusing, writing), on one core shared with PostgreSQL.")
     print(report)
     print(analysis)
     if not args.no_record:
