@@ -120,10 +120,11 @@ class Server(NamedTuple):
 
 
 @contextlib.contextmanager
-def gunicorn(app_spec: str, *, env: dict[str, str] | None = None, ready_path: str = "/", root: Path = PROJECT_ROOT):
+def gunicorn(app_spec: str, *, env: dict[str, str] | None = None, ready_path: str = "/", root: Path = PROJECT_ROOT,
+             port: int | None = None):
     """Serve `app_spec` with `gunicorn -c gunicorn.conf.py` (the production settings) on
-    a free port, from the checkout at `root`; yields a Server and stops it (only this one) afterwards."""
-    port = free_port()
+    `port` (else a free one), from the checkout at `root`; yields a Server and stops it (only this one) afterwards."""
+    port = port or free_port()
     full_env = {**os.environ, **(env or {}), "HOST": "127.0.0.1", "PORT": str(port)}
     full_env.pop("GUNICORN_ACCESS_LOG", None)  # a log line per request costs req/s
     # The log outlives this block's statements: it is closed when the server stops, below.

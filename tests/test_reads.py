@@ -41,3 +41,26 @@ def test_planner_settings_hold_for_their_statement_only(app):
         assert reads.scalar("select current_setting('enable_seqscan')", planner={"enable_seqscan": "off"}) == "off"
         for _ in range(5):  # whichever pooled connection comes next
             assert reads.scalar("select current_setting('enable_seqscan')") == "on"
+
+
+def test_a_stream_yields_every_row_as_a_tuple_in_batches(app):
+    with app.app_context():
+        rows = reads.stream("select n, 'row ' || n from generate_series(1, 4500) n order by n", batch=1000)
+        assert next(rows) == (1, "row 1")
+        assert sum(1 for _ in rows) == 4499
+
+
+def test_a_stream_closed_early_gives_its_connection_back_at_once(app):
+    with app.app_context():
+        pool = reads.db.engines["autocommit"].pool
+        rows = reads.stream("select n from generate_series(1, 100000) n", batch=100)
+        next(rows)
+        assert pool.checkedout() == 1
+        rows.close()  # what Flask does when a client goes away mid-download
+        assert pool.checkedout() == 0
+
+
+def test_a_stream_timeout_holds_for_its_own_transaction_only(app):
+    with app.app_context():
+        assert list(reads.stream("select current_setting('statement_timeout')", timeout=120)) == [("2min",)]
+        assert reads.scalar("select current_setting('statement_timeout')") != "2min"

@@ -89,8 +89,11 @@ class DemoSite:
 
         search_id = self.one("select search_id from saved_search where user_id = %s order by search_id limit 1",
                              viewer_id) or "ssv_none"
+        from webapp.reporting.readers import token_for as reader_token
+
+        link_id = self.one("select link_id from reader_link order by created_at limit 1") or "rdl_none"
         with self.app.app_context():
-            return [token_for(action, search_id) for action in SALTS]
+            return [*(token_for(action, search_id) for action in SALTS), reader_token(link_id)]
 
     def band_two_author(self) -> str:
         """The e-mail of an author with a post in band 2 (every demo account shares the demo password)."""
@@ -132,6 +135,9 @@ class DemoSite:
             "invite_code": self.column("select code from referral_code where user_id = %s order by 1 limit 2",
                                        viewer_id) or ["demo-invite"],
             "seed": ["harness"],
+            # The streamed file and one drawn from the overview; the demo's reader link, if it has one.
+            "table": ["invites", "summary"],
+            "link_id": self.column("select link_id from reader_link order by 1 limit 1") or ["rdl_none"],
             "filename": ["css/app.css"],
             "message_id": ["no-such-message"],  # the demo sends no mail
             "notification_id": self.column("select notification_id from notification where user_id = %s"

@@ -42,9 +42,13 @@ VARIABLES: dict[str, tuple[str, str]] = {
                          "role_required(\"growth\"), and the entry must be the named user's (else 404)"),
     "invite_code": (OWNED, "/invites offers the QR download of the holder's own codes only"),
     "seed": (SHARED, "generated art is public and holds no data"),
-    "token": (SHARED, "an alert e-mail's signed link (accounts.access.token_link): the token names one search and "
-                      "one action, and holding it is the permission, with no session; the harness fills in a "
-                      "valid token of Ada's search for each route (World.path)"),
+    "token": (SHARED, "a signed link (accounts.access.token_link): an alert e-mail's names one search and one "
+                      "action, a reader link one fixed view of the growth overview; holding it is the permission, "
+                      "with no session; the harness fills in a valid token for each route (World.path)"),
+    "table": (SHARED, "the name of a growth export (summary, invites…), not an object: every route naming one is "
+                      "role_required(\"growth\")"),
+    "link_id": (SHARED, "a reader link as the growth team manages it: every route naming one is "
+                        "role_required(\"growth\"); every growth user manages every link"),
     "filename": (SHARED, "static files are public"),
 }
 
@@ -126,11 +130,15 @@ class World:
         return build_path(self.app, route, values)
 
     def link_token(self, route) -> str:
-        """A valid token of Ada's search for a token-link route (its action is the endpoint's name:
-        alerts.unsubscribe, alerts.pause)."""
+        """A valid token for a token-link route: of Ada's search for the alert e-mail's links (the
+        action is the endpoint's name: alerts.unsubscribe, alerts.pause), of the world's reader link
+        for the shared growth overview."""
         from webapp.alerts.links import token_for
+        from webapp.reporting.readers import token_for as reader_token
 
         with self.app.app_context():
+            if route.endpoint == "reporting.shared":
+                return reader_token(self.values["link_id"])
             return token_for(route.endpoint.rsplit(".", 1)[1], self.values["search_id"])
 
     # --- objects --------------------------------------------------------------------------------
@@ -205,6 +213,15 @@ def make_award(conn, user: dict) -> str:
     return entry_id
 
 
+def make_reader_link(conn, growth: dict) -> str:
+    """A reader link of the growth team's, working for a year (the shared overview's token names it)."""
+    link_id = new_id("rdl")
+    conn.execute("insert into reader_link (link_id, label, filters, created_by, expires_at)"
+                 " values (%s, 'Harness reader link', '{\"range\": \"30d\"}', %s, now() + interval '1 year')",
+                 (link_id, growth["user_id"]))
+    return link_id
+
+
 def build_world(app, conn, outbox: Path) -> World:
     """Ada (a provider with a profile, a studio and a creator page) and one other user of each role.
     Everyone has opted in to sensitive media, so only ownership can stand between them and a picture."""
@@ -218,5 +235,6 @@ def build_world(app, conn, outbox: Path) -> World:
     values = dict(position=0, user_id=owner["user_id"], studio_id=studio_id, creator_id=creator_id,
                   target_kind="service_profile", target_id=owner["user_id"], code=code, invite_code=code,
                   program_id=make_program(conn), entry_id=make_award(conn, owner),
-                  seed="harness", filename="css/app.css")
+                  seed="harness", filename="css/app.css", table="invites",
+                  link_id=make_reader_link(conn, others["growth"]))
     return World(app=app, conn=conn, outbox=outbox, owner=owner, others=others, values=values)

@@ -32,6 +32,7 @@ from psycopg.rows import dict_row, tuple_row
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import OperationalError
 
+from .connections import REPLY_GRACE_SECONDS
 from .extensions import db
 
 _DIALECT = postgresql.psycopg.dialect()
@@ -94,3 +95,40 @@ def scalar(sql: str, params: Params | None = None, *, prepare: bool | None = Non
     """The first column of the first row, or None."""
     row = _run(sql, params, lambda cur: cur.fetchone(), row_factory=tuple_row, prepare=prepare, planner=planner)
     return row[0] if row else None
+
+
+def stream(sql: str, params: Params | None = None, *, on: str = "autocommit", batch: int = 2000,
+           timeout: float | None = None):
+    """Every row of a SELECT as a tuple, read from a server-side cursor `batch` rows at a time: for a
+    result too big to hold (a CSV export of a million invites), memory stays that of one batch.
+
+    A generator: the statement runs when the first row is asked for, and the pooled connection is
+    held until the last (or until the caller closes the generator, as Flask does when a client goes
+    away). The cursor lives in a transaction of its own. `timeout` (seconds) bounds each FETCH in
+    place of the web's statement_timeout, for a statement that must see every row before its first
+    (a sort, a grouping); the client waits as long (core/connections). A reader that stalls longer
+    than DB_IDLE_IN_TRANSACTION_TIMEOUT between batches loses the rest.
+    """
+    values = params or {}
+    try:
+        pooled = db.engines[on].raw_connection()
+    except psycopg.OperationalError as exc:
+        raise OperationalError(sql, values, exc) from exc
+    conn = pooled.driver_connection
+    web_reply_timeout = getattr(conn, "reply_timeout", None)
+    try:
+        with conn.transaction(), conn.cursor(name="stream", row_factory=tuple_row) as cur:
+            if timeout is not None:
+                conn.execute("select set_config('statement_timeout', %s, true)", (str(round(timeout * 1000)),))
+                if web_reply_timeout is not None:
+                    conn.reply_timeout = timeout + REPLY_GRACE_SECONDS
+            cur.itersize = batch
+            cur.execute(sql, values)
+            yield from cur
+    except psycopg.OperationalError as exc:
+        pooled.invalidate(exc)
+        raise OperationalError(sql, values, exc) from exc
+    finally:
+        if web_reply_timeout is not None:
+            conn.reply_timeout = web_reply_timeout
+        pooled.close()

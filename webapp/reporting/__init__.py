@@ -7,4 +7,4 @@ from flask import Blueprint
 bp = Blueprint("reporting", __name__, cli_group="growth")
 bp.cli.help = "The growth dashboard's rollups."
 
-from . import views  # noqa: E402,F401  (registers the routes on bp)
+from . import export_views, reader_views, views  # noqa: E402,F401  (their routes join the blueprint)
