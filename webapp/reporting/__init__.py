@@ -6,3 +6,5 @@ from flask import Blueprint
 
 bp = Blueprint("reporting", __name__, cli_group="growth")
 bp.cli.help = "The growth dashboard's rollups."
+
+from . import cli  # noqa: E402,F401  (registers `flask growth rebuild-rollups` on the blueprint)
