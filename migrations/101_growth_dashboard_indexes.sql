@@ -7,5 +7,3 @@ create index if not exists idx_rfi_created on referral_invite (created_at)
 create index if not exists idx_rfi_accepted on referral_invite (accepted_at)
   include (inviter_user_id, program_id, source, inviter_city) where accepted_at is not null;
 create index if not exists idx_referral_reward_earned on referral_reward (earned_at) where inviter_entry_id is not null;
-create index if not exists idx_credit_ledger_awards_created on credit_ledger (created_at)
-  where kind in ('award', 'clawback');

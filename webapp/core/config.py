@@ -67,7 +67,7 @@ def _choice(env, name: str, default: str, choices: tuple[str, ...]) -> str:
 class Settings:
     app_env: str
     database_url: str | None
-    database_read_url: str | None       # a reader endpoint (a replica) for the growth dashboard's reads; unset: the writer
+    database_read_url: str | None       # a reader endpoint for the growth dashboard's reads; unset: the writer
     secret_key: str
     secret_key_fallbacks: tuple[str, ...]  # earlier SECRET_KEYs still accepted while they rotate out (docs/security.md)
     internal_events_secret: str         # the HMAC key the marketplace signs POST /internal/events with

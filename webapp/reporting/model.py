@@ -170,7 +170,7 @@ class TopInviter:
     invites: int
     signups: int
     rewards: int
-    credits_cents: int          # awarded − clawed back for their invites, in the range
+    credits_cents: int          # what their rewards of the range paid them, less what was clawed back of it
 
 
 @dataclass(frozen=True)

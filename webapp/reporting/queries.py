@@ -119,9 +119,9 @@ def _moments(filters: Filters) -> dict:
 
 def top_inviters(filters: Filters, *, limit: int) -> list[dict]:
     """The inviters with the most sign-ups in the range (then rewards, invites, credits): their
-    invites, sign-ups and rewards in it, and the credits awarded less clawed back for their invites
-    in it. Read from the facts of the range: invites by created_at and by accepted_at, rewards by
-    earned_at, award and clawback entries by created_at (migration 101's indexes)."""
+    invites, sign-ups and rewards in it, and what those rewards paid them less what was clawed back
+    of it. Read from the facts of the range through migration 101's indexes: invites by created_at
+    and by accepted_at, rewards by earned_at (a key lookup of each one's invite)."""
     params = _moments(filters) | {"limit": limit}
     on_invite = _growth_where(filters, params, source="coalesce(i.source, '')", city="i.inviter_city",
                               program="i.program_id")
@@ -134,18 +134,11 @@ def top_inviters(filters: Filters, *, limit: int) -> list[dict]:
           select i.inviter_user_id as user_id, count(*) as signups from referral_invite i
            where i.accepted_at >= %(from)s and i.accepted_at < %(until)s{on_invite} group by 1),
         rewarded as (
-          select i.inviter_user_id as user_id, count(*) as rewards
+          -- credits: what those rewards paid the inviter, less the ones clawed back since (the invite says)
+          select i.inviter_user_id as user_id, count(*) as rewards,
+                 sum(case when i.status = 'clawed_back' then 0 else r.inviter_cents end) as credits_cents
             from referral_reward r join referral_invite i on i.invite_id = r.invite_id
            where r.earned_at >= %(from)s and r.earned_at < %(until)s and r.inviter_entry_id is not null{on_invite}
-           group by 1),
-        credited as (
-          select i.inviter_user_id as user_id,
-                 sum(case l.kind when 'award' then l.amount_cents else -l.amount_cents end) as credits_cents
-            from credit_ledger l
-            left join credit_ledger a on l.kind = 'clawback' and a.entry_id = l.related_id
-            join referral_invite i on i.invite_id = case when l.kind = 'award' then l.related_id else a.related_id end
-           where l.kind in ('award', 'clawback') and l.created_at >= %(from)s and l.created_at < %(until)s
-             and l.user_id = i.inviter_user_id{on_invite}
            group by 1),
         ranked as (
           select user_id, coalesce(max(invites), 0) as invites, coalesce(max(signups), 0) as signups,
@@ -153,8 +146,7 @@ def top_inviters(filters: Filters, *, limit: int) -> list[dict]:
             from (select user_id, invites, null::bigint as signups, null::bigint as rewards,
                          null::bigint as credits_cents from invited
                   union all select user_id, null, signups, null, null from signed_up
-                  union all select user_id, null, null, rewards, null from rewarded
-                  union all select user_id, null, null, null, credits_cents from credited) s
+                  union all select user_id, null, null, rewards, credits_cents from rewarded) s
            group by user_id)
         select r.user_id, u.display_name, u.email, r.invites::int, r.signups::int, r.rewards::int,
                r.credits_cents::bigint
