@@ -170,58 +170,143 @@ language sql immutable as $$
 $$;
 
 -- --- the triggers that queue the deltas --------------------------------------------------------------
-create or replace function rollup_shape(rollup text, out keys text, out measures text[])
-language sql immutable as $$
-  select case rollup when 'growth_daily' then 'day, program_id, source, city' else 'day, city' end,
-         case rollup
-           when 'growth_daily' then array['invites', 'signups', 'signups_rewarded', 'rewarded', 'held', 'cap_hits',
-                                          'awarded_cents', 'clawed_back_cents', 'redeemed_cents']
-           else array['alerts', 'alerts_emailed', 'alerts_inapp', 'follows', 'posts_published'] end
-$$;
+-- Static SQL throughout (PL/pgSQL keeps each statement's plan for the session): a writer's
+-- transaction pays 0.6–0.9 ms for its rollups (a single-row insert and its commit, measured), about
+-- half queueing, half the flush at commit.
 
--- tg_argv: the rollup, the function giving a fact row's contribution. The statement's rows are the
--- transition tables new_rows and old_rows; an update whose rows contribute as before queues nothing.
-create or replace function rollup_queue() returns trigger language plpgsql as $$
-declare
-  rollup text := tg_argv[0];
-  shape record := rollup_shape(tg_argv[0]);
-  parts text[] := '{}';
+-- A statement's contributions, added (`plus`) and taken away (`minus`), summed per key; a key whose
+-- counters come to nothing (an update that changed nothing counted) queues no row.
+create or replace function growth_daily_queue(plus growth_daily[], minus growth_daily[]) returns void
+language plpgsql as $$
 begin
-  if tg_op in ('INSERT', 'UPDATE') then
-    parts := parts || format('select c.*, 1 as sign from new_rows n cross join lateral %s(n) c', tg_argv[1]);
+  insert into growth_daily_pending (day, program_id, source, city, invites, signups, signups_rewarded, rewarded,
+                                    held, cap_hits, awarded_cents, clawed_back_cents, redeemed_cents)
+  select day, program_id, source, city, sum(invites * sign), sum(signups * sign), sum(signups_rewarded * sign),
+         sum(rewarded * sign), sum(held * sign), sum(cap_hits * sign), sum(awarded_cents * sign),
+         sum(clawed_back_cents * sign), sum(redeemed_cents * sign)
+    from (select p.*, 1 as sign from unnest(plus) p union all select m.*, -1 from unnest(minus) m) d
+   group by day, program_id, source, city
+  having sum(invites * sign) <> 0 or sum(signups * sign) <> 0 or sum(signups_rewarded * sign) <> 0
+      or sum(rewarded * sign) <> 0 or sum(held * sign) <> 0 or sum(cap_hits * sign) <> 0
+      or sum(awarded_cents * sign) <> 0 or sum(clawed_back_cents * sign) <> 0 or sum(redeemed_cents * sign) <> 0;
+end $$;
+
+create or replace function activity_daily_queue(plus activity_daily[], minus activity_daily[]) returns void
+language plpgsql as $$
+begin
+  insert into activity_daily_pending (day, city, alerts, alerts_emailed, alerts_inapp, follows, posts_published)
+  select day, city, sum(alerts * sign), sum(alerts_emailed * sign), sum(alerts_inapp * sign), sum(follows * sign),
+         sum(posts_published * sign)
+    from (select p.*, 1 as sign from unnest(plus) p union all select m.*, -1 from unnest(minus) m) d
+   group by day, city
+  having sum(alerts * sign) <> 0 or sum(alerts_emailed * sign) <> 0 or sum(alerts_inapp * sign) <> 0
+      or sum(follows * sign) <> 0 or sum(posts_published * sign) <> 0;
+end $$;
+
+-- One per fact table: the statement's rows are the transition tables new_rows and old_rows (each
+-- named only in the branch of the operations that have it).
+create or replace function referral_invite_rollup() returns trigger language plpgsql as $$
+declare plus growth_daily[]; minus growth_daily[];
+begin
+  if tg_op <> 'DELETE' then
+    plus := array(select c from new_rows n cross join lateral growth_of_invite_with_reward(n) c);
   end if;
-  if tg_op in ('UPDATE', 'DELETE') then
-    parts := parts || format('select c.*, -1 as sign from old_rows o cross join lateral %s(o) c', tg_argv[1]);
+  if tg_op <> 'INSERT' then
+    minus := array(select c from old_rows o cross join lateral growth_of_invite_with_reward(o) c);
   end if;
-  execute format('insert into %I (%s, %s) select %s, %s from (%s) d group by %s having %s',
-                 rollup || '_pending', shape.keys, array_to_string(shape.measures, ', '),
-                 shape.keys, (select string_agg(format('sum(%I * sign)', m), ', ') from unnest(shape.measures) m),
-                 array_to_string(parts, ' union all '), shape.keys,
-                 (select string_agg(format('sum(%I * sign) <> 0', m), ' or ') from unnest(shape.measures) m));
+  perform growth_daily_queue(plus, minus);
+  return null;
+end $$;
+
+create or replace function referral_reward_rollup() returns trigger language plpgsql as $$
+declare plus growth_daily[]; minus growth_daily[];
+begin
+  if tg_op <> 'DELETE' then
+    plus := array(select c from new_rows n cross join lateral growth_of_reward(n) c);
+  end if;
+  if tg_op <> 'INSERT' then
+    minus := array(select c from old_rows o cross join lateral growth_of_reward(o) c);
+  end if;
+  perform growth_daily_queue(plus, minus);
+  return null;
+end $$;
+
+create or replace function credit_ledger_rollup() returns trigger language plpgsql as $$
+begin
+  perform growth_daily_queue(array(select c from new_rows n cross join lateral growth_of_entry(n) c), null);
+  return null;
+end $$;
+
+create or replace function saved_search_alert_rollup() returns trigger language plpgsql as $$
+declare plus activity_daily[]; minus activity_daily[];
+begin
+  if tg_op <> 'DELETE' then
+    plus := array(select c from new_rows n cross join lateral activity_of_alert(n) c);
+  end if;
+  if tg_op <> 'INSERT' then
+    minus := array(select c from old_rows o cross join lateral activity_of_alert(o) c);
+  end if;
+  perform activity_daily_queue(plus, minus);
+  return null;
+end $$;
+
+create or replace function follow_rollup() returns trigger language plpgsql as $$
+declare plus activity_daily[]; minus activity_daily[];
+begin
+  if tg_op <> 'DELETE' then
+    plus := array(select c from new_rows n cross join lateral activity_of_follow(n) c);
+  end if;
+  if tg_op <> 'INSERT' then
+    minus := array(select c from old_rows o cross join lateral activity_of_follow(o) c);
+  end if;
+  perform activity_daily_queue(plus, minus);
+  return null;
+end $$;
+
+create or replace function feed_post_rollup() returns trigger language plpgsql as $$
+declare plus activity_daily[]; minus activity_daily[];
+begin
+  if tg_op <> 'DELETE' then
+    plus := array(select c from new_rows n cross join lateral activity_of_post(n) c);
+  end if;
+  if tg_op <> 'INSERT' then
+    minus := array(select c from old_rows o cross join lateral activity_of_post(o) c);
+  end if;
+  perform activity_daily_queue(plus, minus);
   return null;
 end $$;
 
 -- At commit: this transaction's deltas into the rollups, growth first, each in key order.
 create or replace function rollup_flush() returns trigger language plpgsql as $$
-declare
-  rollup text;
-  shape record;
 begin
   if not exists (select 1 from growth_daily_pending where xact = txid_current())
      and not exists (select 1 from activity_daily_pending where xact = txid_current()) then
     return null;  -- an earlier firing of this commit moved them
   end if;
-  foreach rollup in array array['growth_daily', 'activity_daily'] loop
-    shape := rollup_shape(rollup);
-    execute format(
-      'with moved as (delete from %1$I where xact = txid_current() returning *)'
-      ' insert into %2$I as t (%3$s, %4$s) select %3$s, %5$s from moved group by %3$s having %6$s order by %3$s'
-      ' on conflict (%3$s) do update set %7$s',
-      rollup || '_pending', rollup, shape.keys, array_to_string(shape.measures, ', '),
-      (select string_agg(format('sum(%I)', m), ', ') from unnest(shape.measures) m),
-      (select string_agg(format('sum(%I) <> 0', m), ' or ') from unnest(shape.measures) m),
-      (select string_agg(format('%1$I = t.%1$I + excluded.%1$I', m), ', ') from unnest(shape.measures) m));
-  end loop;
+  with moved as (delete from growth_daily_pending where xact = txid_current() returning *)
+  insert into growth_daily as t
+  select day, program_id, source, city, sum(invites), sum(signups), sum(signups_rewarded), sum(rewarded), sum(held),
+         sum(cap_hits), sum(awarded_cents), sum(clawed_back_cents), sum(redeemed_cents)
+    from moved
+   group by day, program_id, source, city
+   order by day, program_id, source, city
+  on conflict (day, program_id, source, city) do update set
+    invites = t.invites + excluded.invites, signups = t.signups + excluded.signups,
+    signups_rewarded = t.signups_rewarded + excluded.signups_rewarded, rewarded = t.rewarded + excluded.rewarded,
+    held = t.held + excluded.held, cap_hits = t.cap_hits + excluded.cap_hits,
+    awarded_cents = t.awarded_cents + excluded.awarded_cents,
+    clawed_back_cents = t.clawed_back_cents + excluded.clawed_back_cents,
+    redeemed_cents = t.redeemed_cents + excluded.redeemed_cents;
+  with moved as (delete from activity_daily_pending where xact = txid_current() returning *)
+  insert into activity_daily as t
+  select day, city, sum(alerts), sum(alerts_emailed), sum(alerts_inapp), sum(follows), sum(posts_published)
+    from moved
+   group by day, city
+   order by day, city
+  on conflict (day, city) do update set
+    alerts = t.alerts + excluded.alerts, alerts_emailed = t.alerts_emailed + excluded.alerts_emailed,
+    alerts_inapp = t.alerts_inapp + excluded.alerts_inapp, follows = t.follows + excluded.follows,
+    posts_published = t.posts_published + excluded.posts_published;
   return null;
 end $$;
 
@@ -233,58 +318,58 @@ create constraint trigger activity_daily_pending_flush after insert on activity_
 
 create trigger referral_invite_rollup_insert after insert on referral_invite
   referencing new table as new_rows for each statement
-  execute function rollup_queue('growth_daily', 'growth_of_invite_with_reward');
+  execute function referral_invite_rollup();
 create trigger referral_invite_rollup_update after update on referral_invite
   referencing old table as old_rows new table as new_rows for each statement
-  execute function rollup_queue('growth_daily', 'growth_of_invite_with_reward');
+  execute function referral_invite_rollup();
 create trigger referral_invite_rollup_delete after delete on referral_invite
   referencing old table as old_rows for each statement
-  execute function rollup_queue('growth_daily', 'growth_of_invite_with_reward');
+  execute function referral_invite_rollup();
 
 create trigger referral_reward_rollup_insert after insert on referral_reward
   referencing new table as new_rows for each statement
-  execute function rollup_queue('growth_daily', 'growth_of_reward');
+  execute function referral_reward_rollup();
 create trigger referral_reward_rollup_update after update on referral_reward
   referencing old table as old_rows new table as new_rows for each statement
-  execute function rollup_queue('growth_daily', 'growth_of_reward');
+  execute function referral_reward_rollup();
 create trigger referral_reward_rollup_delete after delete on referral_reward
   referencing old table as old_rows for each statement
-  execute function rollup_queue('growth_daily', 'growth_of_reward');
+  execute function referral_reward_rollup();
 
 -- The ledger is append-only (070): inserts are all there is.
 create trigger credit_ledger_rollup_insert after insert on credit_ledger
   referencing new table as new_rows for each statement
-  execute function rollup_queue('growth_daily', 'growth_of_entry');
+  execute function credit_ledger_rollup();
 
 create trigger saved_search_alert_rollup_insert after insert on saved_search_alert
   referencing new table as new_rows for each statement
-  execute function rollup_queue('activity_daily', 'activity_of_alert');
+  execute function saved_search_alert_rollup();
 create trigger saved_search_alert_rollup_update after update on saved_search_alert
   referencing old table as old_rows new table as new_rows for each statement
-  execute function rollup_queue('activity_daily', 'activity_of_alert');
+  execute function saved_search_alert_rollup();
 create trigger saved_search_alert_rollup_delete after delete on saved_search_alert
   referencing old table as old_rows for each statement
-  execute function rollup_queue('activity_daily', 'activity_of_alert');
+  execute function saved_search_alert_rollup();
 
 create trigger follow_rollup_insert after insert on follow
   referencing new table as new_rows for each statement
-  execute function rollup_queue('activity_daily', 'activity_of_follow');
+  execute function follow_rollup();
 create trigger follow_rollup_update after update on follow
   referencing old table as old_rows new table as new_rows for each statement
-  execute function rollup_queue('activity_daily', 'activity_of_follow');
+  execute function follow_rollup();
 create trigger follow_rollup_delete after delete on follow
   referencing old table as old_rows for each statement
-  execute function rollup_queue('activity_daily', 'activity_of_follow');
+  execute function follow_rollup();
 
 create trigger feed_post_rollup_insert after insert on feed_post
   referencing new table as new_rows for each statement
-  execute function rollup_queue('activity_daily', 'activity_of_post');
+  execute function feed_post_rollup();
 create trigger feed_post_rollup_update after update on feed_post
   referencing old table as old_rows new table as new_rows for each statement
-  execute function rollup_queue('activity_daily', 'activity_of_post');
+  execute function feed_post_rollup();
 create trigger feed_post_rollup_delete after delete on feed_post
   referencing old table as old_rows for each statement
-  execute function rollup_queue('activity_daily', 'activity_of_post');
+  execute function feed_post_rollup();
 
 -- --- the rebuild: the same contributions, summed over every fact --------------------------------------
 -- Writers wait (EXCLUSIVE lets readers on): a writer committing meanwhile has its facts either in
