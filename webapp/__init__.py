@@ -100,6 +100,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         ALERTS_SHARDS=settings.alerts_shards,
         ALERTS_SCHEDULE=settings.alerts_schedule,
         SEED_ON_EMPTY=False,
+        DATABASE_READ_URL=settings.database_read_url,
     )
     if test_config:
         app.config.update(test_config)
@@ -114,6 +115,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.setdefault("SQLALCHEMY_BINDS", {})["autocommit"] = {
         "url": app.config["SQLALCHEMY_DATABASE_URI"], "isolation_level": "AUTOCOMMIT",
         **engine_options,  # the same pool rules as the session's engine, whoever set them
+    }
+    # The growth dashboard's reads (core.reads with on="reader"): a reader endpoint when
+    # DATABASE_READ_URL names one, else the writer, with the autocommit engine's rules.
+    read_url = app.config.get("DATABASE_READ_URL")
+    app.config["SQLALCHEMY_BINDS"]["reader"] = {
+        "url": sqlalchemy_url(read_url) if read_url else app.config["SQLALCHEMY_DATABASE_URI"],
+        "isolation_level": "AUTOCOMMIT", **engine_options,
     }
 
     if settings.trusted_proxies:

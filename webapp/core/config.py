@@ -67,6 +67,7 @@ def _choice(env, name: str, default: str, choices: tuple[str, ...]) -> str:
 class Settings:
     app_env: str
     database_url: str | None
+    database_read_url: str | None       # a reader endpoint for the growth dashboard's reads; unset: the writer
     secret_key: str
     secret_key_fallbacks: tuple[str, ...]  # earlier SECRET_KEYs still accepted while they rotate out (docs/security.md)
     internal_events_secret: str         # the HMAC key the marketplace signs POST /internal/events with
@@ -136,6 +137,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     return Settings(
         app_env=app_env,
         database_url=env.get("DATABASE_URL") or None,
+        database_read_url=env.get("DATABASE_READ_URL") or None,
         secret_key=secret_key,
         secret_key_fallbacks=secret_key_fallbacks,
         internal_events_secret=events_secret,

@@ -46,10 +46,10 @@ def compiled(statement) -> tuple[str, dict[str, Any]]:
 
 
 def _run(sql: str, params: Params | None, fetch, *, row_factory=dict_row, prepare: bool | None = None,
-         planner: dict[str, str] | None = None):
+         planner: dict[str, str] | None = None, on: str = "autocommit"):
     values = params or {}  # always a mapping, so `%%` means `%` in every statement
     try:
-        pooled = db.engines["autocommit"].raw_connection()
+        pooled = db.engines[on].raw_connection()
     except psycopg.OperationalError as exc:  # the pool hands on the driver's error as it is
         raise OperationalError(sql, values, exc) from exc
     try:
@@ -77,23 +77,29 @@ def _run(sql: str, params: Params | None, fetch, *, row_factory=dict_row, prepar
 # tags are (a generic plan measured 90 ms against 1 ms at 1M profiles): it passes prepare=False,
 # so every call is planned for its own values.
 #
+# `on`: the engine to read on. "autocommit" (the default) is the writer; "reader" is DATABASE_READ_URL's
+# endpoint when set (else the writer again), for reads that may lag the writer by a replica's delay:
+# the growth dashboard's. A page that shows what its user just wrote reads on the writer.
+#
 # `planner`: settings for this one statement (SET LOCAL in a transaction of its own: two more
 # round trips), for the rare statement whose plan needs bounding, such as a search's capped count.
 
-def rows(sql: str, params: Params | None = None, *, prepare: bool | None = None) -> list[dict]:
+def rows(sql: str, params: Params | None = None, *, prepare: bool | None = None, on: str = "autocommit") -> list[dict]:
     """All rows of a SELECT as dicts."""
-    return _run(sql, params, lambda cur: cur.fetchall(), prepare=prepare)
+    return _run(sql, params, lambda cur: cur.fetchall(), prepare=prepare, on=on)
 
 
-def first(sql: str, params: Params | None = None, *, prepare: bool | None = None) -> dict | None:
+def first(sql: str, params: Params | None = None, *, prepare: bool | None = None,
+          on: str = "autocommit") -> dict | None:
     """The first row of a SELECT as a dict, or None."""
-    return _run(sql, params, lambda cur: cur.fetchone(), prepare=prepare)
+    return _run(sql, params, lambda cur: cur.fetchone(), prepare=prepare, on=on)
 
 
 def scalar(sql: str, params: Params | None = None, *, prepare: bool | None = None,
-           planner: dict[str, str] | None = None):
+           planner: dict[str, str] | None = None, on: str = "autocommit"):
     """The first column of the first row, or None."""
-    row = _run(sql, params, lambda cur: cur.fetchone(), row_factory=tuple_row, prepare=prepare, planner=planner)
+    row = _run(sql, params, lambda cur: cur.fetchone(), row_factory=tuple_row, prepare=prepare, planner=planner,
+               on=on)
     return row[0] if row else None
 
 

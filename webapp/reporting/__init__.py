@@ -7,4 +7,4 @@ from flask import Blueprint
 bp = Blueprint("reporting", __name__, cli_group="growth")
 bp.cli.help = "The growth dashboard's rollups."
 
-from . import export_views, reader_views, views  # noqa: E402,F401  (their routes join the blueprint)
+from . import cli, export_views, reader_views, views  # noqa: E402,F401  (routes and commands join the blueprint)

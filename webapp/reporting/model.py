@@ -11,7 +11,7 @@ inclusive (docs/decisions.md, "Growth dashboard — what the numbers mean"):
 - conversion       of the range's sign-ups, the share rewarded by now (a cohort: never above 100%)
 - awarded / clawed back / redeemed   credit_ledger amounts by kind, in cents
 - outstanding      awarded − clawed back − redeemed, cumulative up to `end` (credit still owed to users)
-- held             invites put on hold for review (a fraud rule fired at sign-up)
+- held             sign-ups a fraud rule flagged for review, on the sign-up's day (a cohort, like conversion)
 - cap hits         bookings that would have paid but found the inviter's monthly cap reached
 
 Program and source filter the referral metrics (an invite's program and source; a ledger entry's
@@ -170,7 +170,7 @@ class TopInviter:
     invites: int
     signups: int
     rewards: int
-    credits_cents: int          # awarded − clawed back for their invites, in the range
+    credits_cents: int          # what their rewards of the range paid them, less what was clawed back of it
 
 
 @dataclass(frozen=True)
