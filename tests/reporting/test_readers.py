@@ -66,8 +66,8 @@ def test_the_list_shows_each_link_with_its_address_to_copy(auth, growth, client)
     ({"label": "  "}, "Give the link a name"),
     ({"days": "91"}, "Between 1 and 90 days."),
     ({"days": "soon"}, "Between 1 and 90 days."),
-    ({"end": "2025-12-01"}, "The end date is before the start date."),
-    ({"start": "yesterday"}, "Enter a date as YYYY-MM-DD."),
+    ({"end": "2025-12-01"}, "The last day comes before the first"),
+    ({"start": "yesterday"}, "Write the day as year-month-day"),
 ])
 def test_a_link_the_form_cannot_make_is_explained_beside_its_field(auth, growth, db_conn, changes, message):
     for headers in ({}, HX):

@@ -8,6 +8,7 @@ from ..accounts.access import role_required
 from ..core import clock
 from ..core.errors import NotFound
 from . import bp, exports
+from .forms import parse_filters
 
 
 @bp.get("/growth/export/<table>.csv")
@@ -15,7 +16,7 @@ from . import bp, exports
 def export(table: str):
     if table not in exports.TABLES:
         raise NotFound(table)
-    filters = exports.filters_from_args(request.args, clock.today())
+    filters = parse_filters(request.args, clock.today())
     header, rows = exports.table_rows(table, filters)
     # stream_with_context: the rows are read while the response is sent, after the view returned.
     response = Response(stream_with_context(exports.csv_lines(header, rows)), mimetype="text/csv")

@@ -13,21 +13,19 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from numbers import Number
 
 from flask import current_app
 
 from ..core import reads
-from ..core.errors import Invalid
-from .model import CHARTS, MAX_RANGE_DAYS, Filters, Overview, Preset, Step, preset_range
+from .model import CHARTS, Filters, Overview, Step
 
 # Spreadsheets run a cell that starts with one of these as a formula (tab and carriage return
 # because some strip them first and then see what follows): OWASP's CSV-injection list.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-MAX_FILTER_VALUE = 200  # program ids, sources and cities are short: longer is not one of ours
 # The big files' statements sort or group a whole range before their first row (a million invites
 # took more than the web's 5 s): each FETCH may take this long instead. A person waits for a
 # download; a page never runs these.
@@ -82,38 +80,6 @@ def mask_email(email: str | None) -> str:
 
 
 # --- the filters, from the page's query string ----------------------------------------------------
-
-def filters_from_args(args: Mapping[str, str], today: date) -> Filters:
-    """The Filters a query string names (the format of Filters.query_args): `range` a preset (default
-    30 days) or `custom` with `start` and `end`; `program`, `source`, `city` optional. Invalid
-    otherwise, with the field's message."""
-    try:
-        preset = Preset(args.get("range") or Preset.LAST_30_DAYS.value)
-    except ValueError:
-        raise Invalid(fields={"range": "Choose one of the date ranges offered."}) from None
-    if preset is Preset.CUSTOM:
-        start, end = _day(args, "start"), _day(args, "end")
-        if end < start:
-            raise Invalid(fields={"end": "The end date is before the start date."})
-        if (end - start).days + 1 > MAX_RANGE_DAYS:
-            raise Invalid(fields={"end": f"A range may cover at most {MAX_RANGE_DAYS} days."})
-    else:
-        start, end = preset_range(preset, today)
-    values = {}
-    for name in ("program", "source", "city"):
-        value = (args.get(name) or "").strip()
-        if len(value) > MAX_FILTER_VALUE or "\x00" in value:
-            raise Invalid(fields={name: "This filter value is not one the page offers."})
-        values[name] = value or None
-    return Filters(preset, start, end, program_id=values["program"], source=values["source"], city=values["city"])
-
-
-def _day(args: Mapping[str, str], name: str) -> date:
-    try:
-        return date.fromisoformat((args.get(name) or "").strip())
-    except ValueError:
-        raise Invalid(fields={name: "Enter a date as YYYY-MM-DD."}) from None
-
 
 # --- the overview's own tables (small: from service.overview) -------------------------------------
 

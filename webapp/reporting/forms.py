@@ -8,9 +8,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
+from ..core.errors import Invalid
 from .model import MAX_RANGE_DAYS, Filters, Preset, preset_range
 
 DEFAULT_PRESET = Preset.LAST_30_DAYS
@@ -71,6 +73,17 @@ class OverviewFilterForm(FlaskForm):
         Only for a valid form: one with errors keeps what the person typed, to correct it."""
         self.range.data = filters.preset.value
         self.start.data, self.end.data = filters.start, filters.end
+
+
+def parse_filters(args, today: date) -> Filters:
+    """The view a query string names (the format of Filters.query_args), for callers with no form to
+    show it on (the CSV exports, a reader link's stored view): Invalid, naming each wrong field, when
+    any is wrong, where the page would show the default view under the form's messages."""
+    form = OverviewFilterForm(MultiDict(args), meta={"csrf": False})
+    filters = form.filters(today)
+    if form.errors:
+        raise Invalid(fields={name: messages[0] for name, messages in form.errors.items()})
+    return filters
 
 
 def default_filters(today: date) -> Filters:

@@ -1,5 +1,5 @@
 """The reader-link form: a name, how many days it works, and the view it fixes (the overview's
-filters). It parses and draws; readers.create and exports.filters_from_args say what is valid."""
+filters). It parses and draws; readers.create and forms.parse_filters say what is valid."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -34,7 +34,7 @@ class ReaderLinkForm(FlaskForm):
         return self
 
     def filter_args(self) -> dict[str, str]:
-        """The view's query args as the overview's URL carries them (exports.filters_from_args reads them)."""
+        """The view's query args as the overview's URL carries them (forms.parse_filters reads them)."""
         names = ("range", "start", "end", "program", "source", "city")
         return {name: (self[name].data or "").strip() for name in names}
 

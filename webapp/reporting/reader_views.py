@@ -17,6 +17,7 @@ from ..core.forms import errors_on, form_status
 from ..core.htmx import is_htmx, redirect_to, render_page
 from ..core.urls import absolute_url
 from . import bp, readers, service
+from .forms import parse_filters
 from .reader_forms import ReaderLinkForm
 
 
@@ -43,12 +44,10 @@ def reader_links():
 @bp.post("/growth/readers")
 @role_required("growth")
 def new_reader_link():
-    from .exports import filters_from_args
-
     form = ReaderLinkForm().with_programs(_programs())
     if form.validate_on_submit():
         with errors_on(form):
-            filters = filters_from_args(form.filter_args(), clock.today())
+            filters = parse_filters(form.filter_args(), clock.today())
             link_id = readers.create(current_user.user_id, form.label.data, form.days_value(), filters)
             flash(f"Reader link “{' '.join(form.label.data.split())}” made: copy it from the list below.", "success")
             return redirect_to(url_for("reporting.reader_links") + f"#link-{link_id}")

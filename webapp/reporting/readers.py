@@ -21,7 +21,7 @@ from ..core import clock, reads
 from ..core.errors import Invalid, NotFound
 from ..core.extensions import db
 from ..core.ids import new_id
-from .exports import filters_from_args
+from .forms import parse_filters
 from .model import Filters
 
 SALT = "growthdesk/reporting/reader-link/v1"
@@ -66,7 +66,7 @@ def link_id_of(token: str) -> str | None:
 
 def filters_of(link: dict, today: date) -> Filters:
     """The view a link fixes: its stored query args (a preset rolls on with today, as the page's)."""
-    return filters_from_args(link["filters"], today)
+    return parse_filters(link["filters"], today)
 
 
 def open_link(token: str) -> dict:
