@@ -1,11 +1,8 @@
-"""Shared by the reporting tests: reading a CSV answer, and skipping what needs service.overview
-while it is still a stub on this branch (the data side of issue 14 builds it)."""
+"""Shared by the reporting tests: reading a CSV answer, and the overview of a view."""
 from __future__ import annotations
 
 import csv
 import io
-
-import pytest
 
 
 def csv_rows(response) -> list[list[str]]:
@@ -13,12 +10,9 @@ def csv_rows(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
 
 
-def overview_or_skip(app, filters):
-    """service.overview(filters), or a skip while the data side has not built it yet."""
+def overview_of(app, filters):
+    """service.overview(filters), as the page reads it."""
     from webapp.reporting import service
 
     with app.app_context():
-        try:
-            return service.overview(filters)
-        except NotImplementedError:
-            pytest.skip("service.overview is a stub on this branch: runs once the rollups are merged")
+        return service.overview(filters)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from tests.growth.factories import BASE_TIME, complete_booking, make_invite, make_program, refund_booking
-from tests.reporting.helpers import csv_rows, overview_or_skip
+from tests.reporting.helpers import csv_rows, overview_of
 from webapp.reporting import exports
 from webapp.reporting.model import CHARTS, Filters, Preset
 
@@ -199,7 +199,7 @@ FEBRUARY = Filters(Preset.CUSTOM, date(2026, 2, 1), date(2026, 2, 28))
 
 @pytest.mark.parametrize("table", ["summary", *(key for key, *_ in CHARTS), "top_inviters", "cap_hits", "programs"])
 def test_each_overview_table_is_the_overview_as_its_csv(app, client, growth, table):
-    overview = overview_or_skip(app, FEBRUARY)
+    overview = overview_of(app, FEBRUARY)
     header, rows = exports.OVERVIEW_TABLES[table](overview)
 
     response = client.get(f"/growth/export/{table}.csv?range=custom&start=2026-02-01&end=2026-02-28")

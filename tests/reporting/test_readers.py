@@ -10,7 +10,6 @@ import pytest
 
 from tests.conftest import Auth, page_text
 from tests.directory.helpers import visible
-from tests.reporting.helpers import overview_or_skip
 from webapp.reporting import readers
 from webapp.reporting.model import Filters, Preset
 
@@ -85,7 +84,6 @@ def test_making_a_link_needs_the_csrf_token(client, growth, db_conn):
 # --- what the holder sees ---------------------------------------------------------------------------
 
 def test_the_holder_sees_the_links_view_without_signing_in(app, auth, growth):
-    overview_or_skip(app, Filters(Preset.CUSTOM, date(2026, 1, 1), date(2026, 1, 31), source="sharecard"))
     path = make_link(auth)
 
     response = anonymous(app).get(path)
@@ -97,7 +95,6 @@ def test_the_holder_sees_the_links_view_without_signing_in(app, auth, growth):
 
 
 def test_other_filters_in_the_query_string_are_ignored(app, auth, growth):
-    overview_or_skip(app, Filters(Preset.CUSTOM, date(2026, 1, 1), date(2026, 1, 31), source="sharecard"))
     path = make_link(auth)
     reader = anonymous(app)
 
@@ -108,7 +105,6 @@ def test_other_filters_in_the_query_string_are_ignored(app, auth, growth):
 
 
 def test_the_shared_page_links_to_no_growth_page_and_offers_no_export_or_filter(app, auth, growth):
-    overview_or_skip(app, Filters(Preset.CUSTOM, date(2026, 1, 1), date(2026, 1, 31), source="sharecard"))
     html = anonymous(app).get(make_link(auth)).get_data(as_text=True)
 
     assert "/growth" not in html
@@ -129,15 +125,12 @@ def test_holding_a_link_opens_no_other_growth_route(app, auth, growth, make_user
 
 
 def test_the_shared_page_keeps_search_engines_out(app, auth, growth):
-    overview_or_skip(app, Filters(Preset.CUSTOM, date(2026, 1, 1), date(2026, 1, 31), source="sharecard"))
     response = anonymous(app).get(make_link(auth))
     assert response.headers["X-Robots-Tag"] == "noindex, nofollow"
 
 
 def test_the_reader_page_draws_figures_charts_and_programs_but_no_person(app):
     from datetime import UTC, datetime
-
-    from flask import render_template
 
     from webapp.reporting.model import (
         CapHitMonth,
@@ -151,6 +144,7 @@ def test_the_reader_page_draws_figures_charts_and_programs_but_no_person(app):
         TopInviter,
         Unit,
     )
+    from webapp.reporting.reader_views import render_shared
 
     overview = Overview(
         Filters(Preset.CUSTOM, date(2026, 1, 1), date(2026, 1, 31), source="sharecard"),
@@ -164,11 +158,10 @@ def test_the_reader_page_draws_figures_charts_and_programs_but_no_person(app):
     link = {"label": "Board review", "expires_at": datetime(2026, 2, 1, tzinfo=UTC)}
 
     with app.test_request_context("/"):
-        html = render_template("reporting/reader_view.html", link=link, overview=overview,
-                               formless_for_visitors=True)
+        html = render_shared(link, overview)
 
     text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
-    assert "Invites 1,200 1,000 +20.0%" in text and "Credits awarded $2,500.50 — —" in text
+    assert "Invites 1,200 ▲ 20% vs 1,000" in text and "Credits awarded $2,500.50" in text
     assert "Bring a friend" in text and "Signed up 300" in text and "Jan 2026 Bring a friend 3" in text
     assert "Ada Secret" not in text and "a•••@example.com" not in text
     assert "/growth" not in html

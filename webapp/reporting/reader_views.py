@@ -7,7 +7,7 @@ no filter form, no links into /growth, no exports (docs/decisions.md).
 """
 from __future__ import annotations
 
-from flask import flash, url_for
+from flask import flash, make_response, render_template, url_for
 from flask_login import current_user
 
 from ..accounts.access import role_required, token_link
@@ -16,9 +16,10 @@ from ..core.errors import NotFound
 from ..core.forms import errors_on, form_status
 from ..core.htmx import is_htmx, redirect_to, render_page
 from ..core.urls import absolute_url
-from . import bp, readers, service
+from . import bp, charts, readers, service
 from .forms import parse_filters
 from .reader_forms import ReaderLinkForm
+from .views import drawn_charts
 
 
 def _programs() -> list[dict]:
@@ -66,6 +67,12 @@ def revoke_reader_link(link_id: str):
     return redirect_to(url_for("reporting.reader_links"))
 
 
+def render_shared(link: dict, overview) -> str:
+    """The reader's page for `overview` (a pure function of the link and it)."""
+    return render_template("reporting/reader_view.html", link=link, overview=overview, charts=charts,
+                           drawn=drawn_charts(overview), formless_for_visitors=True)
+
+
 @bp.get("/shared/growth/<token>")
 @token_link
 def shared(token: str):
@@ -80,8 +87,7 @@ def shared(token: str):
     except readers.Expired as expired:
         return render_page("reporting/reader_gone.html", status=410, state="expired", link=expired.link,
                            formless_for_visitors=True)
-    overview = service.overview(readers.filters_of(link, clock.today()))
-    response = render_page("reporting/reader_view.html", link=link, overview=overview, formless_for_visitors=True)
+    response = make_response(render_shared(link, service.overview(readers.filters_of(link, clock.today()))))
     # The token is in the path: search engines keep out (and the page's meta referrer sends it nowhere).
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -44,12 +44,12 @@ def read_filters(args) -> tuple[OverviewFilterForm, Filters]:
 
 def render_overview(overview: Overview, form: OverviewFilterForm, *, fragments: bool = False) -> str:
     """The page for `overview` (a pure function of it and the form), or only its updated blocks."""
-    context = {"overview": overview, "form": form, "charts": charts, "drawn": _drawn(overview)}
+    context = {"overview": overview, "form": form, "charts": charts, "drawn": drawn_charts(overview)}
     if fragments:
         return render_blocks(TEMPLATE, UPDATED_BLOCKS, oob=True, **context)
     return render_template(TEMPLATE, **context)
 
 
-def _drawn(overview: Overview) -> dict:
+def drawn_charts(overview: Overview) -> dict:
     """Each chart's SVG, drawn once (the page and the fragments use the same)."""
     return {chart.key: charts.draw(chart) for chart in overview.charts if not chart.empty}
