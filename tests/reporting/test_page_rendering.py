@@ -139,3 +139,13 @@ def test_htmx_gets_every_updated_block_out_of_band_and_no_page_around_them(rende
     assert 'hx-swap-oob="innerHTML:#messages"' in fragment
     assert "Showing 1 Nov 2026 – 30 Nov 2026 (30 days): 1,234 invites." in fragment
     assert len(UPDATED_BLOCKS) == 6
+
+
+def test_every_table_and_chart_of_the_view_downloads_as_csv_under_its_filters(render):
+    overview = an_overview()
+    page = render(overview)
+    query = "&".join(f"{k}={v}" for k, v in overview.filters.query_args().items())
+    tables = ["summary", "invites", "inviters", "top_inviters", "cap_hits", "programs",
+              *(c.key for c in overview.charts if not c.empty)]
+    for table in tables:
+        assert f'href="/growth/export/{table}.csv?{query}" download' in page
