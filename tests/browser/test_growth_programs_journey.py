@@ -21,6 +21,8 @@ def test_create_refuse_toggle_in_place_and_load_more(page, make_user, db_conn):
                     flags=("signup_burst",) if n == 52 else ())
     log_in(page, growth["email"], growth["password"])
     page.locator(".nav-desktop").get_by_role("link", name="Growth").click()
+    page.wait_for_url("**/growth")
+    page.get_by_role("navigation", name="Growth team").get_by_role("link", name="Programs").click()
     page.wait_for_url("**/growth/programs")
 
     page.get_by_role("link", name="New program").click()

@@ -281,13 +281,13 @@ def test_members_and_providers_are_refused_every_program_route(method, path, rol
 
 # --- the menu --------------------------------------------------------------------------------------
 
-def test_the_growth_menu_item_leads_to_the_programs(client, signed_in):
+def test_the_growth_menu_item_stays_current_on_the_programs(client, signed_in):
     signed_in("growth")
     body = client.get("/growth/programs").get_data(as_text=True)
-    assert '<a href="/growth/programs" aria-current="page">Growth</a>' in body
+    assert '<a href="/growth" aria-current="page">Growth</a>' in body
 
 
-def test_the_growth_placeholder_links_to_the_programs(client, signed_in):
+def test_the_overview_links_to_the_programs(client, signed_in):
     signed_in("growth")
     response = client.get("/growth")
     assert response.status_code == 200
