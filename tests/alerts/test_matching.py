@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import event, text
 
 from webapp.alerts import matching
+from webapp.alerts import service as alert_service
 from webapp.alerts.matching import Match, day_end, index_row, new_matches
 from webapp.alerts.queries import sync_index
 from webapp.core.extensions import db
@@ -172,6 +173,63 @@ def test_the_set_based_run_finds_what_each_searchs_own_query_finds(ctx, db_conn,
     assert run(day) == naive_matches(day)
 
 
+def _save_searches(conn, owner_id, searches_) -> list[str]:
+    ids = []
+    for s in searches_:
+        outcome = searches.save(owner_id, scope=s["scope"].name, city=s["city"],
+                                query_json=Query(tuple(s["all"]), tuple(s["any"])).as_json())
+        conn.execute(
+            "update saved_search set created_at = %s, last_alert_dt = %s, paused_until = %s where search_id = %s",
+            (at(D + timedelta(days=s["created"]), 6),
+             None if s["last_alert"] is None else D + timedelta(days=s["last_alert"]),
+             None if s["paused"] is None else D + timedelta(days=s["paused"]), outcome.search["search_id"]))
+        ids.append(outcome.search["search_id"])
+    return ids
+
+
+# What a user does between two runs, through the searches service: (which search, what, its new query).
+_change = st.tuples(st.integers(0, 7), st.sampled_from(["pause", "pause through the day", "resume", "edit", "e-mail"]),
+                    st.lists(_condition(PEOPLE), max_size=3))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(searches_=st.lists(_search(PEOPLE) | _search(STUDIOS), min_size=2, max_size=8),
+       profiles=st.lists(_profile, min_size=4, max_size=16), studios=st.lists(_studio, min_size=2, max_size=8),
+       later_profiles=st.lists(_profile, max_size=8), later_studios=st.lists(_studio, max_size=4),
+       later_searches=st.lists(_search(PEOPLE) | _search(STUDIOS), max_size=3), changes=st.lists(_change, max_size=4))
+def test_after_a_finished_run_the_next_day_finds_what_each_searchs_own_query_finds(
+        ctx, db_conn, make_user, searches_, profiles, studios, later_profiles, later_studios, later_searches, changes):
+    db.session.rollback()
+    db_conn.execute("truncate saved_search, service_profile, studio, alert_run cascade")
+    owner = make_user("provider")
+    before = D - timedelta(days=1)
+    _insert_entries(db_conn, owner["user_id"], [{**p, "day": min(p["day"], -1)} for p in profiles],
+                    [{**s, "day": min(s["day"], -1)} for s in studios])
+    ids = _save_searches(db_conn, owner["user_id"], searches_)
+    # Saved a while before the run of the day before D, which finishes.
+    db_conn.execute("update saved_search set updated_at = updated_at - interval '1 hour'")
+    db_conn.execute("update saved_search_index set changed_at = changed_at - interval '1 hour'")
+    alert_service.record(before)
+    # Then, before D's run: entries appear on D, searches are paused, resumed, edited, made.
+    _insert_entries(db_conn, owner["user_id"], [{**p, "day": 0} for p in later_profiles],
+                    [{**s, "day": 0} for s in later_studios])
+    for which, what, conditions in changes:
+        search_id = ids[which % len(ids)]
+        if what == "pause":
+            searches.pause(owner["user_id"], search_id, before)
+        elif what == "pause through the day":
+            searches.pause(owner["user_id"], search_id, D)
+        elif what == "resume":
+            searches.resume(owner["user_id"], search_id)
+        elif what == "e-mail":
+            searches.set_email_alerts(owner["user_id"], search_id, "off")
+        elif searches.get(owner["user_id"], search_id)["scope"] == "people":
+            searches.update(owner["user_id"], search_id, city="paris", query_json=Query(tuple(conditions)).as_json())
+    _save_searches(db_conn, owner["user_id"], later_searches)
+    assert run(D) == naive_matches(D)
+
+
 # --- the rules, one at a time -----------------------------------------------------
 
 def test_a_search_paused_on_the_day_is_skipped_and_picked_up_after_the_pause(ctx, save, make_profile):
@@ -267,7 +325,7 @@ def test_the_number_of_statements_does_not_grow_with_the_number_of_searches(ctx,
     for i in range(3, 60):
         save(PEOPLE, query=Query(all=(Condition("rate_cents", "gte", i),)))
     many = statements(D)
-    assert few == (2, 3) and many == (2, 60)  # the index check, then the one matching statement
+    assert few == (3, 3) and many == (3, 60)  # the index check, the run log, then the one matching statement
 
 
 def test_searches_written_around_the_service_are_indexed_by_the_next_run(ctx, db_conn, make_user, make_profile):

@@ -177,35 +177,84 @@ def _bounds(scope: Scope) -> tuple[list[str], list[str]]:
 def in_shard(search_id_sql: str) -> str:
     """The condition "this search belongs to shard :shard of :shards", a stable hash of its id:
     the one definition, used by matching and by the alert job's delivery (webapp/alerts/queries)."""
-    return f"mod(mod(hashtextextended({search_id_sql}, 0), :shards) + :shards, :shards) = :shard"
+    return _in_shard(f"hashtextextended({search_id_sql}, 0)")
 
 
-def _scope_matches(scope: Scope) -> str:
-    """(search_id, entry_id, created_at) for every new match of one scope's searches."""
+def _in_shard(hash_sql: str) -> str:
+    return f"mod(mod({hash_sql}, :shards) + :shards, :shards) = :shard"
+
+
+class LastRun(NamedTuple):
+    """The shard's last finished run before the day (alert_run, migration 110): every search of the shard
+    not paused on its day, as it stood when the run began, was matched up to `covered`; see matches_sql."""
+    day: date
+    started_at: datetime
+
+    @property
+    def stale_after(self) -> datetime:
+        """A search whose index row or saved_search row changed after this may not have been matched as
+        it is now (a transaction that began a little before the run may commit after its snapshot)."""
+        return self.started_at - RUN_MARGIN
+
+    @property
+    def covered(self) -> datetime:
+        """The entries up to here were there for the run (those created in the day's last minutes
+        while it started are probed again: harmless, see docs/decisions.md)."""
+        return min(day_end(self.day), self.stale_after)
+
+
+RUN_MARGIN = timedelta(minutes=10)  # far above the web's statement and transaction limits
+
+
+def _scope_matches(scope: Scope, *, since_last_run: bool, sharded: bool, catch_up: bool = False) -> str:
+    """(search_id, entry_id, created_at) for one scope's new matches.
+
+    The main pass (catch_up False) probes the index with the entries that appeared after :covered
+    (the last run's, `since_last_run`) or, with no finished run to rely on, after the oldest window
+    start of any search: entry first, its candidates by (scope, city, anchor), each checked on the
+    index row, then its own window and pause. The catch-up pass (after a finished run) takes the few
+    searches that run may not have matched as they are now and reads their city's entries in
+    (window start, :covered]: search first, like the naive loop, on the entries' (city, created_at)."""
     all_checks, any_checks = _bounds(scope)
     any_group = " or ".join(["x.any_facts && e.facts", *any_checks])
     window_start = "coalesce(" + _DAY_END_SQL.format(d="s.last_alert_dt") + ", s.created_at)"
+    not_paused = "(s.paused_until is null or s.paused_until < :day)"
+    conditions = ["x.all_facts <@ e.facts", *all_checks, f"(not x.has_any or {any_group})", not_paused,
+                  f"e.created_at > {window_start}"]
+    if sharded:  # one shard of one: no condition (an expression the planner cannot estimate)
+        conditions.append(_in_shard("x.shard_hash"))
+    entry = f"select t.*, {_entry_facts(scope, 't')} as facts from {scope.table} t"
+    if catch_up:
+        return f"""
+      select x.search_id, e.{scope.key} as entry_id, e.created_at
+      from saved_search s
+      join saved_search_index x using (search_id)
+      cross join lateral ({entry} where t.city = x.city and t.created_at > {window_start}
+                          and t.created_at <= :covered) e
+      where s.scope = '{scope.name}'
+        and (x.changed_at > :stale_after or s.updated_at > :stale_after or s.paused_until >= :last_day)
+        and {' and '.join(conditions)}"""
+    after = ":covered" if since_last_run else (
+        f"(select min({window_start}) from saved_search s where s.scope = '{scope.name}' and {not_paused})")
     return f"""
       select x.search_id, e.{scope.key} as entry_id, e.created_at
-      from (select t.*, {_entry_facts(scope, 't')} as facts
-            from {scope.table} t
-            where t.created_at > (select min({window_start}) from saved_search s
-                                  where s.scope = '{scope.name}' and (s.paused_until is null or s.paused_until < :day))
-              and t.created_at <= :until) e
+      from ({entry} where t.created_at > {after} and t.created_at <= :until offset 0) e
       join saved_search_index x
         on x.scope = '{scope.name}' and x.city = e.city and x.anchor = any(e.facts || ''::text)
       join saved_search s on s.search_id = x.search_id
-      where x.all_facts <@ e.facts
-        and {' and '.join(all_checks)}
-        and (not x.has_any or {any_group})
-        and (s.paused_until is null or s.paused_until < :day)
-        and e.created_at > {window_start}
-        and {in_shard('s.search_id')}"""
+      where {' and '.join(conditions)}"""
 
 
-def matches_sql() -> str:
-    """The whole run: every scope's new matches, counted and the newest kept, per search."""
-    union = "\n      union all".join(_scope_matches(scope) for scope in SCOPES.values())
+def matches_sql(*, since_last_run: bool = False, sharded: bool = True) -> str:
+    """The whole run: every scope's new matches, counted and the newest kept, per search.
+
+    Parameters: :day, :until (its end), :shard and :shards; after a finished run (`since_last_run`)
+    also :covered, :stale_after and :last_day (LastRun)."""
+    parts = [_scope_matches(scope, since_last_run=since_last_run, sharded=sharded) for scope in SCOPES.values()]
+    if since_last_run:
+        parts += [_scope_matches(scope, since_last_run=True, sharded=sharded, catch_up=True)
+                  for scope in SCOPES.values()]
+    union = "\n      union all".join(parts)
     return f"""
     select search_id, count(*) as match_count,
            (array_agg(entry_id order by created_at desc, entry_id desc))[1:{TOP_MATCHES}] as top_ids
@@ -243,4 +292,8 @@ def new_matches(day: date, *, shard: tuple[int, int] = (0, 1)) -> Iterator[Match
     if not 0 <= i < n:
         raise ValueError("a shard i/n needs 0 ≤ i < n")
     queries.sync_index()
-    yield from queries.stream_matches(matches_sql(), {"day": day, "until": day_end(day), "shard": i, "shards": n})
+    params = {"day": day, "until": day_end(day), "shard": i, "shards": n}
+    last = queries.last_finished_run(day, shard)
+    if last is not None:
+        params |= {"covered": last.covered, "stale_after": last.stale_after, "last_day": last.day}
+    yield from queries.stream_matches(matches_sql(since_last_run=last is not None, sharded=n > 1), params)

@@ -7,18 +7,19 @@ from collections.abc import Iterator
 from sqlalchemy import text
 
 from ..core.extensions import db
-from .matching import Match, bound_columns, in_shard, index_row_from_json
+from .matching import LastRun, Match, bound_columns, in_shard, index_row_from_json
 
 SYNC_BATCH = 1000
 STREAM_ROWS = 1000
 
 _INDEX_COLUMNS = ["search_id", "scope", "city", "anchor", "all_facts", "has_any", "any_facts", *bound_columns(),
                   "query_md5"]
+# changed_at: the run after the next matches this search over its whole window (matching.LastRun).
 _UPSERT = text(
-    f"insert into saved_search_index ({', '.join(_INDEX_COLUMNS)})"
-    f" values ({', '.join(':' + c for c in _INDEX_COLUMNS)})"
+    f"insert into saved_search_index ({', '.join(_INDEX_COLUMNS)}, changed_at)"
+    f" values ({', '.join(':' + c for c in _INDEX_COLUMNS)}, clock_timestamp())"
     " on conflict (search_id) do update set "
-    + ", ".join(f"{c} = excluded.{c}" for c in _INDEX_COLUMNS if c != "search_id")
+    + ", ".join(f"{c} = excluded.{c}" for c in [*_INDEX_COLUMNS, "changed_at"] if c != "search_id")
 )
 
 
@@ -59,6 +60,40 @@ def sync_index() -> int:
             ])
             rebuilt += len(batch)
     return rebuilt
+
+
+# A finished run of shard (i, n) covers it, and so does a finished run of every search (0/1).
+_LAST_FINISHED_RUN = text(
+    "select day, started_at from alert_run"
+    " where day < :day and (shard_count = 1 or (shard_count = :n and shard_index = :i))"
+    " order by day desc, started_at desc limit 1"
+)
+_LOG_RUN = text(
+    "insert into alert_run (day, shard_index, shard_count, started_at, finished_at)"
+    " values (:day, :i, :n, :started_at, clock_timestamp())"
+    " on conflict (day, shard_count, shard_index) do update"
+    " set started_at = excluded.started_at, finished_at = excluded.finished_at"
+)
+
+
+def last_finished_run(day, shard: tuple[int, int]) -> LastRun | None:
+    """The latest run before `day` that finished for this shard (or for all searches)."""
+    i, n = shard
+    with db.engine.connect() as conn:
+        row = conn.execute(_LAST_FINISHED_RUN, {"day": day, "i": i, "n": n}).first()
+    return None if row is None else LastRun(row.day, row.started_at)
+
+
+def database_now():
+    """The server's clock (the one changed_at and updated_at are written with)."""
+    return db.session.execute(text("select clock_timestamp()")).scalar()
+
+
+def log_finished_run(day, shard: tuple[int, int], started_at) -> None:
+    """Every search the run of `day` found is recorded: later runs may rely on it (matching.LastRun)."""
+    i, n = shard
+    db.session.execute(_LOG_RUN, {"day": day, "i": i, "n": n, "started_at": started_at})
+    db.session.commit()
 
 
 def stream_matches(sql: str, params: dict) -> Iterator[Match]:

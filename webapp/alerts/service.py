@@ -220,13 +220,23 @@ def job_timeouts(seconds: float):
 Deliver = Callable[[date, tuple[int, int]], dict[str, Delivery]]
 
 
+def record(day: date, shard: tuple[int, int] = (0, 1)) -> tuple[int, int]:
+    """Phase 1: the shard's searches with new matches on `day` recorded, then the run logged as
+    finished (the next day's run probes only what appeared since). Returns (matched, recorded)."""
+    started_at = queries.database_now()
+    db.session.commit()
+    matched = recorded = 0
+    for batch in _batches(matching.new_matches(day, shard=shard), BATCH):
+        matched += len(batch)
+        recorded += _record_batch(day, batch)
+    queries.log_finished_run(day, shard, started_at)
+    return matched, recorded
+
+
 def run(day: date, shard: tuple[int, int] = (0, 1), deliver: Deliver = deliver_inline) -> RunOutcome:
     """The run of `day` for one shard (i, n): record, then deliver: inline through every channel, or
     (tasks.enqueue_deliveries) as jobs for the queue's workers."""
     with job_timeouts(current_app.config["ALERTS_STATEMENT_TIMEOUT"]):
-        matched = recorded = 0
-        for batch in _batches(matching.new_matches(day, shard=shard), BATCH):
-            matched += len(batch)
-            recorded += _record_batch(day, batch)
+        matched, recorded = record(day, shard)
         delivered = deliver(day, shard)
     return RunOutcome(day, shard, matched, recorded, delivered)
