@@ -226,7 +226,7 @@ def test_after_a_finished_run_the_next_day_finds_what_each_searchs_own_query_fin
             searches.set_email_alerts(owner["user_id"], search_id, "off")
         elif searches.get(owner["user_id"], search_id)["scope"] == "people":
             searches.update(owner["user_id"], search_id, city="paris", query_json=Query(tuple(conditions)).as_json())
-    _save_searches(db_conn, owner["user_id"], later_searches)
+    _save_searches(db_conn, make_user()["user_id"], later_searches)  # new ones, not the owner's again
     assert run(D) == naive_matches(D)
 
 
