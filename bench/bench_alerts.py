@@ -84,72 +84,38 @@ INDEX_COLUMNS = ["search_id", "scope", "city", "anchor", "all_facts", "has_any",
                  "query_md5"]
 # What the figures meant when they were first recorded (kept by hand; re-read it after a re-run).
 NOTE = """\
-Analysis (2026-12-02, written after the run above and smaller runs the same morning):
+Analysis (2026-12-02; history: the first 1M run, 06:34, stopped at the 300 s timeout before its first row;
+the same run at 10k × 10k took 29.1 s for matching, 1.3× the naive loop):
 
-- **At 1M searches × 1M entries the run does not finish: no target is met.** The matching statement
-  (matching.new_matches: one statement for every scope) was stopped by the statement timeout (300 s here;
-  the job's default is 600 s) before its first row, and so was the same statement over D's 10k entries
-  alone. The whole run starts with that statement, so it was not run at this size: its peak memory and
-  statements at 1M are not measured. In the smaller run that finishes (section "Alerts: a smaller run
-  that finishes", 10k × 10k) they are what the design promises: 161 MB (mostly the app's imports) and
-  84 executions plus one executemany row per alert, not one query per search; but there too the
-  statement is no faster than the naive loop (1.3×), for the reasons below. The machine was busy with
-  other work during these runs (load average 6 to 8): the figures are rough, the orders of magnitude not.
-- **Why: the statement's work is the (entry, search) pairs its anchor probe meets: 12.0 billion here.**
-  Two factors. *Entries:* it reads every entry created after the oldest window's start (`created_at >
-  min(window start)` over the searches not paused), here a search created six months ago that never
-  alerted, so all 1M entries, not D's 10k; each search's own window is checked only after the probe.
-  *Searches per entry:* an entry probes (scope, city, anchor = one of its facts, or ''), and the anchor
-  is the first tag in catalogue order, the role for 723k of the 850k people searches: 1 role of 8, about
-  7,500 searches per city and role; and the 44k people and 30k studio searches with no tag or flag in
-  "all" (rates only, or an "any" group only) have the anchor '', met by every entry of their city. About
-  12,000 candidates per person; D's entries alone meet 120 million.
-- **Each candidate costs about 15 µs** (measured at 20k × 20k with the intended plan: ~7 µs for the
-  probe's index row, ~9 µs for the saved_search row fetched by key for the window and the pause, before
-  the window check rejects most). 120 million × 15 µs is half an hour, for D's entries alone.
-- **The planner does not choose that plan.** It estimates the shard condition
-  `mod(hashtextextended(search_id, 0), :shards) … = :shard` at 0.5% of the searches (an expression with
-  parameters has no statistics; with one shard it keeps all) and the entries after `min(window start)`
-  (an InitPlan value) at 0.5% of the table, and then drives from saved_search: at 20k × 20k the people
-  part was a nested loop of 18.5k searches × 17k entries (128 million rows), each entry's facts array
-  rebuilt per row (8 million SubPlan loops): 212 s. The probe plan (entry → idx_saved_search_index_probe
-  → saved_search by key, forced with hash and merge joins off and the entries subquery kept whole by
-  OFFSET 0) took 42 s on the same data. At 1M (the plain EXPLAIN below) the plan is the naive loop run
-  inside one statement: for each search (estimated 1,884 per worker, in fact 925k), an index scan of its
-  city's entries in its window (idx_service_profile_city), each entry's facts rebuilt, the anchor unused.
-- **The naive loop costs 29 ms a search** (the directory's (city, created_at) index, the conditions on
-  each of the city's entries in the window): 8.1 hours for 1M. The statement would have to finish in
-  580 s for 50×; from its pair count it needs hours: worse than the loop, whose scan per search is bounded
-  by its city's entries in its window, while the statement pays for every (entry, anchored search) pair.
-- **E-mail, off in the timed run, is a queue's job:** about 20–50 ms an e-mail (five
-  statements, the top matches' query, rendering, the outbox file); 20 ms in the smaller run, where
-  6,057 e-mails were left for the day's 7,531 alerts. With 10k new entries a day, most broad
-  searches match every day: hundreds of thousands of e-mails, hours of one worker's time.
-
-What would close it (changes to webapp/alerts, not made here; each to be measured by this benchmark):
-1. **Probe only the entries since the shard's last finished run**, not since each search's last alert. A
-   search neither paused nor edited since its last alert had no match in between (it would have been
-   alerted), so its window's older entries hold nothing new. Searches un-paused or edited since need their
-   whole window: a small catch-up set, matched apart. Needs a run log (day, shard, finished). Here: 1M
-   entries probed → 10k, 12 billion pairs → 120 million.
-2. **Keep each search's window start and pause in saved_search_index** (written when the alert is
-   recorded and the pause is set), so a candidate is checked on its index row alone: about half the
-   per-candidate cost.
-3. **A selective anchor:** the rarest required fact (a style or a language before a role, from the
-   catalogue's frequencies), or the (role, style) pair when a search has both; searches with no required
-   fact indexed under each of their "any" facts (one index row per alternative), number-only searches on
-   a bound column instead of ''. The ''-anchored searches alone are about 3,600 of an entry's 12,000
-   candidates.
-4. **Make the probe plan the planner's choice:** compute the entries' facts once (a MATERIALIZED CTE),
-   keep the shard as a stored column (the hash bucket) instead of an expression, or write the entry-side
-   loop as a LATERAL join per entry.
-5. **Run the shards in parallel** (one process per core; `--shard i/n` exists for it).
-6. **sync_index reads every search each run** (md5 of each query_json against the index row's): 12 s at
-   1M, a fifth of the minute, to rebuild 34 rows (the demo's, written around the service). Rows the
-   service writes are current; a stamp on saved_search (changed with its query or city) would let the
-   sync read only the rows changed since, through an index.
-With 1 alone the day costs about 30 minutes on this machine; 1 to 3 together (10 to 20 times fewer
-candidates, each half the cost) come to about a minute, and 5 halves that on two cores."""
+- **Since then: the run log (migration 110, docs/decisions.md "Alerts — matching").** After a finished
+  run of the shard, the main pass probes only the entries since it (D's 10k instead of every entry since
+  the oldest window: the pairs the probe meets drop 10×, 119.8M → 12.0M at 100k searches), and a
+  catch-up pass reads the whole window of the few searches that run did not match as they are now.
+  Measured at 10k × 10k: matching 29.1 s → 1.4 s (25.8× the naive loop, was 1.3×), results equal to
+  the naive loop's on the sample. The benchmark now measures the state daily runs leave
+  (steady_state: the run of D − 1 finished), which also makes the naive loop's windows a day long for
+  most searches (3.5 to 5 ms a search here, against 29 ms with the loader's month-long windows).
+- **Still short at 100k and 1M, and why: the matches themselves.** At 100k searches × 100k entries (10k
+  new on D, as at 1M: about 830 a city) the statement meets 12.0M (entry, search) pairs and 5.9M of
+  them *are* matches: 85% of the searches match, 70 new entries each on average (a role in a city
+  matches about one entry in eight). 185 s, 15 µs a pair; naive 5 ms a search; 2.7×. The pairs grow
+  with searches × new entries per city, so at 1M: 120M pairs, about 60M matches, ~30 min by the same
+  cost; it stopped at the 300 s timeout (section "Alerts"). A better anchor can at most halve the pairs
+  (half are matches); keeping the window and pause on the index row saves the lookup back into
+  saved_search, which now happens only for the matching pairs: at best 2× together, not the 30× missing.
+- **The writes alone miss the minute at 1M too:** at 100k the run wrote 84,870 alerts (recording, with
+  matching, 136 s) and 84,870 notifications (56 s): at 1M about 850k of each, some 10 minutes of
+  in-app delivery at this rate, and 680k e-mails (27 ms each) for the queue's workers.
+- **What would close the matching gap (not done):** evaluate each search against its city's new entries
+  as bitmaps instead of pair by pair. For each city and day, one bit string (varbit, in created_at
+  order) per fact and per bound threshold over D's ~830 entries; a search's matches are the AND of its
+  facts' strings, the OR of its "any" group's, the bounds' prefix strings; bit_count is match_count and
+  the first five set bits the newest ids. That costs a few 100-byte ANDs per search (1M × ~10 → seconds),
+  independent of how many entries match, in one statement over saved_search_index joined to the city's
+  strings. The catch-up pass stays as it is. Then recording and in-app delivery need set-based writes
+  (one INSERT … SELECT per batch of searches instead of executemany rows) to fit the minute.
+- The machine was shared (load average 4 to 6 during these runs): the figures are rough, the orders of
+  magnitude not."""
 
 
 def admin_url() -> str:
@@ -331,18 +297,50 @@ def prepare(*, searches: int, entries: int, new: int, reuse: bool) -> tuple[date
     kept = database_comment(name)
     if reuse and kept.get("loaded") == loaded:
         flask(["db", "upgrade"], with_dbname(admin_url(), name))
+        day = date.fromisoformat(kept["day"])
+        if not kept.get("steady"):
+            steady_state(with_dbname(admin_url(), name), day)
+            kept["steady"] = True
+            _comment(name, kept)
         print(f"{name}: kept (D = {kept['day']})")
-        return date.fromisoformat(kept["day"]), kept["timings"]
+        return day, kept["timings"]
     day = datetime.now(UTC).date() - timedelta(days=1)
     started = time.monotonic()
     url = bench_database(name)
     timings = load(url, searches=searches, entries=entries, new=new, day=day)
+    steady_state(url, day)
     timings["total, with migrations and demo data"] = time.monotonic() - started
-    with psycopg.connect(admin_url(), autocommit=True) as conn:
-        conn.execute(sql.SQL("comment on database {} is {}").format(sql.Identifier(name), sql.Literal(json.dumps(
-            {"loaded": loaded, "day": day.isoformat(), "timings": timings}))))
+    _comment(name, {"loaded": loaded, "day": day.isoformat(), "timings": timings, "steady": True})
     print(f"{name}: loaded in {time.monotonic() - started:.0f} s; {timings}")
     return day, timings
+
+
+def _comment(name: str, kept: dict) -> None:
+    with psycopg.connect(admin_url(), autocommit=True) as conn:
+        conn.execute(sql.SQL("comment on database {} is {}").format(sql.Identifier(name),
+                                                                    sql.Literal(json.dumps(kept))))
+
+
+def steady_state(url: str, day: date) -> None:
+    """The state the daily runs up to D − 1 leave (docs/decisions.md, "Alerts — matching"): the run of
+    D − 1 finished (alert_run), every search not paused on D − 1 was matched up to its end; one with a
+    match then has last_alert_dt = D − 1, one without had nothing in its window, so moving its window's
+    start to the end of D − 1 changes none of its matches on D: all of them get last_alert_dt = D − 1
+    (no alert row: matching reads the date only). Searches paused on D − 1 keep their windows (those
+    whose pause ended by D are the run's catch-up); each index row was written when its search was saved."""
+    before = day - timedelta(days=1)
+    with psycopg.connect(url) as conn:
+        conn.execute("update saved_search set last_alert_dt = %s where (paused_until is null or paused_until < %s)"
+                     " and created_at < %s::date + 1 and (last_alert_dt is null or last_alert_dt < %s)",
+                     (before, before, before, before))
+        conn.execute("update saved_search_index x set changed_at = s.created_at from saved_search s"
+                     " where s.search_id = x.search_id")
+        conn.execute("insert into alert_run (day, shard_index, shard_count, started_at, finished_at)"
+                     " values (%s, 0, 1, now(), now()) on conflict do nothing", (before,))
+        conn.commit()
+        conn.autocommit = True
+        for table in ("saved_search", "saved_search_index"):
+            conn.execute(f"vacuum (analyze) {table}")
 
 
 def fresh_copy() -> str:
@@ -545,14 +543,21 @@ def whole_run(url: str, day: date, *, timeout: float, email_sample: int) -> dict
 def explain(url: str, day: date, *, analyze: bool) -> str:
     """The matching statement's plan: EXPLAIN (ANALYZE, BUFFERS) when it finishes in reasonable time,
     else the plain EXPLAIN (the planner's estimates)."""
-    from webapp.alerts.matching import day_end, matches_sql
+    from webapp.alerts.matching import LastRun, day_end, matches_sql
 
-    statement = matches_sql().replace(":day", "%(day)s").replace(":until", "%(until)s") \
-        .replace(":shards", "%(shards)s").replace(":shard", "%(shard)s")
+    with psycopg.connect(url) as conn:
+        last = conn.execute("select day, started_at from alert_run where day < %s and shard_count = 1"
+                            " order by day desc limit 1", (day,)).fetchone()
+    params = {"day": day, "until": day_end(day), "shard": 0, "shards": 1}
+    if last is not None:
+        last = LastRun(*last)
+        params |= {"covered": last.covered, "stale_after": last.stale_after, "last_day": last.day}
+    statement = matches_sql(since_last_run=last is not None, sharded=False)
+    for name in sorted(params, key=len, reverse=True):  # :shards before :shard
+        statement = statement.replace(f":{name}", f"%({name})s")
     options = "analyze, buffers, costs off" if analyze else "costs"
     with psycopg.connect(url) as conn:
-        plan = conn.execute(f"explain ({options}) " + statement,
-                            {"day": day, "until": day_end(day), "shard": 0, "shards": 1}).fetchall()
+        plan = conn.execute(f"explain ({options}) " + statement, params).fetchall()
     return "\n".join(r[0] for r in plan)
 
 
@@ -580,39 +585,6 @@ def candidates(url: str, day: date) -> dict:
                     {"scope": scope.name, "day": day, "start": day_end(day - timedelta(days=1)),
                      "until": day_end(day)}).fetchone()[0]
     return out
-
-
-def day_only(app, day: date) -> dict:
-    """What if: the same matching statement over the entries created on D alone (instead of every entry
-    since the oldest window start), streamed to its end. Not the run's meaning (a longer window's older
-    entries are not counted): the cost of the probe itself, for the analysis."""
-    import re
-
-    from sqlalchemy import text
-    from sqlalchemy.exc import OperationalError
-
-    from webapp.alerts import matching, service
-    from webapp.core.extensions import db
-
-    statement, replaced = re.subn(r"\(select min\(coalesce.*?paused_until < :day\)\)", ":day_start",
-                                  matching.matches_sql(), flags=re.S)
-    assert replaced == len(matching.SCOPES), "the matching statement changed: update day_only"
-    figures = {"searches": 0, "timed_out": False}
-    with app.app_context(), service.job_timeouts(app.config["ALERTS_STATEMENT_TIMEOUT"]):
-        started = time.perf_counter()
-        try:
-            with db.engine.connect() as conn:
-                result = conn.execution_options(stream_results=True, yield_per=1000).execute(text(statement), {
-                    "day": day, "until": matching.day_end(day), "day_start": matching.day_end(day - timedelta(days=1)),
-                    "shard": 0, "shards": 1})
-                for _ in result:
-                    figures["searches"] += 1
-        except OperationalError as exc:
-            if "statement timeout" not in str(exc):
-                raise
-            figures["timed_out"] = True
-        figures["seconds"] = time.perf_counter() - started
-    return figures
 
 
 # --- report ----------------------------------------------------------------------------------------
@@ -649,8 +621,7 @@ def main() -> None:
     alone = matching_alone(app, day, sample_ids)
     print(f"matching alone: {alone}"[:400])
     probed = candidates(url, day)
-    what_if = day_only(app, day)
-    print(f"candidates: {probed}; the statement over D's entries alone: {what_if}")
+    print(f"candidates: {probed}")
     run = None
     if not alone["timed_out"]:
         run = whole_run(fresh_copy(), day, timeout=args.timeout, email_sample=args.email_sample)
@@ -719,11 +690,9 @@ def main() -> None:
         bound = naive_scaled / alone["seconds"]
         rows[-1] += f" ≥ {RATIO_GOAL}×: " + ("**NOT met** |" if bound < RATIO_GOAL else "not decided by this run |")
     rows += [
-        f"| (entry, search) pairs the anchor probe meets: every entry since the oldest window / D's entries "
-        f"alone | {probed['all']:,} / {probed['day']:,} | |",
-        "| what if: the same statement over D's entries alone (not the run's meaning: for the analysis) | "
-        + (f"stopped by the timeout after {what_if['seconds']:.0f} s" if what_if["timed_out"] else
-           f"{what_if['seconds']:.1f} s, {what_if['searches']:,} searches") + " | |",
+        f"| (entry, search) pairs the anchor probe meets: every entry since the oldest window (the run with no "
+        f"finished run before it) / D's entries alone (the main pass after one) | {probed['all']:,} / "
+        f"{probed['day']:,} | |",
     ]
     lines = [
         f"`bench/bench_alerts.py`, {started_at}, machine: {os.cpu_count()} cores, {platform.python_implementation()} "
@@ -742,7 +711,9 @@ def main() -> None:
         "database, under the run's statement timeout; the whole run in a process of its own (`bench_alerts.py "
         "--child`: the app's `alerts run` command through Flask's CLI runner, a `before_cursor_execute` listener "
         "counting statements, the delivery channels wrapped in timers) on a fresh copy, so both start from the "
-        "same state. **E-mail is off in the timed run**: it is the job queue's work (issue 13, point 3), one "
+        "same state: the state the daily runs up to D − 1 leave (steady_state: that run finished, every search "
+        "not paused on D − 1 matched up to its end). **E-mail is off in the timed run**: it is the job queue's "
+        "work (issue 13, point 3), one "
         "message at a time; the e-mails the run leaves pending are counted and a sample is sent to the "
         "development outbox (no SMTP_URL; a temporary folder) and timed. In-app notifications are part of the "
         "run. Statements sent straight on the driver's cursor (the run's `SET LOCAL` timeouts) and a server-side "
