@@ -20,7 +20,9 @@ What it does, all on this machine:
      (webapp/alerts/matching.index_row_from_json, what the searches service and the run's sync
      call) and COPYed, with query_md5 computed by PostgreSQL (md5(query_json::text)) for each distinct
      query, so the run's sync_index finds nothing stale (the report says how many it rebuilt).
-   `--reuse` keeps a loaded database made with the same counts (after migrating it).
+   `--reuse` keeps a loaded database made with the same counts (after migrating it). Then the state the
+   daily runs up to D − 1 leave (steady_state): that run logged as finished, every search not paused
+   on D − 1 with last_alert_dt = D − 1, so the run of D takes its main pass plus the catch-up.
 2. The measured database `<BENCH_ALERTS_DB_NAME>` is a fresh copy of the loaded one (CREATE DATABASE
    … TEMPLATE): every run starts from the same state, nothing alerted yet for D.
 3. In this process: the naive loop, each sampled search's own compiled directory query over its window
@@ -39,9 +41,8 @@ What it does, all on this machine:
    default is 600): a statement stopped there is reported as such, and when the matching phase alone
    is stopped the whole run is not started (it begins with the same statement).
 5. For the analysis: the (entry, search) pairs the anchor probe meets, for every entry since the oldest
-   window and for D's entries alone (from grouped counts), and the matching statement run over D's
-   entries alone (not the run's meaning). The matching statement's plain EXPLAIN when it was stopped,
-   or with --explain its EXPLAIN (ANALYZE, BUFFERS), on a fresh copy.
+   window and for D's entries alone (from grouped counts). The matching statement's plain EXPLAIN when
+   it was stopped, or with --explain its EXPLAIN (ANALYZE, BUFFERS), on a fresh copy.
 6. Prints it all and writes it under "## Alerts" in docs/benchmarks.md (unless --no-record).
 """
 from __future__ import annotations

@@ -15,7 +15,9 @@ through the field catalogue. The day's new entries then look up the searches the
 Every operator the catalogue declares (has, lte, gte, is) is captured exactly, so the index
 form *is* the condition and no per-search query is ever run; `index_row` refuses an operator
 it doesn't know, so a new one cannot be silently ignored (tests/alerts check the catalogue).
-The whole run is one statement, streamed from a server-side cursor.
+The whole run is one statement, streamed from a server-side cursor. After a finished run of the shard
+(alert_run, migration 110) it probes only the entries that appeared since, plus a catch-up pass for
+the searches that run may not have matched as they are now (matches_sql; docs/decisions.md).
 
 "Appeared" means created_at (docs/decisions.md, "Alerts — matching"). Days are UTC days
 (core/clock): a search's window is (end of its last_alert_dt, or its created_at if it never had
