@@ -92,18 +92,21 @@ the same run at 10k × 10k took 29.1 s for matching, 1.3× the naive loop):
   run of the shard, the main pass probes only the entries since it (D's 10k instead of every entry since
   the oldest window: the pairs the probe meets drop 10×, 119.8M → 12.0M at 100k searches), and a
   catch-up pass reads the whole window of the few searches that run did not match as they are now.
-  Measured at 10k × 10k: matching 29.1 s → 1.4 s (25.8× the naive loop, was 1.3×), results equal to
-  the naive loop's on the sample. The benchmark now measures the state daily runs leave
-  (steady_state: the run of D − 1 finished), which also makes the naive loop's windows a day long for
-  most searches (3.5 to 5 ms a search here, against 29 ms with the loader's month-long windows).
+  Measured at 10k × 10k: matching 29.1 s → 1.4 s and 2.8 s in two runs (26× and 8× the naive loop,
+  was 1.3×; the machine's load moves both), results equal to the naive loop's on the sample. The
+  benchmark now measures the state daily runs leave (steady_state: the run of D − 1 finished), which
+  also makes the naive loop's windows a day long for most searches (2 to 5 ms a search at 10k and
+  100k, 13.5 ms at 1M, against 29 ms with the loader's month-long windows).
 - **Still short at 100k and 1M, and why: the matches themselves.** At 100k searches × 100k entries (10k
   new on D, as at 1M: about 830 a city) the statement meets 12.0M (entry, search) pairs and 5.9M of
   them *are* matches: 85% of the searches match, 70 new entries each on average (a role in a city
   matches about one entry in eight). 185 s, 15 µs a pair; naive 5 ms a search; 2.7×. The pairs grow
   with searches × new entries per city, so at 1M: 120M pairs, about 60M matches, ~30 min by the same
-  cost; it stopped at the 300 s timeout (section "Alerts"). A better anchor can at most halve the pairs
-  (half are matches); keeping the window and pause on the index row saves the lookup back into
-  saved_search, which now happens only for the matching pairs: at best 2× together, not the 30× missing.
+  cost; it stopped at the 300 s timeout (section "Alerts"; its EXPLAIN shows the intended plan now: D's
+  entries by created_at, the probe, saved_search by key; the catch-up search first). A better anchor
+  can at most halve the pairs (half are matches); keeping the window and pause on the index row saves
+  the lookup back into saved_search, which now happens only for the matching pairs: at best 2×
+  together, not the 20× and more missing.
 - **The writes alone miss the minute at 1M too:** at 100k the run wrote 84,870 alerts (recording, with
   matching, 136 s) and 84,870 notifications (56 s): at 1M about 850k of each, some 10 minutes of
   in-app delivery at this rate, and 680k e-mails (27 ms each) for the queue's workers.
