@@ -118,6 +118,9 @@ the same run at 10k × 10k took 29.1 s for matching, 1.3× the naive loop):
   independent of how many entries match, in one statement over saved_search_index joined to the city's
   strings. The catch-up pass stays as it is. Then recording and in-app delivery need set-based writes
   (one INSERT … SELECT per batch of searches instead of executemany rows) to fit the minute.
+- **The index sync** (10.4 s at 1M in the table above: the copy has never synced, so it reads every
+  search) now reads only the searches written since its last pass (migration 111): measured apart on
+  the 1M copy, 5.7 s for the first pass, 0.00 s for the next.
 - The machine was shared (load average 4 to 6 during these runs): the figures are rough, the orders of
   magnitude not."""
 
