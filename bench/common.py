@@ -217,16 +217,21 @@ def parse_wrk(output: str) -> dict:
 
 def wrk(url: str, *, cookie: str | None = None, duration: int = DURATION_S, threads: int = THREADS,
         connections: int = CONNECTIONS, warmup: int = 2, script: Path | None = None,
-        env: dict[str, str] | None = None, meter: CpuMeter | None = None, server: str = "") -> dict:
+        env: dict[str, str] | None = None, meter: CpuMeter | None = None, server: str = "",
+        headers: dict[str, str] | None = None, timeout: int | None = None) -> dict:
     """A short warm-up, then one bounded `wrk --latency` run; parsed figures.
 
-    `script` is a wrk Lua script (with `env` for its settings). With a `meter`, the result also
+    `script` is a wrk Lua script (with `env` for its settings); `headers` are sent with every
+    request (say, HX-Request for an htmx partial); `timeout` (s) replaces wrk's 2 s, past which a
+    slow page's responses are counted as errors and not in req/s. With a `meter`, the result also
     has "cpu": µs of CPU per request spent by the `server` tree, PostgreSQL, wrk, the rest of the
     machine and all of it ("all")."""
     if not shutil.which(WRK):
         raise RuntimeError(f"wrk not found at {WRK} (apt-get install wrk, or set WRK=...)")
     options = ["-t", str(threads), "-c", str(connections), "-H", f"User-Agent: {AGENT}"]
     options += (["-H", f"Cookie: {cookie}"] if cookie else []) + (["-s", str(script)] if script else [])
+    options += [part for name, value in (headers or {}).items() for part in ("-H", f"{name}: {value}")]
+    options += ["--timeout", f"{timeout}s"] if timeout else []
     run_env = {**os.environ, **(env or {})}
     if warmup:
         subprocess.run([WRK, *options, "-d", f"{warmup}s", url], capture_output=True, check=True, env=run_env)

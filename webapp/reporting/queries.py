@@ -3,7 +3,8 @@ when set, else the writer).
 
 Tiles, charts, cap hits and program counts read the daily rollups (migration 100), never the
 facts: a range costs its days × programs × sources × cities rows, whatever the size of the fact
-tables. The outstanding balance sums the money rollup from the first day (rows, not entries).
+tables. The outstanding balance sums the money rollup from the first day (rows, not entries), in
+one pass for both periods.
 Top inviters read the facts of the range through the range indexes of migration 101: their cost
 grows with the events in the range (docs/scaling.md, "The growth dashboard at a million invites").
 The review queue counts the held invites through idx_rfi_held (070): the queue, not the history.
@@ -46,13 +47,18 @@ def totals(filters: Filters) -> dict:
                 "awarded_cents", "clawed_back_cents", "redeemed_cents")
     sums = ", ".join(f"coalesce(sum({c}) filter (where day >= %(start)s), 0) as {c},"
                      f" coalesce(sum({c}) filter (where day < %(start)s), 0) as prev_{c}" for c in counters)
+    # Both balances in one pass over the rollup's history (it reads every day up to `end`: at 1M
+    # invites, two passes were half the overview's time; docs/benchmarks.md, "Growth dashboard — overview").
     row = reads.first(
         f"""
+        with balance as (
+          select coalesce(sum(awarded_cents - clawed_back_cents - redeemed_cents), 0) as outstanding_cents,
+                 coalesce(sum(awarded_cents - clawed_back_cents - redeemed_cents)
+                          filter (where day <= %(prev_end)s), 0) as prev_outstanding_cents
+            from growth_daily where day <= %(end)s{where})
         select {sums},
-               (select coalesce(sum(awarded_cents - clawed_back_cents - redeemed_cents), 0)
-                  from growth_daily where day <= %(end)s{where}) as outstanding_cents,
-               (select coalesce(sum(awarded_cents - clawed_back_cents - redeemed_cents), 0)
-                  from growth_daily where day <= %(prev_end)s{where}) as prev_outstanding_cents
+               (select outstanding_cents from balance) as outstanding_cents,
+               (select prev_outstanding_cents from balance) as prev_outstanding_cents
           from growth_daily
          where day between %(prev_start)s and %(end)s{where}
         """, params, on=READER)
@@ -147,10 +153,15 @@ def top_inviters(filters: Filters, *, limit: int) -> list[dict]:
                          null::bigint as credits_cents from invited
                   union all select user_id, null, signups, null, null from signed_up
                   union all select user_id, null, null, rewards, credits_cents from rewarded) s
-           group by user_id)
+           group by user_id),
+        leaders as (
+          -- cut to the first rows (and those tied with the last) before reading any account: the
+          -- name only breaks ties, and a month at 1M invites has some 17k inviters
+          select * from ranked order by signups desc, rewards desc, invites desc, credits_cents desc
+           fetch first %(limit)s rows with ties)
         select r.user_id, u.display_name, u.email, r.invites::int, r.signups::int, r.rewards::int,
                r.credits_cents::bigint
-          from ranked r join app_user u on u.user_id = r.user_id
+          from leaders r join app_user u on u.user_id = r.user_id
          order by r.signups desc, r.rewards desc, r.invites desc, r.credits_cents desc, u.display_name, r.user_id
          limit %(limit)s
         """, params, on=READER)

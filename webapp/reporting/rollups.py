@@ -25,6 +25,11 @@ def rebuild() -> dict[str, int]:
     Writers committing meanwhile wait for it (their deltas then land on the rebuilt rows); the
     dashboard goes on reading the old rows until it commits. It reads every fact row: no statement
     timeout for it."""
+    # The client stops waiting DB_STATEMENT_TIMEOUT + 1 s into a statement (core/connections):
+    # lifted with the server's timeout, or a rebuild at a million facts fails after 6 s.
+    dbapi = db.session.connection().connection.dbapi_connection
+    reply_timeout = getattr(dbapi, "reply_timeout", None)
+    dbapi.reply_timeout = None
     try:
         db.session.execute(text("set local statement_timeout = 0"))
         db.session.execute(text("select growth_rollups_rebuild()"))
@@ -34,4 +39,6 @@ def rebuild() -> dict[str, int]:
     except Exception:
         db.session.rollback()
         raise
+    finally:
+        dbapi.reply_timeout = reply_timeout
     return {"growth_daily": counts[0], "activity_daily": counts[1]}
