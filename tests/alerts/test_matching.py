@@ -63,13 +63,6 @@ def run(day: date, shard=(0, 1)) -> list[Match]:
 # --- helpers ------------------------------------------------------------------
 
 @pytest.fixture
-def ctx(app):
-    with app.app_context():
-        yield
-        db.session.remove()
-
-
-@pytest.fixture
 def save(make_user, db_conn):
     """save(scope, city, query, created_at=…, last_alert_dt=…, paused_until=…) through the searches service."""
 
