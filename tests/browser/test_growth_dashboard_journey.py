@@ -1,10 +1,11 @@
 """The growth team opens the overview from the menu, narrows it to the last 7 days (tiles and charts
-change in place, focus stays on the range, the address follows), opens a chart's table, and
-follows the top inviter to their credit history. Over real data: invites written by the factories,
+change in place, focus stays on the range, the address follows), opens a chart's table, downloads
+its CSV, and follows the top inviter to their credit history. Over real data: invites written by the factories,
 the rollups rebuilt from them, the real reporting service (issue 14)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -61,6 +62,12 @@ def test_narrow_the_overview_open_a_table_and_follow_the_top_inviter(page, make_
     expect(table.get_by_role("columnheader", name="Bring a friend")).to_be_visible()
     expect(table.get_by_role("row", name="16 Mar 3")).to_be_visible()
     screenshot(page, "growth-overview-7-days")
+
+    with page.expect_download() as download:  # the chart's data, under the view's filters
+        chart.get_by_role("link", name="Download CSV of invites per week by program").click()
+    assert download.value.suggested_filename == "growth-invites-by-program-2026-03-12-to-2026-03-18.csv"
+    rows = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0].endswith(",Bring a friend") and any(row.endswith(",3") for row in rows[1:])
 
     page.go_back()
     page.wait_for_url("**/growth")
