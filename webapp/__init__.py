@@ -176,7 +176,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         searches,
     )
     from .alerts import tasks as alert_tasks
-    from .core import cli, errors, health, placeholders, queue, templating
+    from .core import cli, errors, health, queue, templating
     from .demo import cli as demo_cli
 
     accounts.init_app(app)
@@ -184,7 +184,6 @@ def create_app(test_config: dict | None = None) -> Flask:
                     health, art, mail, internal, alerts, notifications, reporting):
         app.register_blueprint(feature.bp)
     queue.init_app(app, [alert_tasks.register])
-    placeholders.init_app(app)  # after every feature: it refuses a path a feature serves
     templating.init_app(app)
     errors.register_error_handlers(app)
     app.cli.add_command(cli.db_cli)

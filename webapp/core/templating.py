@@ -18,7 +18,6 @@ class NavItem(NamedTuple):
     roles: tuple[str, ...] | None = None  # None: every signed-in user
 
 
-# Placeholder endpoints stand in until their feature lands (webapp/core/placeholders.py).
 NAVIGATION = (
     NavItem("dashboard.index", "Dashboard"),
     NavItem("directory.people", "People", also=("directory.people_builder", "profiles.person")),
