@@ -407,11 +407,8 @@ def naive_loop(app, day: date, sample: int) -> tuple[float, dict, int, list[str]
     from sqlalchemy import text
 
     from webapp.alerts import service
-    from webapp.alerts.matching import TOP_MATCHES, Match, day_end
+    from webapp.alerts.matching import one_search_matches
     from webapp.core.extensions import db
-    from webapp.directory.catalogue import SCOPES
-    from webapp.directory.compiler import match_select, scope_table
-    from webapp.directory.query import parse_json
 
     with app.app_context(), service.job_timeouts(app.config["ALERTS_STATEMENT_TIMEOUT"]):  # the run's limits
         rows = db.session.execute(text(
@@ -424,15 +421,8 @@ def naive_loop(app, day: date, sample: int) -> tuple[float, dict, int, list[str]
             if s["paused_until"] is not None and s["paused_until"] >= day:
                 paused += 1
                 continue
-            scope = SCOPES[s["scope"]]
-            query = parse_json(s["query_json"], scope)
-            after = day_end(s["last_alert_dt"]) if s["last_alert_dt"] else s["created_at"]
-            t = scope_table(scope)
-            stmt = match_select(scope, s["city"], query, t.c[scope.key], created_after=after,
-                                created_until=day_end(day)).order_by(t.c.created_at.desc(), t.c[scope.key].desc())
-            ids = db.session.execute(stmt).scalars().all()
-            if ids:
-                found[s["search_id"]] = Match(s["search_id"], len(ids), ids[:TOP_MATCHES])
+            if match := one_search_matches(db.session, s, day):
+                found[s["search_id"]] = match
         took = time.perf_counter() - started
         db.session.rollback()
         return took, found, paused, [r["search_id"] for r in rows]

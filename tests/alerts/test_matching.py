@@ -11,13 +11,12 @@ from sqlalchemy import event, text
 
 from webapp.alerts import matching
 from webapp.alerts import service as alert_service
-from webapp.alerts.matching import Match, day_end, index_row, new_matches
+from webapp.alerts.matching import Match, index_row, new_matches
 from webapp.alerts.queries import sync_index
 from webapp.core.extensions import db
 from webapp.core.ids import new_id
 from webapp.directory.catalogue import PEOPLE, SCOPES, STUDIOS
-from webapp.directory.compiler import match_select, scope_table
-from webapp.directory.query import Condition, Query, parse_json
+from webapp.directory.query import Condition, Query
 from webapp.searches import service as searches
 
 D = date(2026, 3, 18)
@@ -40,18 +39,8 @@ def naive_matches(day: date, shard=(0, 1)) -> list[Match]:
     for s in searches_rows:
         if s["shard"] != shard[0] or (s["paused_until"] is not None and s["paused_until"] >= day):
             continue
-        scope = SCOPES[s["scope"]]
-        try:
-            query = parse_json(s["query_json"], scope)
-        except Exception:
-            continue
-        after = day_end(s["last_alert_dt"]) if s["last_alert_dt"] else s["created_at"]
-        t = scope_table(scope)
-        stmt = match_select(scope, s["city"], query, t.c[scope.key], created_after=after,
-                            created_until=day_end(day)).order_by(t.c.created_at.desc(), t.c[scope.key].desc())
-        ids = db.session.execute(stmt).scalars().all()
-        if ids:
-            found.append(Match(s["search_id"], len(ids), ids[: matching.TOP_MATCHES]))
+        if match := matching.one_search_matches(db.session, s, day):
+            found.append(match)
     db.session.rollback()
     return found
 

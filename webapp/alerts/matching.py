@@ -36,7 +36,7 @@ from sqlalchemy.sql import literal_column
 
 from ..core.errors import Invalid
 from ..directory.catalogue import SCOPES, Scope
-from ..directory.compiler import _scalar
+from ..directory.compiler import _scalar, match_select, scope_table
 from ..directory.query import Condition, Query, parse_json
 
 TOP_MATCHES = 5
@@ -277,6 +277,25 @@ def parse_shard(text: str) -> tuple[int, int]:
     if not 0 <= i < n:
         raise ValueError(f"a shard i/n needs 0 ≤ i < n, not “{text}”")
     return i, n
+
+
+def one_search_matches(conn, search, day: date) -> Match | None:
+    """One search on its own: its compiled directory query over its window up to the end of `day`.
+    `search` is a saved_search row (scope, city, query_json, last_alert_dt, created_at). What the
+    set-based run must equal (tests/alerts/test_matching.py) and the per-search loop it replaces
+    (bench/bench_alerts.py); pauses are the caller's to skip. None when nothing matched."""
+    scope = SCOPES[search["scope"]]
+    try:
+        query = parse_json(search["query_json"], scope)
+    except Invalid:  # a field since removed from the catalogue: the search matches nothing now
+        return None
+    after = day_end(search["last_alert_dt"]) if search["last_alert_dt"] else search["created_at"]
+    t = scope_table(scope)
+    statement = (match_select(scope, search["city"], query, t.c[scope.key], created_after=after,
+                              created_until=day_end(day))
+                 .order_by(t.c.created_at.desc(), t.c[scope.key].desc()))
+    ids = conn.execute(statement).scalars().all()
+    return Match(search["search_id"], len(ids), ids[:TOP_MATCHES]) if ids else None
 
 
 def shard_text(shard: tuple[int, int]) -> str:
