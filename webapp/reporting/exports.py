@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from numbers import Number
 
-from flask import current_app
-
 from ..core import reads
 from .model import CHARTS, Filters, Overview, Step
+from .queries import READER
 
 # Spreadsheets run a cell that starts with one of these as a formula (tab and carriage return
 # because some strip them first and then see what follows): OWASP's CSV-injection list.
@@ -191,11 +190,6 @@ STREAMED: dict[str, Streamed] = {"invites": INVITES, "inviters": INVITERS}
 TABLES = (*OVERVIEW_TABLES, *STREAMED)
 
 
-def _engine() -> str:
-    # The dashboard's reads go to the reader endpoint when one is configured (DATABASE_READ_URL).
-    return "reader" if "reader" in current_app.config.get("SQLALCHEMY_BINDS", {}) else "autocommit"
-
-
 def streamed_rows(table: str, filters: Filters) -> Iterator[list]:
     """The big table's rows, as the file's cells, fetched in batches as they are asked for.
 
@@ -203,7 +197,7 @@ def streamed_rows(table: str, filters: Filters) -> Iterator[list]:
     answers the request with its 503 page instead of a download cut short at the first byte."""
     spec = STREAMED[table]
     where, params = _where(filters)
-    rows = reads.stream(spec.sql.replace("{where}", where), params, on=_engine(),
+    rows = reads.stream(spec.sql.replace("{where}", where), params, on=READER,
                         timeout=STREAM_STATEMENT_SECONDS)
     first = next(rows, None)
     return _shaped(spec, first, rows)
