@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import make_response, redirect, render_template, request
+from flask import g, get_flashed_messages, get_template_attribute, make_response, redirect, render_template, request
 from jinja2_fragments.flask import render_block
 
 
@@ -44,4 +44,32 @@ def _same_page(location: str, current_url: str) -> bool:
 def add_vary_header(response):
     """Pages and fragments share URLs: caches must key on HX-Request."""
     response.vary.add("HX-Request")
+    return response
+
+
+def announce(text: str, category: str = "info") -> None:
+    """Say `text` in the page's status region, for this htmx answer only.
+
+    For what a live update shows and a reloaded page shows anyway ("3 people match"). A message about
+    a change the person made is `flash()`ed instead: it reaches the page that follows, with or without
+    JavaScript, and an htmx answer carries it too (announce_out_of_band)."""
+    if is_htmx():
+        g.setdefault("announcements", []).append((category, text))
+
+
+# Answers that say what to do instead of being swapped, or that are already aimed at the region.
+_NOT_SWAPPED = ("HX-Redirect", "HX-Refresh", "HX-Location")
+
+
+def announce_out_of_band(response):
+    """An htmx answer carries the messages flashed (or announced) while making it, out of band into
+    the page's one status region (#messages). A redirect or a refresh leaves flashes for the next
+    page, which draws them itself."""
+    if (not is_htmx() or response.status_code == 204 or response.is_streamed or response.mimetype != "text/html"
+            or any(h in response.headers for h in _NOT_SWAPPED) or response.headers.get("HX-Retarget") == "#messages"):
+        return response
+    items = get_flashed_messages(with_categories=True) + g.pop("announcements", [])
+    if items:
+        out_of_band = get_template_attribute("_messages.html", "out_of_band")
+        response.set_data(response.get_data(as_text=True) + str(out_of_band(items)))
     return response

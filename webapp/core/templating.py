@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 from flask import current_app, request, url_for
 
-from .htmx import add_vary_header
+from .htmx import add_vary_header, announce_out_of_band
 from .taxonomy import city_name, tag_label
 from .urls import profile_url
 
@@ -85,4 +85,5 @@ def init_app(app) -> None:
     app.jinja_env.globals.update(field=macros.field, form_errors=macros.form_errors, more_rows=lists.more_rows,
                                  more_items=lists.more_items)
     app.after_request(add_vary_header)
+    app.after_request(announce_out_of_band)
     app.after_request(no_store_unless_said)

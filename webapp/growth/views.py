@@ -65,9 +65,9 @@ def set_active(program_id: str):
     program = service.set_active(program_id, active)
     notice = (f"“{program['name']}” is active: its invite links work." if active else
               f"“{program['name']}” is inactive: its invite links now say they are not valid.")
-    if is_htmx():
-        return render_page("growth/programs.html", "program_row", p=program, notice=notice)
     flash(notice, "success")
+    if is_htmx():
+        return render_page("growth/programs.html", "program_row", p=program)
     return redirect_to(safe_next(request.form.get("next"), url_for("growth.programs")))
 
 
@@ -120,10 +120,10 @@ def decide():
         item = service.decide(invite_id, request.form.get("decision"), actor_user_id=current_user.user_id,
                               reason=reason)
     except service.AlreadyDecided as exc:
-        if is_htmx():  # the row shows where the invite stands now, the message says why nothing happened
-            return render_page("growth/review.html", "review_item", status=409, item=exc.item, notice=str(exc),
-                               notice_kind="error", errors={}, selected=set())
         flash(str(exc), "error")
+        if is_htmx():  # the row shows where the invite stands now, the message says why nothing happened
+            return render_page("growth/review.html", "review_item", status=409, item=exc.item, errors={},
+                               selected=set())
         return redirect_to(url_for("growth.review"))
     except Invalid as exc:
         if "reason" not in exc.fields:
@@ -134,11 +134,9 @@ def decide():
             return render_page("growth/review.html", "review_item", status=422, item=item, errors=errors,
                                selected=set())
         return _queue(422, errors=errors, extra=item)
-    notice = _decided_notice(item)
+    flash(_decided_notice(item), "success")
     if is_htmx():
-        return render_page("growth/review.html", "review_item", item=item, notice=notice, notice_kind="success",
-                           errors={}, selected=set())
-    flash(notice, "success")
+        return render_page("growth/review.html", "review_item", item=item, errors={}, selected=set())
     return redirect_to(url_for("growth.review"))
 
 
@@ -255,9 +253,9 @@ def claw_back(user_id: str, entry_id: str):
             if is_htmx():
                 return _ledger_row(user_id, entry_id, 422, claw_errors=errors)
             return _user_page(user_id, AdjustmentForm(), 422, claw_errors=errors)
-        if is_htmx():  # already clawed back: the row as it now stands, and why nothing happened
-            return _ledger_row(user_id, entry_id, 409, notice=str(exc), notice_kind="error")
         flash(str(exc), "error")
+        if is_htmx():  # already clawed back: the row as it now stands, and why nothing happened
+            return _ledger_row(user_id, entry_id, 409, figures=True)
         return redirect_to(url_for("growth.user", user_id=user_id) + "#ledger-heading")
     notice = f"Clawed back {money(done['amount_cents'])}. Balance {money(done['balance_cents'])}"
     notice += f", {money(done['owed_cents'])} owed." if done["owed_cents"] else "."
@@ -269,4 +267,4 @@ def claw_back(user_id: str, entry_id: str):
 
 def _ledger_row(user_id: str, entry_id: str, status: int = 200, **context):
     return render_page("growth/user.html", "ledger_row", status=status, account=service.credit_user(user_id),
-                       e=service.ledger_entry(user_id, entry_id), **{"claw_errors": {}, "notice": None, **context})
+                       e=service.ledger_entry(user_id, entry_id), **{"claw_errors": {}, "figures": False, **context})

@@ -45,12 +45,12 @@ def qr_png(invite_code: str):
 
 def _email_invites() -> dict:
     """What the email_invites block of invites/index.html draws: this request's form when
-    send_email re-renders it (with its messages), else a fresh one; `sent` after a success.
+    send_email re-renders it (with its messages), else a fresh one.
 
     A template global of this blueprint, so the page's own view need not build the form."""
     if "email_invites" not in g:
         programs = referral_queries.codes_of(current_user.user_id, current_user.role)
-        g.email_invites = {"form": EmailInviteForm(formdata=None, programs=programs), "sent": None}
+        g.email_invites = {"form": EmailInviteForm(formdata=None, programs=programs)}
     return g.email_invites
 
 
@@ -76,12 +76,11 @@ def send_email():
             with errors_on(form):
                 outcome = by_email.invite(current_user, program_id=form.program.data,
                                           addresses=form.addresses.data, note=form.note.data)
+                flash(outcome.message, "success")
                 if not is_htmx():
-                    flash(outcome.message, "success")
                     return redirect_to(url_for("invites.index"))
                 g.email_invites = {"form": EmailInviteForm(formdata=None, programs=programs,
-                                                           data={"program": form.program.data}),
-                                   "sent": outcome.message}
+                                                           data={"program": form.program.data})}
                 response = render_page("invites/index.html", "email_invites")
                 if outcome.sent:
                     response.headers["HX-Trigger"] = "invites-sent"
@@ -89,7 +88,7 @@ def send_email():
         except by_email.NotSent as exc:
             form.form_errors.append(str(exc))
             not_sent = True
-    g.email_invites = {"form": form, "sent": None}
+    g.email_invites = {"form": form}
     status = 503 if not_sent else form_status(form)
     if is_htmx():
         return render_page("invites/index.html", "email_invites", status=status)

@@ -59,11 +59,10 @@ def new_reader_link():
 @role_required("growth")
 def revoke_reader_link(link_id: str):
     link = readers.revoke(link_id)
-    notice = f"“{link['label']}” revoked: its link no longer opens anything."
+    flash(f"“{link['label']}” revoked: its link no longer opens anything.", "success")
     if is_htmx():
         row = next(row for row in readers.links() if row["link_id"] == link_id)
-        return render_page("reporting/readers.html", "link_row", link=row, notice=notice, url_of=_url_of)
-    flash(notice, "success")
+        return render_page("reporting/readers.html", "link_row", link=row, url_of=_url_of)
     return redirect_to(url_for("reporting.reader_links"))
 
 
