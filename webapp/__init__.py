@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from flask import Flask
 
-from .core import connections, edge
+from .core import assets, connections, edge
 from .core.config import PROJECT_ROOT, load_settings, sqlalchemy_url
 from .core.embedded import embedded_url
-from .core.extensions import csrf, db, limiter, login_manager, talisman
+from .core.extensions import compress, csrf, db, limiter, login_manager, talisman
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -88,6 +88,16 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_REFRESH_EACH_REQUEST=False,
         OUTBOX_DIR=str(PROJECT_ROOT / ".data" / "outbox"),
         UPLOAD_DIR=settings.upload_dir,
+        STATIC_BUILD_DIR=settings.static_build_dir,
+        # Pages and partials, compressed as they go out (levels from bench/bench_compression.py;
+        # docs/benchmarks.md, "Compression"). Brotli first: every current browser sends it.
+        # Streamed answers (the CSV exports, Flask's own static files) pass untouched, so they
+        # keep streaming; CSV downloads compress at the load balancer if anywhere (docs/operations.md).
+        COMPRESS_MIMETYPES=["text/html"],
+        COMPRESS_ALGORITHM=["br", "gzip"],
+        COMPRESS_BR_LEVEL=4,
+        COMPRESS_LEVEL=6,
+        COMPRESS_STREAMS=False,
         FRAGMENT_CACHE_SIZE=settings.fragment_cache_size,
         DIRECTORY_COUNT_CACHE_SECONDS=settings.directory_count_cache_seconds,
         DB_CONNECT_TIMEOUT=settings.db_connect_timeout,
@@ -145,6 +155,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     _limit_decorated_routes_only(app)
     login_manager.init_app(app)
+    compress.init_app(app)
     talisman.init_app(
         app,
         force_https=False,  # TLS ends at the load balancer; HSTS still tells browsers
@@ -185,6 +196,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(feature.bp)
     queue.init_app(app, [alert_tasks.register])
     templating.init_app(app)
+    assets.init_app(app)  # hashed static names, served by WhiteNoise in front of the app
     errors.register_error_handlers(app)
     app.cli.add_command(cli.db_cli)
     app.cli.add_command(cli.worker)

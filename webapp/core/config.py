@@ -78,6 +78,7 @@ class Settings:
     ratelimit_storage_uri: str          # where rate-limit counts live: Redis in production (core/limits.py)
     trusted_proxies: int
     upload_dir: str
+    static_build_dir: str               # static files' content-hashed, compressed copies, made at start (core/assets.py)
     # The per-process caches (docs/decisions.md, Performance); 0 turns each off.
     fragment_cache_size: int            # rendered cards per cache
     directory_count_cache_seconds: float  # how long a search's capped count is remembered
@@ -148,6 +149,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         ratelimit_storage_uri=ratelimit_storage_uri,
         trusted_proxies=_number(env, "TRUSTED_PROXIES", "0", int),
         upload_dir=env.get("UPLOAD_DIR") or str(DATA_DIR / "uploads"),
+        static_build_dir=env.get("STATIC_BUILD_DIR") or str(DATA_DIR / "static"),
         fragment_cache_size=_number(env, "FRAGMENT_CACHE_SIZE", "4096", int),
         directory_count_cache_seconds=_number(env, "DIRECTORY_COUNT_CACHE_SECONDS", "30", float),
         db_connect_timeout=_number(env, "DB_CONNECT_TIMEOUT", "3", float),
