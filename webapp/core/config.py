@@ -78,7 +78,7 @@ class Settings:
     ratelimit_storage_uri: str          # where rate-limit counts live: Redis in production (core/limits.py)
     trusted_proxies: int
     upload_dir: str
-    static_build_dir: str               # static files' content-hashed, compressed copies, made at start (core/assets.py)
+    static_build_dir: str               # the static files' hashed, compressed copies, made at start (core/assets.py)
     # The per-process caches (docs/decisions.md, Performance); 0 turns each off.
     fragment_cache_size: int            # rendered cards per cache
     directory_count_cache_seconds: float  # how long a search's capped count is remembered
