@@ -27,7 +27,9 @@ def test_generated_art_keeps_its_year_long_cache(client):
     assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
 
 
-def test_static_files_keep_their_revalidation(signed_in, client):
+def test_a_static_file_asked_for_by_its_plain_name_is_revalidated_each_time(signed_in, client):
+    # Pages name static files by their content, kept a year (tests/test_compression.py); the plain
+    # name stays served for anything that still asks for it, and is never stale.
     signed_in()
     with client.get("/static/css/app.css") as response:
         assert response.headers["Cache-Control"] == "no-cache" and response.headers["ETag"]
