@@ -4,6 +4,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from ..core import reads
+from ..follows.queries import POPULAR_NOT_FOLLOWED
+from ..referrals.queries import CODES_OF
+from ..searches.queries import USER_SEARCHES
 
 
 def user_summary(user_id: str, today: date) -> dict:
@@ -29,4 +32,20 @@ def user_summary(user_id: str, today: date) -> dict:
               (select count(*) from feed_post where author_id = %(u)s and not is_published) as draft_posts
         """,
         {"u": user_id, "today": today, "week_ago": today - timedelta(days=7)},
+    )
+
+
+def side_panel(user_id: str, role: str, suggested: int) -> dict:
+    """The side panel's rows in one read, each part its feature's own SQL: `suggested` people and
+    creators the user might follow (follows), the user's saved searches (searches), their invite
+    codes (referrals). Searches and suggestions come as JSON lists (their dates as ISO text), in
+    their statements' order; codes as a plain list, oldest program first."""
+    return reads.first(
+        f"""
+            select
+              (select coalesce(json_agg(p), '[]') from ({POPULAR_NOT_FOLLOWED}) p) as suggested,
+              (select coalesce(json_agg(s), '[]') from ({USER_SEARCHES}) s) as searches,
+              array(select c.code from ({CODES_OF}) c) as codes
+        """,
+        {"u": user_id, "user_id": user_id, "role": role, "limit": suggested},
     )

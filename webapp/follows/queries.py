@@ -102,3 +102,25 @@ def followed_by(follower_user_id: str, *, after: tuple | None = None, limit: int
 def count_followed(follower_user_id: str) -> int:
     """How many rows the Following page lists in all."""
     return reads.scalar(f"select count(*) {_FOLLOWED}", {"u": follower_user_id})
+
+
+
+# The most-followed people and creators that %(u)s neither follows nor is, most followers first,
+# ties by id, %(limit)s of them: the side panel's "people you might follow" (dashboard/queries.py).
+# Counts every follow (a grouped index-only scan of idx_follow_target): cheap at the demo's and the
+# benchmarks' sizes; with millions of follows it wants a kept follower count. A target with no
+# follower is never suggested.
+POPULAR_NOT_FOLLOWED = """
+    select t.target_id, t.target_kind, t.followers,
+           coalesce(sp.display_name, fc.display_name) as display_name,
+           coalesce(sp.city, fc.city) as city,
+           coalesce(sp.verified, fc.verified, false) as verified
+      from (select f.target_id, f.target_kind, count(*) as followers from follow f
+             where not exists (select 1 from follow mine where mine.follower_user_id = %(u)s
+                                  and mine.target_id = f.target_id and mine.target_kind = f.target_kind)
+             group by f.target_id, f.target_kind) t
+      left join service_profile sp on t.target_kind = 'service_profile' and sp.user_id = t.target_id
+      left join fansub_creator fc on t.target_kind = 'fansub_creator' and fc.creator_id = t.target_id
+     where coalesce(sp.user_id, fc.user_id) <> %(u)s
+     order by t.followers desc, t.target_id
+     limit %(limit)s"""

@@ -39,14 +39,16 @@ def ensure_codes(user_id: str, role: str) -> None:
     db.session.commit()
 
 
+# The user's (%(user_id)s) code per active program open to their role (%(role)s), oldest program
+# first: /invites, and the side panel's statement (dashboard/queries.py).
+CODES_OF = (f"select c.code, {PROGRAM_COLUMNS} from referral_code c join referral_program p using (program_id)"
+            " where c.user_id = %(user_id)s and p.active and %(role)s = any(p.inviter_roles)"
+            " order by p.created_at, p.program_id")
+
+
 def codes_of(user_id: str, role: str) -> list[dict]:
     """The user's code per active program open to their role, with the program, oldest program first."""
-    return reads.rows(
-        f"select c.code, {PROGRAM_COLUMNS} from referral_code c join referral_program p using (program_id)"
-        " where c.user_id = %(user_id)s and p.active and %(role)s = any(p.inviter_roles)"
-        " order by p.created_at, p.program_id",
-        {"user_id": user_id, "role": role},
-    )
+    return reads.rows(CODES_OF, {"user_id": user_id, "role": role})
 
 
 def landing(code: str) -> dict | None:

@@ -25,10 +25,13 @@ def get_search(user_id: str, search_id: str):
     ).mappings().first()
 
 
+# The user's (%(u)s) searches, newest first: /searches, and the side panel's statement (dashboard/queries.py).
+USER_SEARCHES = f"select {_COLUMNS} from saved_search where user_id = %(u)s order by created_at desc, search_id desc"
+
+
 def list_searches(user_id: str) -> list[dict]:
     """The user's searches, newest first (the /searches page)."""
-    return reads.rows(f"select {_COLUMNS} from saved_search where user_id = %(u)s"
-                      " order by created_at desc, search_id desc", {"u": user_id})
+    return reads.rows(USER_SEARCHES, {"u": user_id})
 
 
 def find_equal(user_id: str, scope: str, city: str, query_json: dict, *, except_id: str | None = None):

@@ -206,6 +206,22 @@ def cards(searches) -> list[dict]:
             for s, scope, query in parsed]
 
 
+def shortcuts(searches) -> list[dict]:
+    """Searches as links to their current matches (the side panel): name or description, paused or
+    not, no counts, no alert history."""
+    from ..directory.query import rows_from_query
+    from ..directory.service import directory_url
+
+    links = []
+    for search in searches:
+        scope, query = _parsed(search)
+        if query is not None:  # a search on a removed field has no matches page (its card says so)
+            links.append(dict(search_id=search["search_id"], paused=is_paused(search),
+                              label=search["name"] or describe(scope, search["city"], query),
+                              url=directory_url(scope, search["city"], rows_from_query(query, scope))))
+    return links
+
+
 def alert_history(user_id: str, search_id: str) -> tuple[dict, list[dict]]:
     """The user's search and its newest HISTORY_MAX alerts (NotFound for someone else's)."""
     search = get(user_id, search_id)
@@ -232,4 +248,4 @@ def _card(search, scope: Scope, query: Query | None, count: int | None, alerts: 
 
 
 __all__ = ["SaveOutcome", "alert_history", "card", "cards", "delete", "get", "pause", "pause_date", "resume", "save",
-           "set_email_alerts", "update"]
+           "set_email_alerts", "shortcuts", "update"]
