@@ -10,6 +10,7 @@ of them. Band 2 is never rendered, so it can never be cached.
 from __future__ import annotations
 
 from flask import current_app, url_for
+from markupsafe import Markup
 
 from ..core.cache import SLOT, Card, FragmentCache, row_key
 from ..follows.buttons import follow_buttons
@@ -19,7 +20,8 @@ from .service import present
 
 post_cards = FragmentCache()
 
-# The reader's own parts of a post card, in order: the follow button, the growth team's band form.
+# The reader's own parts of a post card, in order: the follow button (or the delete control on the
+# reader's own post), the growth team's band form.
 SLOTS = 2
 
 
@@ -53,3 +55,10 @@ def _render(row: dict, opt_in: bool) -> Card:
         own["follow"] = follow_buttons(row["follow_id"], row["follow_kind"], row["author_name"])
     return Card(macros.post_card(present(row), opt_in, SLOT), SLOTS, own)
 
+
+
+def in_feed_at(card: Markup, position: int) -> Markup:
+    """A filled card as the `position`th article of a role="feed": aria-posinset, and aria-setsize -1
+    (more load on demand, so the size is unknown). Per page, so never in the cached card; its
+    opening tag is the card's own (feed/_macros.html post_card)."""
+    return Markup(str(card).replace("<article ", f'<article aria-posinset="{int(position)}" aria-setsize="-1" ', 1))

@@ -2,6 +2,7 @@
 whose Invalid messages land on these fields by name (core.forms.errors_on)."""
 from __future__ import annotations
 
+from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -32,7 +33,7 @@ from .catalogue import (
     MAX_TITLE_CHARS,
     POST_ROLE_TAGS,
 )
-from .service import MAX_UPLOAD_READ, NewImage, PostInput
+from .service import MAX_UPLOAD_READ, NewImage, PendingPicture, PostInput
 
 
 class ImageForm(Form):
@@ -70,13 +71,23 @@ class PostForm(FlaskForm):
             slot.file.label.text = f"Picture {number}"
             slot.alt.label.text = f"Description of picture {number} (alt text)"
 
-    def post_input(self) -> PostInput:
-        """What the service takes: the typed values and the chosen files, read up to one byte past the limit."""
-        images = [NewImage(slot.file.data.read(MAX_UPLOAD_READ), slot.file.data.filename[:80], slot.alt.data or "")
-                  for slot in self.images if slot.file.data]
+    def chosen_files(self) -> list[NewImage]:
+        """The files chosen in the picture slots, read up to one byte past the limit."""
+        return [NewImage(slot.file.data.read(MAX_UPLOAD_READ), slot.file.data.filename[:80], slot.alt.data or "")
+                for slot in self.images if slot.file.data]
+
+    @staticmethod
+    def sent_pending() -> list[PendingPicture]:
+        """The pending pictures the form carries, in its order: `pending_id` and `pending_alt` pairs
+        (plain repeated names, so their order on the page is their order in the post)."""
+        ids, alts = request.form.getlist("pending_id"), request.form.getlist("pending_alt")
+        return [PendingPicture(pending_id[:40], alt) for pending_id, alt in zip(ids, alts, strict=False)][:MAX_IMAGES]
+
+    def post_input(self, pending: list[PendingPicture]) -> PostInput:
+        """What the service takes: the typed values and the pictures, already kept as pending ones."""
         return PostInput(title=self.title.data or "", kind=self.kind.data or "", role_tags=self.role_tags.data or [],
                          city=self.city.data or "", body_md=self.body_md.data or "", band=self.band.data or "",
-                         images=images, remove_media=self.remove_media.data or [])
+                         pending=pending, remove_media=self.remove_media.data or [])
 
     @staticmethod
     def values_of(post: dict) -> dict:

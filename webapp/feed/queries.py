@@ -278,3 +278,56 @@ def delete_media(feed_id: str, media_ids: list[str]) -> list[str]:
     )
     return [r[0] for r in rows if r[0]]
 
+
+
+def delete_post(feed_id: str) -> list[str]:
+    """Remove the post (its media rows go with it, on delete cascade); returns the storage keys to delete."""
+    keys = [m["storage_key"] for m in media_of(feed_id) if m["storage_key"]]
+    db.session.execute(text("delete from feed_post where feed_id = :id"), {"id": feed_id})
+    return keys
+
+
+# --- pending pictures: uploaded in the editor, not yet part of a saved post (migration 114)
+
+
+def insert_pending(*, pending_id: str, user_id: str, storage_key: str, mime: str, width: int, height: int,
+                   size: int) -> None:
+    db.session.execute(
+        text("insert into feed_pending_media (pending_id, user_id, storage_key, mime, width, height, bytes)"
+             " values (:pending_id, :user_id, :storage_key, :mime, :width, :height, :size)"),
+        dict(pending_id=pending_id, user_id=user_id, storage_key=storage_key, mime=mime, width=width, height=height,
+             size=size),
+    )
+
+
+def pending_of(user_id: str, pending_ids: list[str]) -> dict[str, dict]:
+    """Those pending pictures that belong to this user, by id (anyone else's are simply not there)."""
+    if not pending_ids:
+        return {}
+    rows = db.session.execute(
+        text("select pending_id, storage_key, mime, width, height, bytes from feed_pending_media"
+             " where user_id = :user_id and pending_id = any(:ids)"),
+        {"user_id": user_id, "ids": list(pending_ids)},
+    ).mappings()
+    return {r["pending_id"]: dict(r) for r in rows}
+
+
+def delete_pending(user_id: str, pending_ids: list[str]) -> list[str]:
+    """Forget those pending pictures of this user; returns their storage keys."""
+    if not pending_ids:
+        return []
+    rows = db.session.execute(
+        text("delete from feed_pending_media where user_id = :user_id and pending_id = any(:ids)"
+             " returning storage_key"),
+        {"user_id": user_id, "ids": list(pending_ids)},
+    )
+    return [r[0] for r in rows]
+
+
+def delete_stale_pending(user_id: str, older_than: datetime) -> list[str]:
+    """This user's pending pictures of drafts abandoned before `older_than`; returns their storage keys."""
+    rows = db.session.execute(
+        text("delete from feed_pending_media where user_id = :user_id and created_at < :before returning storage_key"),
+        {"user_id": user_id, "before": older_than},
+    )
+    return [r[0] for r in rows]

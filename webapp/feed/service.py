@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import url_for
 
-from ..core import keyset
+from ..core import clock, keyset
 from ..core.errors import Invalid, NotFound, Refused
 from ..core.extensions import db
 from ..core.ids import new_id
@@ -42,6 +42,9 @@ BROKEN_CURSOR = "That page link is broken. Start again from the newest posts."
 ART_ENDPOINTS = frozenset({"art.scene", "art.avatar"})
 # What a band-0 preview may put in a page: the checked media route, or generated art.
 SHOWN_ENDPOINTS = ART_ENDPOINTS | {"feed.media"}
+# How long a picture chosen in the editor waits for its post: a draft abandoned longer than this
+# loses its pending pictures, swept the next time its author chooses one.
+PENDING_KEEP = timedelta(days=1)
 
 
 @dataclass
@@ -49,6 +52,14 @@ class NewImage:
     data: bytes
     filename: str
     alt: str
+
+
+@dataclass
+class PendingPicture:
+    """A picture already uploaded in the editor (feed_pending_media), with the alt text the form carries."""
+
+    pending_id: str
+    alt: str = ""
 
 
 @dataclass
@@ -61,6 +72,7 @@ class PostInput:
     band: str | int = BAND_SAFE
     images: list[NewImage] = field(default_factory=list)
     remove_media: list[str] = field(default_factory=list)
+    pending: list[PendingPicture] = field(default_factory=list)
 
 
 # --- cursors -------------------------------------------------------------------------------------
@@ -202,6 +214,14 @@ def _check_may_see(row: dict | None, key: str, viewer, *, picture: bool = False)
     return row
 
 
+def permalink(feed_id: str) -> dict:
+    """A post on its own page: exactly what the feed shows (published, never band 2), else NotFound."""
+    row = queries.get_post(feed_id)
+    if row is None or not row["is_published"] or row["nsfw_band"] >= BAND_BLOCK:
+        raise NotFound(feed_id)
+    return row
+
+
 def reveal(feed_id: str, position: int, viewer) -> dict:
     """The full picture behind a blurred preview, for a viewer who opted in."""
     _check_may_see(queries.get_post(feed_id), feed_id, viewer, picture=True)
@@ -264,10 +284,20 @@ def validate(data: PostInput, *, existing_media: int = 0) -> dict:
         band = -1
     if band not in AUTHOR_BANDS:
         errors["band"] = "Choose whether the pictures are safe for everyone or sensitive."
-    if existing_media - len(data.remove_media) + len(data.images) > MAX_IMAGES:
+    kept = existing_media - len(data.remove_media)
+    if kept + len(data.pending) + len(data.images) > MAX_IMAGES:
         errors["images"] = f"A post can have at most {MAX_IMAGES} pictures."
+    for number, picture in enumerate(data.pending, start=kept + 1):
+        alt = (picture.alt or "").strip()
+        if not alt:
+            errors["images"] = f"Describe picture {number} in a few words (alt text) for people who can't see it."
+            break
+        if len(alt) > MAX_ALT_CHARS:
+            errors["images"] = f"Keep the description of picture {number} under {MAX_ALT_CHARS} characters."
+            break
+        picture.alt = alt
     stored = []
-    for number, image in enumerate(data.images, start=1):
+    for number, image in enumerate(data.images, start=kept + len(data.pending) + 1):
         alt = (image.alt or "").strip()
         if not alt:
             errors["images"] = f"Describe picture {number} in a few words (alt text) for people who can't see it."
@@ -289,6 +319,7 @@ def create_post(author, data: PostInput, *, publish: bool = False) -> str:
     if not may_write(author):
         raise Refused("Only providers can write posts.")
     clean = validate(data)
+    pending = _pending_rows(author, data.pending)
     feed_id = new_id("fdp")
     verified = queries.author_verified(author.user_id)
     with _post_transaction() as written:
@@ -297,7 +328,8 @@ def create_post(author, data: PostInput, *, publish: bool = False) -> str:
             title=clean["title"], body_md=clean["body_md"], body_html=str(render_markdown(clean["body_md"])),
             nsfw_band=clean["band"], city=clean["city"], verified_chip=verified,
         )
-        _add_images(feed_id, clean["images"], taken=set(), written=written)
+        taken = _add_pending(author, feed_id, data.pending, pending, taken=set())
+        _add_images(feed_id, clean["images"], taken=taken, written=written)
         _refresh_preview(feed_id, clean["band"])
         if publish:
             queries.publish(feed_id, verified)
@@ -309,6 +341,7 @@ def update_post(author, feed_id: str, data: PostInput, *, publish: bool = False)
     media = queries.media_of(feed_id)
     data.remove_media = [m for m in data.remove_media if m in {x["media_id"] for x in media}]
     clean = validate(data, existing_media=len(media))
+    pending = _pending_rows(author, data.pending)
     verified = queries.author_verified(author.user_id)
     with _post_transaction() as written:
         queries.update_post(
@@ -318,6 +351,7 @@ def update_post(author, feed_id: str, data: PostInput, *, publish: bool = False)
         )
         removed = queries.delete_media(feed_id, data.remove_media)
         taken = {m["position"] for m in media if m["media_id"] not in data.remove_media}
+        taken = _add_pending(author, feed_id, data.pending, pending, taken=taken)
         _add_images(feed_id, clean["images"], taken=taken, written=written)
         band = max(clean["band"], post["band_floor"])
         _refresh_preview(feed_id, band)
@@ -352,6 +386,30 @@ def _add_images(feed_id: str, images, *, taken: set[int], written: list[str]) ->
         uploads.save(key, image)
 
 
+def _pending_rows(author, pictures: list[PendingPicture]) -> dict[str, dict]:
+    """The author's pending pictures the form names; Invalid if one is gone (swept, or posted in another tab)."""
+    rows = queries.pending_of(author.user_id, [p.pending_id for p in pictures])
+    if len(rows) < len({p.pending_id for p in pictures}):
+        raise Invalid(fields={"images": "A picture you chose is no longer waiting for this post: choose it again."})
+    return rows
+
+
+def _add_pending(author, feed_id: str, pictures: list[PendingPicture], rows: dict[str, dict], *,
+                 taken: set[int]) -> set[int]:
+    """The pending pictures become the post's, in the form's order: same file, now a feed_media row."""
+    free = (p for p in range(10) if p not in taken)
+    taken = set(taken)
+    for picture in pictures:
+        row = rows[picture.pending_id]
+        position = next(free)
+        queries.insert_media(media_id=new_id("fdm"), feed_id=feed_id, position=position,
+                             storage_key=row["storage_key"], src=None, mime=row["mime"], width=row["width"],
+                             height=row["height"], size=row["bytes"], alt=picture.alt)
+        taken.add(position)
+    queries.delete_pending(author.user_id, list(rows))
+    return taken
+
+
 def _refresh_preview(feed_id: str, band: int) -> None:
     queries.set_media_preview(feed_id, build_preview(band, queries.media_of(feed_id)))
 
@@ -362,6 +420,14 @@ def publish(author, feed_id: str) -> None:
         raise Invalid("Give the post a title before publishing.")
     queries.publish(feed_id, queries.author_verified(author.user_id))
     db.session.commit()
+
+
+def delete_post(author, feed_id: str) -> None:
+    """The author deletes their post for good, with its pictures (someone else's post is NotFound)."""
+    own_post(feed_id, author)
+    removed = queries.delete_post(feed_id)
+    db.session.commit()
+    uploads.remove(removed)  # only once the rows pointing at them are gone for good
 
 
 def unpublish(author, feed_id: str) -> None:
@@ -407,3 +473,76 @@ def _adopt_preview_sources(post: dict) -> None:
 
 def markdown_preview(body_md: str) -> str:
     return render_markdown((body_md or "")[:MAX_BODY_CHARS])
+
+
+# --- pictures chosen in the editor, waiting for their post (migration 114) -----------------------
+
+
+def keep_pending(author, image: NewImage) -> str:
+    """Re-encode and store a chosen picture at once, as a pending picture of the author's draft, so
+    that no round trip of the form (a preview, a reorder, a mistake elsewhere) can lose it.
+    Invalid for a file we don't take. Also sweeps the author's pictures of long-abandoned drafts."""
+    if not may_write(author):
+        raise Refused("Only providers can write posts.")
+    stored = uploads.reencode(image.data, image.filename or "The picture")
+    pending_id = new_id("fdu")
+    key = f"{pending_id}.webp"
+    with _post_transaction() as written:
+        stale = queries.delete_stale_pending(author.user_id, clock.now() - PENDING_KEEP)
+        queries.insert_pending(pending_id=pending_id, user_id=author.user_id, storage_key=key, mime=stored.mime,
+                               width=stored.width, height=stored.height, size=len(stored.data))
+        written.append(key)
+        uploads.save(key, stored)
+    uploads.remove(stale)
+    return pending_id
+
+
+def pending_pictures(author, pictures: list[PendingPicture]) -> list[dict]:
+    """The editor's pending pictures as it draws them, in the form's order; ids not the author's are dropped."""
+    rows = queries.pending_of(author.user_id, [p.pending_id for p in pictures])
+    shown, seen = [], set()
+    for picture in pictures:
+        row = rows.get(picture.pending_id)
+        if row and picture.pending_id not in seen:
+            seen.add(picture.pending_id)
+            shown.append({**row, "alt": picture.alt, "url": url_for("feed.pending_media",
+                                                                      pending_id=picture.pending_id)})
+    return shown
+
+
+def pending_file(pending_id: str, viewer) -> dict:
+    """A pending picture's file, for its author only."""
+    row = queries.pending_of(viewer.user_id, [pending_id]).get(pending_id)
+    if row is None:
+        raise NotFound(pending_id)
+    return row
+
+
+def arrange(pictures: list[PendingPicture], action: str) -> tuple[list[PendingPicture], str | None]:
+    """The pending pictures after a "move up", "move down" or "remove" button (`up:<id>`, …), and
+    which control keeps the focus: the same one, the picture's other move button once it reaches an
+    end, or after a removal the next (else the previous) picture's remove button."""
+    verb, _, pending_id = action.partition(":")
+    ids = [p.pending_id for p in pictures]
+    if verb not in ("up", "down", "remove") or pending_id not in ids:
+        return pictures, None
+    pictures, index = list(pictures), ids.index(pending_id)
+    if verb == "remove":
+        pictures.pop(index)
+        if not pictures:
+            return pictures, None
+        return pictures, f"remove-{pictures[min(index, len(pictures) - 1)].pending_id}"
+    target = index - 1 if verb == "up" else index + 1
+    if 0 <= target < len(pictures):
+        pictures[index], pictures[target] = pictures[target], pictures[index]
+        index = target
+    at_end = index == 0 if verb == "up" else index == len(pictures) - 1
+    other = "down" if verb == "up" else "up"
+    return pictures, f"move-{other if at_end and len(pictures) > 1 else verb}-{pending_id}"
+
+
+def discard_pending(author, pending_id: str) -> None:
+    """A pending picture removed from the draft: its row and file go now."""
+    removed = queries.delete_pending(author.user_id, [pending_id])
+    db.session.commit()
+    uploads.remove(removed)

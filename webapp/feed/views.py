@@ -15,12 +15,16 @@ from ..core.taxonomy import CITIES
 from ..core.urls import safe_next
 from ..follows.queries import following_among
 from . import bp, queries, service, uploads
-from .cards import cards
+from .cards import cards, in_feed_at
 from .catalogue import BAND_SAFE, BANDS, KINDS, MAX_IMAGES, POST_ROLE_TAGS, kind_label
 from .forms import PostForm
+from .service import PendingPicture
 
 bp.add_app_template_filter(kind_label, "kind_label")
 bp.add_app_template_global(cards, "feed_cards")
+bp.add_app_template_filter(in_feed_at, "in_feed_at")
+# A page of posts asked for by "Older posts" comes alone (its trigger out of band): feed/_macros.html.
+bp.add_app_template_global(is_htmx, "is_htmx")
 
 
 def followed_set(posts: list[dict]) -> set[tuple[str, str]]:
@@ -50,8 +54,9 @@ def index():
     cursor = service.decode_cursor(args.get("before"))
     page = service.feed_page(current_user.user_id, filters, cursor)
     next_url = url_for("feed.index", before=page.next_cursor, **filters.as_args()) if page.next_cursor else None
-    context = dict(page_context(page), filters=filters, cursor=cursor, next_url=next_url, kinds=KINDS,
-                   cities=CITIES, roles=POST_ROLE_TAGS, may_write=service.may_write(current_user))
+    end_note = "That's every post" + (" that matches" if filters.as_args() else "") + "."
+    context = dict(page_context(page), filters=filters, cursor=cursor, next_url=next_url, end_note=end_note,
+                   kinds=KINDS, cities=CITIES, roles=POST_ROLE_TAGS, may_write=service.may_write(current_user))
     block = "feed_page" if cursor and is_htmx() else "feed_results"
     return render_page("feed/index.html", block, **context)
 
@@ -80,14 +85,54 @@ def media(media_id: str):
 # --- writing -------------------------------------------------------------------------------------
 
 
-def _editor(form: PostForm, post: dict | None = None, preview: Markup | None = None):
-    """The editor page (the form block for htmx): 422 when the form carries the service's messages."""
+def _editor(form: PostForm, post: dict | None = None, *, pending=(), focus: str | None = None,
+            preview: Markup | None = None):
+    """The editor page (the form block for htmx): 422 when the form carries the service's messages.
+
+    `pending`: the pictures already uploaded for this draft, in order; `focus`: the id of the control
+    that takes the focus when the page comes back (autofocus: the button just used, or what replaced it)."""
     media = queries.media_of(post["feed_id"]) if post else []
     band = post["nsfw_band"] if post else BAND_SAFE
     for m in media:
         m["shown"] = service.preview_items(band, service.build_preview(band, [m]))
+    pictures = service.pending_pictures(current_user, list(pending))
+    for number, slot in enumerate(form.images, start=len(media) + len(pictures) + 1):  # after the pictures shown
+        slot.file.label.text = f"Picture {number}"
+        slot.alt.label.text = f"Description of picture {number} (alt text)"
     return render_page("feed/editor.html", "editor", status=form_status(form), form=form, post=post, media=media,
-                       preview=preview, free_slots=max(0, MAX_IMAGES - len(media)))
+                       pending=pictures, focus=focus, preview=preview,
+                       free_slots=max(0, MAX_IMAGES - len(media) - len(pictures)))
+
+
+def _write(form: PostForm, post: dict | None = None):
+    """The editor's POST, whichever button was pressed. Chosen files first become pending pictures of
+    the draft, so nothing that follows (a preview, a reorder, a mistake elsewhere) can lose them."""
+    pending = form.sent_pending()
+    for image in form.chosen_files():
+        with errors_on(form):
+            pending.append(PendingPicture(service.keep_pending(current_user, image), image.alt))
+    for slot in form.images:  # their descriptions went with them; the slots come back empty
+        slot.alt.data = ""
+    action = form.action.data or ("save" if post else "draft")
+    verb, _, picture = action.partition(":")
+    if verb in ("up", "down", "remove"):
+        if verb == "remove" and picture in {p.pending_id for p in pending}:
+            service.discard_pending(current_user, picture)
+        pending, focus = service.arrange(pending, action)
+        return _editor(form, post, pending=pending, focus=focus or "pictures")
+    if action == "preview" or form.errors:  # a file we don't take: nothing is saved, the rest stays
+        preview = service.markdown_preview(form.body_md.data) if action == "preview" else None
+        return _editor(form, post, pending=pending, preview=preview, focus="body-preview" if preview else None)
+    with errors_on(form):
+        publishing = action == "publish"
+        if post:
+            service.update_post(current_user, post["feed_id"], form.post_input(pending), publish=publishing)
+            flash("Your post is published." if publishing else "Changes saved.", "success")
+        else:
+            service.create_post(current_user, form.post_input(pending), publish=publishing)
+            flash("Your post is published." if publishing else "Draft saved. Publish it when it's ready.", "success")
+        return redirect_to(url_for("feed.mine"))
+    return _editor(form, post, pending=pending)
 
 
 @bp.route("/feed/new", methods=["GET", "POST"])
@@ -96,14 +141,7 @@ def _editor(form: PostForm, post: dict | None = None, preview: Markup | None = N
 def new():
     form = PostForm(data={"band": str(BAND_SAFE), "city": current_user.city or ""})
     if form.validate_on_submit():
-        action = form.action.data or "draft"
-        if action == "preview":
-            return _editor(form, preview=service.markdown_preview(form.body_md.data))
-        with errors_on(form):
-            service.create_post(current_user, form.post_input(), publish=action == "publish")
-            flash("Your post is published." if action == "publish" else "Draft saved. Publish it when it's ready.",
-                  "success")
-            return redirect_to(url_for("feed.mine"))
+        return _write(form)
     return _editor(form)
 
 
@@ -114,14 +152,45 @@ def edit(feed_id: str):
     post = service.own_post(feed_id, current_user)
     form = PostForm(data=PostForm.values_of(post))
     if form.validate_on_submit():
-        action = form.action.data or "save"
-        if action == "preview":
-            return _editor(form, post, preview=service.markdown_preview(form.body_md.data))
-        with errors_on(form):
-            service.update_post(current_user, feed_id, form.post_input(), publish=action == "publish")
-            flash("Your post is published." if action == "publish" else "Changes saved.", "success")
-            return redirect_to(url_for("feed.mine"))
+        return _write(form, post)
     return _editor(form, post)
+
+
+@bp.get("/feed/pending/<pending_id>")
+@role_required("provider")
+def pending_media(pending_id: str):
+    """A picture chosen in the editor and not yet posted: its author's eyes only."""
+    row = service.pending_file(pending_id, current_user)
+    response = send_from_directory(uploads.upload_dir(), row["storage_key"], mimetype=row["mime"], max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/feed/posts/<feed_id>")
+@login_required
+def post(feed_id: str):
+    """A post's own page: the feed's card with the feed's band rules (a post the feed doesn't show is 404)."""
+    row = service.permalink(feed_id)
+    return render_page("feed/post.html", **page_context(service.Page([row], None)), post=row)
+
+
+@bp.get("/feed/posts/<feed_id>/delete")
+@role_required("provider")
+def confirm_delete(feed_id: str):
+    """Without JavaScript a delete asks here first: one stray click loses nothing."""
+    post = service.own_post(feed_id, current_user)
+    return render_page("feed/delete.html", post=post, next=safe_next(request.args.get("next"), url_for("feed.mine")))
+
+
+@bp.post("/feed/posts/<feed_id>/delete")
+@role_required("provider")
+def delete(feed_id: str):
+    service.delete_post(current_user, feed_id)
+    flash("Post deleted.", "success")
+    if is_htmx():  # a card in a list asked (hx-confirm first): it leaves the list, the page stays
+        return "", 200
+    back = safe_next(request.form.get("next"), url_for("feed.mine"))
+    return redirect_to(url_for("feed.mine") if back == url_for("feed.post", feed_id=feed_id) else back)
 
 
 @bp.post("/feed/preview")
