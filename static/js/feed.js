@@ -5,45 +5,53 @@
 
   function feed() { return document.getElementById("feed"); }
 
-  // ARIA feed pattern: the feed is aria-busy while "Older posts" loads, and each article says its
-  // place once the new ones are in (the server numbers each page from 1; the set's size stays -1).
+  // ARIA feed pattern: the feed is aria-busy while "Older posts" loads.
   document.addEventListener("htmx:beforeRequest", function (event) {
     if (event.detail.elt.id === "feed-more-link" && feed()) {
       feed().setAttribute("aria-busy", "true");
     }
   });
   document.addEventListener("htmx:afterRequest", function (event) {
-    if (!event.detail.successful && feed()) {
+    if (event.detail.elt.id === "feed-more-link" && !event.detail.successful && feed()) {
+      feed().removeAttribute("aria-busy");
+    }
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (feed()) {
       feed().removeAttribute("aria-busy");
     }
   });
 
-  // A post deleted from the list (its card's Delete, after hx-confirm): the focus goes to the next
-  // post, else the one before, else the page's heading; never back to <body>.
-  var focusNext = null;
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    var article = event.detail.target;
-    var asked = event.detail.requestConfig && event.detail.requestConfig.elt;
-    if (asked && asked.classList.contains("post__delete") && article.matches("article.post")) {
-      focusNext = article.nextElementSibling || article.previousElementSibling ||
-        document.getElementById("feed-heading") || document.querySelector("h1");
+  // Each article says its place in the whole list once cards come or go (the server numbers each
+  // page from 1; the set's size stays -1, unknown).
+  function renumber(list) {
+    list.querySelectorAll(":scope > article").forEach(function (article, index) {
+      article.setAttribute("aria-posinset", String(index + 1));
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var list = feed();
+    if (list) {
+      new MutationObserver(function () { renumber(list); }).observe(list, {childList: true});
     }
   });
 
-  document.addEventListener("htmx:afterSettle", function () {
-    var list = feed();
-    if (list) {
-      list.removeAttribute("aria-busy");
-      list.querySelectorAll(":scope > article").forEach(function (article, index) {
-        article.setAttribute("aria-posinset", String(index + 1));
-      });
+  // A post deleted from the list (its card's Delete, after hx-confirm): before the card goes, the
+  // focus moves to the next post, else the one before, else the page's heading; never to <body>.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var article = event.detail.target;
+    var asked = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (!event.detail.shouldSwap || !asked || !asked.classList.contains("post__delete") ||
+        !article.matches("article.post")) {
+      return;
     }
-    if (focusNext && focusNext.isConnected) {
-      if (!focusNext.hasAttribute("tabindex")) {
-        focusNext.setAttribute("tabindex", "-1");
+    var next = article.nextElementSibling || article.previousElementSibling ||
+      document.getElementById("feed-heading") || document.querySelector("h1");
+    if (next) {
+      if (!next.hasAttribute("tabindex")) {
+        next.setAttribute("tabindex", "-1");
       }
-      focusNext.focus();
+      next.focus();
     }
-    focusNext = null;
   });
 })();

@@ -163,3 +163,32 @@ def test_band_zero_pictures_are_images_with_alt_text_and_fixed_size(client, sign
         {"src": "/media/scene/abc.svg?label=Shoot", "alt": "Model on a rooftop", "width": 640, "height": 400}])
     body = client.get("/feed").get_data(as_text=True)
     assert '<img src="/media/scene/abc.svg?label=Shoot" alt="Model on a rooftop" width="640" height="400"' in body
+
+
+def test_each_article_is_a_focusable_numbered_item_of_the_feed_named_by_title_and_author(
+        client, signed_in, make_user, db_conn):
+    signed_in()
+    author = make_user("provider")
+    ids = [make_post(db_conn, author["user_id"], title=f"Post {n}", minutes_ago=n) for n in range(3)]
+    body = client.get("/feed").get_data(as_text=True)
+    for place, feed_id in enumerate(ids, start=1):
+        tag = re.search(rf'<article [^>]*id="post-{feed_id}"[^>]*>', body).group(0)
+        assert f'aria-posinset="{place}"' in tag and 'aria-setsize="-1"' in tag and 'tabindex="0"' in tag
+        assert f'aria-labelledby="post-{feed_id}-title post-{feed_id}-author"' in tag
+        assert f'id="post-{feed_id}-author"' in body
+
+
+def test_the_older_posts_trigger_sits_after_the_feed_not_in_it(client, signed_in, make_user, db_conn):
+    signed_in()
+    author = make_user("provider")
+    for n in range(25):
+        make_post(db_conn, author["user_id"], title=f"Post {n:02d}", minutes_ago=n)
+    body = client.get("/feed").get_data(as_text=True)
+    feed = body[body.index('role="feed"'):body.index('id="feed-more"')]
+    assert feed.count("<article ") == 20 and "Older posts" not in feed
+    assert 'hx-target="#feed" hx-swap="beforeend"' in body
+    # The next page's answer: its cards, and the next trigger (here the end note) out of band.
+    partial = page_text(client.get(older_link(client.get("/feed")), headers=HX))
+    assert partial.count("<article ") == 5
+    assert '<div class="feed-more" id="feed-more" hx-swap-oob="true">' in partial
+    assert "That's every post." in partial

@@ -120,9 +120,10 @@ def _write(form: PostForm, post: dict | None = None):
             service.discard_pending(current_user, picture)
         pending, focus = service.arrange(pending, action)
         return _editor(form, post, pending=pending, focus=focus or "pictures")
-    if action == "preview" or form.errors:  # a file we don't take: nothing is saved, the rest stays
+    if action in ("preview", "attach") or form.errors:  # a file we don't take: nothing saved, the rest stays
         preview = service.markdown_preview(form.body_md.data) if action == "preview" else None
-        return _editor(form, post, pending=pending, preview=preview, focus="body-preview" if preview else None)
+        focus = "body-preview" if preview else "pictures" if action == "attach" else None
+        return _editor(form, post, pending=pending, preview=preview, focus=focus)
     with errors_on(form):
         publishing = action == "publish"
         if post:
