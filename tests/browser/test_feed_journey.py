@@ -4,7 +4,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import _watched_page, log_in, screenshot
 from tests.feed.factories import make_post, make_profile, sensitive_post
 from tests.feed.xss_corpus import PAYLOADS
 
@@ -46,6 +46,10 @@ def test_reader_scrolls_reveals_follows_and_filters(page, make_user, feed_world)
     page.get_by_role("link", name="Older posts").scroll_into_view_if_needed()
     expect(posts).to_have_count(26)
     expect(page.get_by_text("That's every post.")).to_be_visible()
+    # The feed's articles count on across pages; the trigger sat after the feed, which is no longer busy.
+    expect(posts.last).to_have_attribute("aria-posinset", "26")
+    expect(page.locator("[role=feed] #feed-more")).to_have_count(0)
+    expect(page.locator("[role=feed]")).not_to_have_attribute("aria-busy", "true")
     titles = posts.locator(".post__title").all_inner_texts()
     assert len(titles) == len(set(titles)) == 26
     expect(page.get_by_text("NEVER-SHOWN")).to_have_count(0)
@@ -72,6 +76,8 @@ def test_reader_scrolls_reveals_follows_and_filters(page, make_user, feed_world)
     assert "boudoir" not in page.content()
     page.get_by_role("link", name="Reveal sensitive picture").click()
     revealed = page.locator("figure.media--revealed img")
+    # The focus moves onto the picture that replaced the button, never back to <body>.
+    expect(page.locator(":focus")).to_have_accessible_name("Revealed sensitive picture: Boudoir set picture")
     expect(revealed).to_have_attribute("alt", "Boudoir set picture")
     # A property check, not wait_for_function: that polls with eval, which the page's CSP refuses.
     expect(revealed).not_to_have_js_property("naturalWidth", 0)
@@ -157,3 +163,130 @@ def test_the_feed_reads_well_on_a_phone(phone_page, make_user, feed_world):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the feed scrolls sideways on a phone ({width}px wide)"
     screenshot(page, "feed-phone")
+
+
+def focused(page):
+    return page.locator(":focus")
+
+
+def test_provider_composes_with_two_pictures_previews_reorders_removes_and_posts(page, make_user, db_conn,
+                                                                                tmp_path):
+    pat = make_user("provider", name="Pat Provider")
+    make_profile(db_conn, pat)
+    blue, orange = tmp_path / "blue.png", tmp_path / "orange.png"
+    Image.new("RGB", (900, 600), (40, 90, 200)).save(blue)
+    Image.new("RGB", (600, 900), (230, 120, 0)).save(orange)
+    log_in(page, pat["email"], pat["password"])
+    page.goto("/feed/new")
+    page.get_by_label("Title").fill("Two backdrops")
+    page.get_by_label("Kind").select_option("case_study")
+    page.get_by_label("Photographer").check()
+    page.get_by_label("Text (Markdown)").fill("Paper **backdrops**")
+    page.get_by_label("Picture 1", exact=True).set_input_files(str(blue))
+    page.get_by_label("Description of picture 1 (alt text)").fill("Blue backdrop")
+    page.get_by_label("Picture 2", exact=True).set_input_files(str(orange))
+    page.get_by_label("Description of picture 2 (alt text)").fill("Orange backdrop")
+
+    # Preview: the text only, the chosen files stay chosen.
+    page.get_by_role("button", name="Preview text").click()
+    expect(page.locator("#body-preview strong")).to_have_text("backdrops")
+    assert page.evaluate("[...document.querySelectorAll('input[type=file]')].map(i => i.files.length)")[:2] == [1, 1]
+
+    # Added, they show as thumbnails with their descriptions, ready to reorder or remove.
+    page.get_by_role("button", name="Add the chosen pictures").click()
+    thumbnails = page.locator(".editor__pending img")
+    expect(thumbnails).to_have_count(2)
+    expect(thumbnails.first).to_have_attribute("alt", "Blue backdrop")
+    expect(thumbnails.first).not_to_have_js_property("naturalWidth", 0)
+    expect(page.get_by_label("Description of picture 2 (alt text)")).to_have_value("Orange backdrop")
+    expect(focused(page)).to_have_accessible_name("Pictures")
+    screenshot(page, "feed-composer-pictures")
+
+    page.get_by_role("button", name="Move down picture 1").click()
+    expect(thumbnails.first).to_have_attribute("alt", "Orange backdrop")
+    expect(focused(page)).to_have_accessible_name("Move up picture 2")
+    page.keyboard.press("Enter")  # keyboard: it goes back up
+    expect(thumbnails.first).to_have_attribute("alt", "Blue backdrop")
+    expect(focused(page)).to_have_accessible_name("Move down picture 1")
+
+    page.get_by_role("button", name="Remove picture 1").click()
+    expect(thumbnails).to_have_count(1)
+    expect(focused(page)).to_have_accessible_name("Remove picture 1")
+    page.get_by_role("button", name="Publish").click()
+    page.wait_for_url("**/feed/mine")
+    expect(page.get_by_text("Your post is published.")).to_be_visible()
+
+    # In the feed: the one picture left; its date leads to the post's own page.
+    page.goto("/feed")
+    card = page.locator("article.post", has_text="Two backdrops")
+    expect(card.get_by_role("img", name="Orange backdrop")).to_have_js_property("naturalWidth", 600)
+    card.get_by_role("link", name="link to this post").click()
+    page.wait_for_url("**/feed/posts/fdp_*")
+    expect(page.get_by_role("heading", name="Two backdrops")).to_be_visible()
+    expect(page.get_by_role("img", name="Orange backdrop")).to_be_visible()
+    screenshot(page, "feed-permalink")
+
+
+def test_an_author_deletes_a_post_from_the_feed_and_the_focus_moves_on(page, make_user, db_conn):
+    pat = make_user("provider", name="Pat Provider")
+    make_profile(db_conn, pat)
+    make_post(db_conn, pat["user_id"], title="Newer post", minutes_ago=1)
+    make_post(db_conn, pat["user_id"], title="Older post", minutes_ago=2)
+    log_in(page, pat["email"], pat["password"])
+    page.goto("/feed")
+    asked = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.accept()))
+    page.locator("article.post", has_text="Newer post").get_by_role("link", name="Delete this post").click()
+    expect(page.locator("#messages")).to_contain_text("Post deleted.")
+    expect(page.locator("article.post")).to_have_count(1)
+    assert asked == ["Delete this post? This can't be undone."]
+    expect(focused(page)).to_have_attribute("id", page.locator("article.post").first.get_attribute("id"))
+    expect(page.locator("article.post").first).to_have_attribute("aria-posinset", "1")
+    page.once("dialog", lambda d: d.accept())
+    page.locator("article.post").get_by_role("link", name="Delete this post").click()
+    expect(page.locator("article.post")).to_have_count(0)
+    expect(focused(page)).to_have_accessible_name("Feed")  # the last one: the page's heading
+
+
+def test_without_javascript_delete_asks_on_a_page_and_the_composer_keeps_pictures(browser, live_server, make_user,
+                                                                                  db_conn, tmp_path):
+    context, page, errors = _watched_page(browser, live_server, java_script_enabled=False,
+                                          viewport={"width": 1280, "height": 900})
+    pat = make_user("provider", name="Pat Provider")
+    make_profile(db_conn, pat)
+    make_post(db_conn, pat["user_id"], title="Old news")
+    picture = tmp_path / "blue.png"
+    Image.new("RGB", (900, 600), (40, 90, 200)).save(picture)
+    log_in(page, pat["email"], pat["password"])
+
+    page.goto("/feed")
+    page.locator("article.post", has_text="Old news").get_by_role("link", name="Delete this post").click()
+    expect(page.get_by_role("heading", name="Delete “Old news”?")).to_be_visible()
+    screenshot(page, "feed-delete-confirm")
+    page.get_by_role("link", name="Keep it").click()
+    expect(page.locator("article.post", has_text="Old news")).to_be_visible()  # nothing lost
+    page.locator("article.post", has_text="Old news").get_by_role("link", name="Delete this post").click()
+    page.get_by_role("button", name="Delete post").click()
+    page.wait_for_url("**/feed")
+    expect(page.get_by_text("Post deleted.")).to_be_visible()
+    expect(page.locator("article.post", has_text="Old news")).to_have_count(0)
+
+    # The preview round-trips the whole form: the chosen picture comes back as a thumbnail.
+    page.goto("/feed/new")
+    page.get_by_label("Title").fill("Without script")
+    page.get_by_label("Text (Markdown)").fill("Plain **HTML**")
+    page.get_by_label("Picture 1", exact=True).set_input_files(str(picture))
+    page.get_by_label("Description of picture 1 (alt text)").fill("Blue backdrop")
+    page.get_by_role("button", name="Preview text").click()
+    expect(page.locator("#body-preview strong")).to_have_text("HTML")
+    expect(page.locator(".editor__pending img")).to_have_attribute("alt", "Blue backdrop")
+    expect(page.get_by_label("Title")).to_have_value("Without script")
+    page.get_by_label("Kind").select_option("case_study")
+    page.get_by_label("Photographer").check()
+    page.get_by_role("button", name="Publish").click()
+    page.wait_for_url("**/feed/mine")
+    page.goto("/feed")
+    expect(page.locator("article.post", has_text="Without script").get_by_role("img", name="Blue backdrop")) \
+        .to_be_visible()
+    context.close()
+    assert not errors, f"the page reported errors: {errors}"
