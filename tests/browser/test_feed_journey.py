@@ -43,9 +43,10 @@ def test_reader_scrolls_reveals_follows_and_filters(page, make_user, feed_world)
     expect(posts).to_have_count(20)
     expect(page.get_by_text("NEVER-SHOWN")).to_have_count(0)
     screenshot(page, "feed-first-page")
-    page.get_by_role("link", name="Older posts").scroll_into_view_if_needed()
+    page.get_by_role("link", name="Older posts").focus()  # reached by keyboard: it loads as it comes into view
     expect(posts).to_have_count(26)
     expect(page.get_by_text("That's every post.")).to_be_visible()
+    expect(focused(page)).to_have_text("That's every post.")  # what replaced the link keeps the focus
     # The feed's articles count on across pages; the trigger sat after the feed, which is no longer busy.
     expect(posts.last).to_have_attribute("aria-posinset", "26")
     expect(page.locator("[role=feed] #feed-more")).to_have_count(0)
@@ -279,6 +280,7 @@ def test_without_javascript_delete_asks_on_a_page_and_the_composer_keeps_picture
     page.get_by_label("Description of picture 1 (alt text)").fill("Blue backdrop")
     page.get_by_role("button", name="Preview text").click()
     expect(page.locator("#body-preview strong")).to_have_text("HTML")
+    expect(focused(page)).to_have_attribute("id", "body-preview")  # where the person looks next
     expect(page.locator(".editor__pending img")).to_have_attribute("alt", "Blue backdrop")
     expect(page.get_by_label("Title")).to_have_value("Without script")
     page.get_by_label("Kind").select_option("case_study")

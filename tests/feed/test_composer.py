@@ -131,3 +131,13 @@ def test_the_text_preview_renders_sanitized_html_and_leaves_files_alone(client, 
     assert "<script>" not in body and "<html" not in body and "<form" not in body
     assert db_conn.execute("select count(*) from feed_pending_media").fetchone()[0] == 0
     assert not upload_dir.exists() or not list(upload_dir.iterdir())
+
+
+def test_no_more_pictures_are_kept_than_a_post_can_have(client, signed_in, auth, db_conn):
+    provider(signed_in, db_conn)
+    pictures = pending_in(preview_with_two_pictures(auth))
+    response = upload(auth, "/feed/new", post_form(
+        action="preview", pending_id=[p for p, _ in pictures], pending_alt=[a for _, a in pictures],
+        pictures=[BLUE, ORANGE, BLUE]))
+    assert response.status_code == 422 and "at most 4 pictures" in page_text(response)
+    assert len(pending_in(response)) == 4

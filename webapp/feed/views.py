@@ -108,8 +108,11 @@ def _write(form: PostForm, post: dict | None = None):
     """The editor's POST, whichever button was pressed. Chosen files first become pending pictures of
     the draft, so nothing that follows (a preview, a reorder, a mistake elsewhere) can lose them."""
     pending = form.sent_pending()
-    for image in form.chosen_files():
+    room = MAX_IMAGES - (len(queries.media_of(post["feed_id"])) if post else 0) - len(pending)
+    for number, image in enumerate(form.chosen_files()):
         with errors_on(form):
+            if number >= room:  # only a hand-made request: the editor offers no more slots than that
+                raise Invalid(fields={"images": f"A post can have at most {MAX_IMAGES} pictures."})
             pending.append(PendingPicture(service.keep_pending(current_user, image), image.alt))
     for slot in form.images:  # their descriptions went with them; the slots come back empty
         slot.alt.data = ""
