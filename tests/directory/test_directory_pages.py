@@ -308,3 +308,12 @@ def test_removing_the_first_row_focuses_its_groups_add_button(client, signed_in)
 def test_a_whole_page_focuses_nothing(client, signed_in):
     signed_in()
     assert "autofocus" not in page_text(client.get(url(all=[("verified", "is", "true")])))
+
+
+def test_removing_a_condition_announces_the_new_count(client, signed_in, make_profile):
+    signed_in()
+    make_profile("Ada Frame", roles=("photographer",))
+    make_profile("Mo Del", roles=("model",))
+    body = page_text(client.get(url("/people/builder", all=[("role_tags", "has", "model")], remove="all-0"),
+                                headers=HX))
+    assert '<p class="message message--info">2 people match</p>' in body.split("<template>")[1]

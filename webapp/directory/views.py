@@ -99,7 +99,7 @@ def _render(scope: Scope):
     if is_htmx():
         if ctx["problems"] and status == 400:
             return _hints_only(rows, ctx["problems"])
-        if ctx["results"]:
+        if ctx["results"] and not ctx["after"]:  # a next page doesn't change the count
             announce(count_sentence(scope, ctx["results"]))
         # The new matches, and the builder's message and the rows' hints beside them (out of band).
         body = render_blocks("directory/index.html", ["results", "builder_message"], message_oob=True, **ctx)
@@ -146,6 +146,8 @@ def _builder(scope: Scope):
     focus = None if refused else _focus_after(rows, add=args.get("add"), remove=args.get("remove"))
     ctx, status = context(scope, city, rows, error=refused, edit=edit, focus=focus)
     ctx["oob"] = True
+    if ctx["results"] and args.get("remove"):  # a removed condition can change the count; an added one can't yet
+        announce(count_sentence(scope, ctx["results"]))
     body = render_blocks("directory/index.html", ["builder", "results"], **ctx)
     response = make_response(body, status)
     response.headers["HX-Push-Url"] = url
