@@ -2,9 +2,11 @@
 import re
 from datetime import UTC, datetime
 
+import pytest
+
 from tests.conftest import page_text
 from tests.directory.helpers import HX, chosen, url, visible
-from webapp.core.taxonomy import CITIES, STYLE_TAGS
+from webapp.core.taxonomy import AMENITY_TAGS, CITIES, LANGUAGES, ROLE_TAGS, STYLE_TAGS
 
 
 def test_the_directory_needs_a_login(client):
@@ -125,6 +127,19 @@ def test_a_tag_value_is_chosen_from_the_catalogues_values(client, signed_in):
     assert '<option value="" selected>Choose a style…</option>' in select
     assert 'for="all-0-value">All of these, condition 1: style</label>' in body
     assert "<datalist" not in body
+
+
+@pytest.mark.parametrize("path, field, label, values", [
+    ("/people", "role_tags", "role", ROLE_TAGS),
+    ("/people", "languages", "language", LANGUAGES),
+    ("/studios", "amenity_tags", "amenity", AMENITY_TAGS),
+])
+def test_every_closed_value_set_is_a_select_of_its_values(client, signed_in, path, field, label, values):
+    signed_in()
+    body = page_text(client.get(url(path, any=[(field, "has", "")])))
+    select = re.search(r'<select id="any-0-value" name="any_value"[^>]*>(.*?)</select>', body, re.S).group(1)
+    assert re.findall(r'<option value="([^"]*)"', select) == ["", *values]
+    assert f'for="any-0-value">Any of these, condition 1: {label}</label>' in body
 
 
 def test_a_label_typed_into_the_url_shows_as_its_tag(client, signed_in):

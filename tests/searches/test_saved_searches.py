@@ -272,6 +272,14 @@ def test_pausing_puts_the_focus_on_resume_and_resuming_on_pause(auth, signed_in,
     assert "Alerts resumed." in resumed.split("<template>")[1]
 
 
+def test_the_email_toggle_keeps_the_focus_on_the_toggle(auth, signed_in, db_conn):
+    user = signed_in()
+    save(auth, SPEC_QUERY)
+    [(search_id, *_)] = stored(db_conn, user["user_id"])
+    body = page_text(auth.post(f"/searches/{search_id}/email", {"email": "off"}, page="/searches", headers=HX))
+    assert re.search(rf'<button type="submit" name="email" value="on" id="email-{search_id}"[^>]*autofocus>', body)
+
+
 def test_the_list_itself_focuses_nothing(client, auth, signed_in):
     signed_in()
     save(auth, SPEC_QUERY)
