@@ -20,3 +20,12 @@ def url(path="/people", **groups):
             pairs += [(f"{group}_field", field), (f"{group}_op", op), (f"{group}_value", value)]
     pairs += list(groups.items())
     return f"{path}?{urlencode(pairs)}"
+
+
+def chosen(html: str, select_id: str) -> str | None:
+    """The value the select of that id shows chosen (None: no such select)."""
+    select = re.search(rf'<select id="{re.escape(select_id)}"[^>]*>(.*?)</select>', html, re.S)
+    if select is None:
+        return None
+    option = re.search(r'<option value="([^"]*)" selected>', select.group(1))
+    return option.group(1) if option else None

@@ -2,8 +2,11 @@
 import re
 from datetime import UTC, datetime
 
+import pytest
+
 from tests.conftest import page_text
-from tests.directory.helpers import HX, url, visible
+from tests.directory.helpers import HX, chosen, url, visible
+from webapp.core.taxonomy import AMENITY_TAGS, CITIES, LANGUAGES, ROLE_TAGS, STYLE_TAGS
 
 
 def test_the_directory_needs_a_login(client):
@@ -72,7 +75,7 @@ def test_a_plain_get_of_a_pushed_url_is_the_whole_page(client, signed_in, make_p
     response = client.get(url(all=[("role_tags", "has", "model")]))
     body = page_text(response)
     assert "<html" in body and 'id="search-form"' in body
-    assert 'name="all_value" value="model"' in body  # the builder is back as it was
+    assert chosen(body, "all-0-value") == "model"  # the builder is back as it was
 
 
 def test_adding_a_row_without_javascript_lands_on_a_clean_url(client, signed_in):
@@ -107,7 +110,7 @@ def test_changing_a_rows_field_fits_the_operator_and_value_to_it(client, signed_
     # The row was "role_tags has model"; the person switched its field to the hourly rate.
     body = page_text(client.get(url("/people/builder", all=[("rate_cents", "has", "model")]), headers=HX))
     assert 'name="all_op"' in body and '<option value="lte" selected>' in body
-    assert 'type="number" name="all_value" value=""' in body
+    assert 'inputmode="decimal" name="all_value" value=""' in body
 
 
 def test_a_boolean_row_is_a_yes_no_choice(client, signed_in):
@@ -116,10 +119,47 @@ def test_a_boolean_row_is_a_yes_no_choice(client, signed_in):
     assert '<option value="false" selected>No</option>' in body
 
 
-def test_tag_inputs_suggest_the_catalogue_vocabulary(client, signed_in):
+def test_a_tag_value_is_chosen_from_the_catalogues_values(client, signed_in):
     signed_in()
     body = page_text(client.get(url(all=[("style_tags", "has", "")])))
-    assert 'list="values-style_tags"' in body and '<option value="editorial">' in body
+    select = re.search(r'<select id="all-0-value" name="all_value"[^>]*>(.*?)</select>', body, re.S).group(1)
+    assert re.findall(r'<option value="([^"]*)"', select) == ["", *STYLE_TAGS]
+    assert '<option value="" selected>Choose a style…</option>' in select
+    assert 'for="all-0-value">All of these, condition 1: style</label>' in body
+    assert "<datalist" not in body
+
+
+@pytest.mark.parametrize("path, field, label, values", [
+    ("/people", "role_tags", "role", ROLE_TAGS),
+    ("/people", "languages", "language", LANGUAGES),
+    ("/studios", "amenity_tags", "amenity", AMENITY_TAGS),
+])
+def test_every_closed_value_set_is_a_select_of_its_values(client, signed_in, path, field, label, values):
+    signed_in()
+    body = page_text(client.get(url(path, any=[(field, "has", "")])))
+    select = re.search(r'<select id="any-0-value" name="any_value"[^>]*>(.*?)</select>', body, re.S).group(1)
+    assert re.findall(r'<option value="([^"]*)"', select) == ["", *values]
+    assert f'for="any-0-value">Any of these, condition 1: {label}</label>' in body
+
+
+def test_a_label_typed_into_the_url_shows_as_its_tag(client, signed_in):
+    signed_in()
+    body = page_text(client.get(url(all=[("role_tags", "has", "Makeup artist")])))
+    assert chosen(body, "all-0-value") == "makeup-artist"
+
+
+def test_the_city_is_chosen_from_the_catalogues_cities_by_country(client, signed_in):
+    signed_in()
+    body = page_text(client.get(url()))
+    select = re.search(r'<select id="city" name="city"[^>]*>(.*?)</select>', body, re.S).group(1)
+    assert sorted(re.findall(r'<option value="([^"]*)"', select)) == sorted(c.slug for c in CITIES)
+    assert '<optgroup label="Germany"><option value="berlin" selected>Berlin</option>' in select
+
+
+def test_a_number_says_its_unit_and_range(client, signed_in):
+    signed_in()
+    body = visible(client.get(url(all=[("rate_cents", "lte", "")])))
+    assert "$ per hour (0–10,000)" in body
 
 
 def test_keyset_pages_go_on_from_the_last_card(client, signed_in, make_profile):
@@ -188,14 +228,47 @@ def test_an_unknown_operator_is_a_400(client, signed_in):
     assert response.status_code == 400 and "can't use the operator “lte”" in page_text(response)
 
 
-def test_a_wrong_value_type_is_a_400(client, signed_in):
+def test_a_wrong_value_in_a_shared_link_is_a_400_with_the_hint_beside_its_row(client, signed_in):
     signed_in()
-    response = client.get(url(all=[("rate_cents", "lte", "cheap")]), headers=HX)
+    response = client.get(url(all=[("rate_cents", "lte", "cheap")]))
     assert response.status_code == 400
+    assert '<p class="cond__hint" id="all-0-hint">Hourly rate needs a number, not “cheap”.</p>' in page_text(response)
+
+
+def test_a_half_typed_number_keeps_the_last_results_and_answers_with_a_hint(client, signed_in, make_profile):
+    signed_in()
+    make_profile("Ada Frame")
+    response = client.get(url(all=[("role_tags", "has", "photographer"), ("rate_cents", "lte", "1e")]), headers=HX)
+    assert response.status_code == 200  # not an error: htmx logs nothing, the page keeps its matches
+    assert response.headers["HX-Reswap"] == "none" and response.headers["HX-Push-Url"] == "false"
     body = page_text(response)
-    # The message goes to the builder, beside the results htmx swaps in.
-    assert "Hourly rate needs a number, not “cheap”" in body
-    assert '<div id="builder-message" role="alert" hx-swap-oob="true">' in body
+    assert 'id="results"' not in body and "match" not in body  # the count and the matches stay as they were
+    assert '<p class="cond__hint" id="all-1-hint" hx-swap-oob="true">Hourly rate needs a number, not “1e”.</p>' in body
+    assert '<p class="cond__hint" id="all-0-hint" hx-swap-oob="true"></p>' in body
+
+
+def test_an_out_of_range_number_says_the_catalogues_range(client, signed_in):
+    signed_in()
+    response = client.get(url(all=[("rate_cents", "lte", "20000")]), headers=HX)
+    assert response.status_code == 200
+    assert "Hourly rate must be between $0 and $10,000." in page_text(response)
+
+
+def test_good_results_clear_the_rows_hints(client, signed_in):
+    signed_in()
+    body = page_text(client.get(url(all=[("rate_cents", "lte", "200")]), headers=HX))
+    assert 'id="results"' in body and '<p class="cond__hint" id="all-0-hint" hx-swap-oob="true"></p>' in body
+
+
+def test_the_live_count_is_announced_in_the_status_region_and_the_results_are_not_live(client, signed_in,
+                                                                                      make_profile):
+    signed_in()
+    make_profile("Ada Frame")
+    make_profile("Ben Shutter")
+    body = page_text(client.get(url(all=[("role_tags", "has", "photographer")]), headers=HX))
+    results, out_of_band = body.split("<template>")
+    assert '<p class="message message--info">2 people match</p>' in out_of_band
+    assert "aria-live" not in results
 
 
 def test_more_than_twenty_conditions_is_a_400(client, signed_in):
@@ -220,3 +293,42 @@ def test_a_twenty_first_row_is_refused_in_the_builder(client, signed_in):
     signed_in()
     response = client.get(url("/people/builder", all=[("verified", "is", "true")] * 20, add="any"), headers=HX)
     assert response.status_code == 400 and "at most 20 conditions" in page_text(response)
+
+
+# --- focus after a builder edit (htmx keeps the rest by stable ids) ------------
+
+def _focused(body: str) -> list[str]:
+    return re.findall(r'<(?:select|button)[^>]*\bid="([^"]+)"[^>]*\bautofocus', body)
+
+
+def test_an_added_row_takes_the_focus_on_its_first_control(client, signed_in):
+    signed_in()
+    body = page_text(client.get(url("/people/builder", all=[("verified", "is", "true")], add="all"), headers=HX))
+    assert _focused(body) == ["all-1-field"]
+
+
+def test_removing_a_row_focuses_the_previous_rows_remove_button(client, signed_in):
+    signed_in()
+    rows = [("verified", "is", "true"), ("travels", "is", "true"), ("role_tags", "has", "model")]
+    body = page_text(client.get(url("/people/builder", all=rows, remove="all-2"), headers=HX))
+    assert _focused(body) == ["all-1-remove"]
+
+
+def test_removing_the_first_row_focuses_its_groups_add_button(client, signed_in):
+    signed_in()
+    body = page_text(client.get(url("/people/builder", any=[("verified", "is", "true")], remove="any-0"), headers=HX))
+    assert _focused(body) == ["add-any"]
+
+
+def test_a_whole_page_focuses_nothing(client, signed_in):
+    signed_in()
+    assert "autofocus" not in page_text(client.get(url(all=[("verified", "is", "true")])))
+
+
+def test_removing_a_condition_announces_the_new_count(client, signed_in, make_profile):
+    signed_in()
+    make_profile("Ada Frame", roles=("photographer",))
+    make_profile("Mo Del", roles=("model",))
+    body = page_text(client.get(url("/people/builder", all=[("role_tags", "has", "model")], remove="all-0"),
+                                headers=HX))
+    assert '<p class="message message--info">2 people match</p>' in body.split("<template>")[1]

@@ -1,11 +1,12 @@
 """Saving, listing, editing, deleting, pausing and resuming saved searches."""
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
 
 from tests.conftest import page_text
-from tests.directory.helpers import HX, visible
+from tests.directory.helpers import HX, chosen, visible
 
 SPEC_QUERY = {"all": [{"field": "rate_cents", "op": "lte", "value": 20000},
                       {"field": "role_tags", "op": "has", "value": "photographer"}],
@@ -72,10 +73,12 @@ def test_the_same_query_in_another_city_is_a_different_search(auth, signed_in, d
     assert len(stored(db_conn, user["user_id"])) == 2
 
 
-def test_saving_from_htmx_answers_with_a_status_line(auth, signed_in):
+def test_saving_from_htmx_flashes_the_outcome_and_links_to_the_list(auth, signed_in):
     signed_in()
-    response = save(auth, SPEC_QUERY, headers=HX)
-    assert response.status_code == 200 and "Search saved." in page_text(response)
+    body = page_text(save(auth, SPEC_QUERY, headers=HX))
+    next_step, out_of_band = body.split("<template>")
+    assert '<a href="/searches">See your saved searches</a>' in next_step and "Search saved" not in next_step
+    assert '<div hx-swap-oob="innerHTML:#messages"><p class="message message--success">Search saved.' in out_of_band
 
 
 @pytest.mark.parametrize("form, message", [
@@ -138,7 +141,7 @@ def test_edit_reopens_the_builder_on_the_search(client, auth, signed_in, db_conn
     response = client.get(f"/searches/{search_id}/edit")
     assert response.status_code == 303
     page = page_text(client.get(response.headers["Location"]))
-    assert 'name="all_value" value="200"' in page and 'name="any_value" value="editorial"' in page
+    assert 'name="all_value" value="200"' in page and chosen(page, "any-0-value") == "editorial"
     assert "Update saved search" in page and 'value="Crew"' in page
 
 
@@ -165,19 +168,122 @@ def test_updating_into_a_copy_of_another_search_is_refused(auth, signed_in, db_c
     assert {r[4] for r in stored(db_conn, user["user_id"])} == {"One", "Two"}
 
 
-def test_delete_removes_the_search(auth, signed_in, db_conn):
+def test_delete_removes_the_search_and_says_so_through_a_flash(auth, client, signed_in, db_conn):
+    user = signed_in()
+    save(auth, SPEC_QUERY, name="Gone soon")
+    [(search_id, *_)] = stored(db_conn, user["user_id"])
+    response = auth.post(f"/searches/{search_id}/delete", page="/searches")
+    assert response.status_code == 303 and response.headers["Location"] == "/searches"
+    assert stored(db_conn, user["user_id"]) == []
+    assert "Deleted “Gone soon”." in visible(client.get("/searches"))
+
+
+def test_an_htmx_delete_keeps_the_rows_place_and_carries_the_message_out_of_band(auth, signed_in, db_conn):
     user = signed_in()
     save(auth, SPEC_QUERY, name="Gone soon")
     [(search_id, *_)] = stored(db_conn, user["user_id"])
     response = auth.post(f"/searches/{search_id}/delete", page="/searches", headers=HX)
-    assert response.status_code == 200 and "Deleted “Gone soon”." in page_text(response)
-    assert stored(db_conn, user["user_id"]) == []
+    body = page_text(response)
+    assert response.status_code == 200 and stored(db_conn, user["user_id"]) == []
+    assert body.lstrip().startswith(f'<li class="card search-card search-card--deleted" id="search-{search_id}">')
+    assert ('<template><div hx-swap-oob="innerHTML:#messages"><p class="message message--success">'
+            'Deleted “Gone soon”.</p>') in body
+    assert "hx-swap-oob" not in body.split("<template>")[0]  # no hand-written out-of-band message
 
 
-def test_the_delete_button_asks_first(client, auth, signed_in):
-    signed_in()
+def test_the_delete_control_leads_to_a_question_not_a_delete(client, auth, signed_in, db_conn):
+    user = signed_in()
     save(auth, SPEC_QUERY, name="Crew")
-    assert 'hx-confirm="Delete Crew? Its alerts stop."' in page_text(client.get("/searches"))
+    [(search_id, *_)] = stored(db_conn, user["user_id"])
+    body = page_text(client.get("/searches"))
+    assert f'href="/searches/{search_id}/delete"' in body and "hx-confirm" not in body
+
+
+def test_the_delete_question_is_a_page_of_its_own_without_javascript(client, auth, signed_in, db_conn):
+    user = signed_in()
+    save(auth, SPEC_QUERY, name="Crew")
+    [(search_id, *_)] = stored(db_conn, user["user_id"])
+    response = client.get(f"/searches/{search_id}/delete")
+    body = page_text(response)
+    assert response.status_code == 200 and "<html" in body
+    assert "<h1>Delete “Crew”?</h1>" in body
+    assert f'<form method="post" action="/searches/{search_id}/delete"' in body
+    assert f'href="/searches#search-{search_id}">Cancel</a>' in body
+    assert len(stored(db_conn, user["user_id"])) == 1  # asking deletes nothing
+
+
+def test_the_delete_question_takes_the_rows_place_for_htmx(client, auth, signed_in, db_conn):
+    user = signed_in()
+    save(auth, SPEC_QUERY, name="Crew")
+    [(search_id, *_)] = stored(db_conn, user["user_id"])
+    body = page_text(client.get(f"/searches/{search_id}/delete", headers=HX))
+    assert body.lstrip().startswith(f'<li class="card search-card search-card--question" id="search-{search_id}"')
+    assert "<html" not in body and "Delete “Crew”?" in body
+    assert re.search(r'<button type="submit"[^>]*autofocus>Delete</button>', body)
+
+
+def test_cancelling_the_question_brings_the_row_back_with_its_delete_control_focused(client, auth, signed_in,
+                                                                                   db_conn):
+    user = signed_in()
+    save(auth, SPEC_QUERY, name="Crew")
+    [(search_id, *_)] = stored(db_conn, user["user_id"])
+    body = page_text(client.get(f"/searches?kept={search_id}", headers=HX))
+    assert re.search(rf'<a id="delete-{search_id}"[^>]*autofocus>', body)
+
+
+def test_the_pause_date_picker_runs_from_today_to_the_longest_pause(client, auth, signed_in, db_conn,
+                                                                    frozen_today):
+    from webapp.searches.service import MAX_PAUSE_DAYS
+
+    user = signed_in()
+    save(auth, SPEC_QUERY)
+    [(search_id, *_)] = stored(db_conn, user["user_id"])
+    last = frozen_today + timedelta(days=MAX_PAUSE_DAYS)
+    date_input = re.search(rf'<input [^>]*id="pause-{search_id}"[^>]*>', page_text(client.get("/searches"))).group(0)
+    assert f'min="{frozen_today.isoformat()}"' in date_input and f'max="{last.isoformat()}"' in date_input
+    assert 'type="date"' in date_input
+
+
+def test_a_pause_past_the_longest_says_the_limit_and_the_last_day(auth, signed_in, db_conn, frozen_today):
+    from webapp.searches.service import MAX_PAUSE_DAYS
+
+    user = signed_in()
+    save(auth, SPEC_QUERY)
+    [(search_id, *_)] = stored(db_conn, user["user_id"])
+    too_far = frozen_today + timedelta(days=MAX_PAUSE_DAYS + 1)
+    response = auth.post(f"/searches/{search_id}/pause", {"until": too_far.isoformat()}, page="/searches", headers=HX)
+    last = frozen_today + timedelta(days=MAX_PAUSE_DAYS)
+    assert response.status_code == 422
+    assert f"A pause lasts at most {MAX_PAUSE_DAYS} days: choose {last:%-d %b %Y} or an earlier date." in page_text(
+        response)
+    date_input = re.search(rf'<input [^>]*id="pause-{search_id}"[^>]*>', page_text(response)).group(0)
+    assert " autofocus " in date_input and 'aria-invalid="true"' in date_input  # the focus goes back to the date
+
+
+def test_pausing_puts_the_focus_on_resume_and_resuming_on_pause(auth, signed_in, db_conn):
+    user = signed_in()
+    save(auth, SPEC_QUERY)
+    [(search_id, *_)] = stored(db_conn, user["user_id"])
+    paused = page_text(auth.post(f"/searches/{search_id}/pause", {"quick": "week"}, page="/searches", headers=HX))
+    assert re.search(rf'<button type="submit" id="resume-{search_id}"[^>]*autofocus>Resume alerts', paused)
+    assert "Alerts paused until" in paused.split("<template>")[1]  # the message, flashed
+    resumed = page_text(auth.post(f"/searches/{search_id}/resume", page="/searches", headers=HX))
+    assert re.search(rf'<summary id="pause-toggle-{search_id}"[^>]*autofocus>Pause alerts', resumed)
+    assert "Alerts resumed." in resumed.split("<template>")[1]
+
+
+def test_the_email_toggle_keeps_the_focus_on_the_toggle(auth, signed_in, db_conn):
+    user = signed_in()
+    save(auth, SPEC_QUERY)
+    [(search_id, *_)] = stored(db_conn, user["user_id"])
+    body = page_text(auth.post(f"/searches/{search_id}/email", {"email": "off"}, page="/searches", headers=HX))
+    assert re.search(rf'<button type="submit" name="email" value="on" id="email-{search_id}"[^>]*autofocus>', body)
+
+
+def test_the_list_itself_focuses_nothing(client, auth, signed_in):
+    signed_in()
+    save(auth, SPEC_QUERY)
+    assert "autofocus" not in page_text(client.get("/searches"))
 
 
 def test_pausing_for_a_week_then_resuming(client, auth, signed_in, db_conn, frozen_today):
@@ -220,7 +326,8 @@ def test_a_past_date_is_refused(auth, signed_in, db_conn, frozen_today):
     response = auth.post(f"/searches/{search_id}/pause", {"until": yesterday.isoformat()}, page="/searches",
                          headers=HX)
     assert response.status_code == 422
-    assert "That date is in the past" in page_text(response)
+    message = f"{yesterday:%-d %b %Y} is in the past: choose {frozen_today:%-d %b %Y} or a later date."
+    assert message in visible(response)
     assert stored(db_conn, user["user_id"])[0][5] is None
 
 
@@ -229,7 +336,7 @@ def test_a_date_that_is_not_a_date_is_refused(auth, signed_in, db_conn):
     save(auth, SPEC_QUERY)
     [(search_id, *_)] = stored(db_conn, user["user_id"])
     response = auth.post(f"/searches/{search_id}/pause", {"until": "soon"}, page="/searches", headers=HX)
-    assert response.status_code == 422 and "isn't valid" in page_text(response)
+    assert response.status_code == 422 and "“soon” is not a date: use the date picker" in page_text(response)
 
 
 def test_a_refused_pause_without_javascript_shows_the_list_with_the_message_at_its_search(auth, signed_in,
@@ -270,6 +377,7 @@ def others_search(make_user, db_conn):
 @pytest.mark.parametrize("method, path, data", [
     ("get", "/searches/{id}/edit", None),
     ("post", "/searches/{id}", {"city": "berlin", "query_json": "{}"}),
+    ("get", "/searches/{id}/delete", None),
     ("post", "/searches/{id}/delete", {}),
     ("post", "/searches/{id}/pause", {"quick": "week"}),
     ("post", "/searches/{id}/resume", {}),

@@ -7,11 +7,9 @@ any code path, is a different key and shows at once, with no invalidation to for
 from __future__ import annotations
 
 from flask import current_app
-from markupsafe import Markup
 
 from ..core.cache import SLOT, Card, FragmentCache, row_key
 from ..follows.buttons import follow_buttons
-from .catalogue import SCOPES
 
 directory_cards = FragmentCache()
 
@@ -32,7 +30,3 @@ def _render(scope_name: str, row: dict, new: bool) -> Card:
     return Card(_macros().person_card(row, SLOT, new), 1,
                 {"follow": follow_buttons(row["user_id"], "service_profile", row["display_name"])})
 
-
-def datalists(scope_name: str) -> Markup:
-    return directory_cards.get_or_render(("datalists", scope_name),
-                                         lambda: Markup(_macros().datalists(SCOPES[scope_name])))

@@ -47,6 +47,11 @@ class Field:
     phrases: dict = field(default_factory=dict)
     default_value: object = None
 
+    @property
+    def input_range(self) -> str:
+        """The range a person may type, in the units typed ("0–10,000" dollars for a rate in cents)."""
+        return f"{self.minimum // self.input_scale:,}–{self.maximum // self.input_scale:,}"
+
     def value_label(self, value) -> str:
         """How a stored value reads to a person."""
         if self.kind == "tags":

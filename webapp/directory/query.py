@@ -164,7 +164,8 @@ def form_value_to_json(f: Field, text: str):
         raise Invalid(f"{f.label} needs a number, not “{text}”.") from exc
     scaled = number * f.input_scale
     if not scaled.is_finite() or scaled != scaled.to_integral_value():
-        raise Invalid(f"{f.label} needs a whole number" + (" of cents." if f.input_scale > 1 else "."))
+        raise Invalid(f"{f.label} goes to the cent at most: “{text}” has too many decimals." if f.input_scale > 1
+                      else f"{f.label} needs a whole number, not “{text}”.")
     return int(scaled)
 
 
@@ -228,6 +229,23 @@ def query_from_rows(rows: dict[str, list[Row]], scope: Scope) -> Query:
     query = Query(**parsed)
     check_size(query)
     return query
+
+
+def row_problems(rows: dict[str, list[Row]], scope: Scope) -> dict[str, str]:
+    """What is wrong with each complete row's value, by the row's id ("all-0"): the hint drawn beside
+    it while someone is still typing (a half-typed or out-of-range number), so the builder can say
+    which field is at fault instead of dropping the results."""
+    problems = {}
+    for group in GROUPS:
+        for i, r in enumerate(rows.get(group, [])):
+            f = scope.by_name.get(r.field)
+            if f is None or not r.value.strip():
+                continue
+            try:
+                validate_condition(scope, r.field, r.op, form_value_to_json(f, r.value))
+            except Invalid as exc:
+                problems[f"{group}-{i}"] = str(exc)
+    return problems
 
 
 def rows_from_query(query: Query, scope: Scope) -> dict[str, list[Row]]:

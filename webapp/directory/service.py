@@ -109,5 +109,13 @@ def search(scope: Scope, city: str, rows, *, after: str | None = None, viewer_id
     )
 
 
-__all__ = ["Results", "apply_edit", "builder_args", "default_city", "directory_url", "new_row",
+def count_sentence(scope: Scope, results: Results) -> str:
+    """“3 people match”: what the status region says when a live update changes the count."""
+    count = f"{results.count:,}" + ("+" if results.capped else "")
+    if results.count == 1 and not results.capped:
+        return f"1 {scope.noun_one} matches"
+    return f"{count} {scope.noun} match"
+
+
+__all__ = ["Results", "apply_edit", "builder_args", "count_sentence", "default_city", "directory_url", "new_row",
            "search"]

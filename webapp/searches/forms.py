@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.widgets import DateInput
 
-from .service import MAX_NAME
+from .service import MAX_NAME, MAX_PAUSE_DAYS
 
 
 class SaveSearchForm(FlaskForm):
@@ -19,7 +19,7 @@ class SaveSearchForm(FlaskForm):
     scope = HiddenField()
     city = HiddenField()
     query_json = HiddenField()
-    name = StringField("Name (optional)", id="search-name",
+    name = StringField("Name (optional)", id="search-name", description=f"Up to {MAX_NAME} characters.",
                        render_kw={"maxlength": MAX_NAME, "placeholder": "e.g. Berlin editorial shoots"})
 
 
@@ -27,7 +27,8 @@ class PauseForm(FlaskForm):
     """Pause a search's alerts: a quick choice (the button pressed) or a date."""
 
     quick = StringField()  # "week" or "month": the quick-choice button's value
-    until = StringField("Or pick a date", widget=DateInput())
+    until = StringField("Or pick a date", widget=DateInput(),
+                        description=f"Today or a day up to {MAX_PAUSE_DAYS} days ahead.")
 
 
 class EmailAlertsForm(FlaskForm):

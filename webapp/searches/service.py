@@ -21,7 +21,7 @@ from ..directory.query import Query, canonical_json, check_city, describe, get_s
 from . import queries
 
 MAX_NAME = 80
-MAX_PAUSE_DAYS = 366
+MAX_PAUSE_DAYS = 366  # a pause runs to a day at most this many days ahead (the date picker's max)
 
 
 @dataclass
@@ -118,23 +118,33 @@ def add_months(day: date, months: int) -> date:
 QUICK_PAUSES = {"week": ("a week", lambda d: d + timedelta(days=7)), "month": ("a month", lambda d: add_months(d, 1))}
 
 
+def pause_bounds(on: date | None = None) -> tuple[date, date]:
+    """The first and last day a pause may run to: today (paused for the rest of it) and
+    MAX_PAUSE_DAYS ahead. The date picker's min and max say the same."""
+    on = on or clock.today()
+    return on, on + timedelta(days=MAX_PAUSE_DAYS)
+
+
 def pause_date(*, until: str | None, quick: str | None, on: date | None = None) -> date:
     """The date a pause runs to (inclusive): a quick pick or a date; never in the past."""
     on = on or clock.today()
+    first, last = pause_bounds(on)
     if quick:
         if quick not in QUICK_PAUSES:
-            raise Invalid("Choose a week, a month or a date.")
+            raise Invalid(f"“{quick}” is not a pause length: choose a week, a month or a date.")
         return QUICK_PAUSES[quick][1](on)
     if not until:
         raise Invalid(fields={"until": "Choose the date alerts should pause until."})
     try:
         day = date.fromisoformat(until.strip())
     except ValueError as exc:
-        raise Invalid(fields={"until": "That date isn't valid; use the date picker."}) from exc
-    if day < on:
-        raise Invalid(fields={"until": "That date is in the past: choose today or a later date."})
-    if day > on + timedelta(days=MAX_PAUSE_DAYS):
-        raise Invalid(fields={"until": "Pause for at most a year."})
+        raise Invalid(fields={"until": f"“{until.strip()}” is not a date: use the date picker"
+                                       f" (year-month-day, such as {first.isoformat()})."}) from exc
+    if day < first:
+        raise Invalid(fields={"until": f"{day:%-d %b %Y} is in the past: choose {first:%-d %b %Y} or a later date."})
+    if day > last:
+        raise Invalid(fields={"until": f"A pause lasts at most {MAX_PAUSE_DAYS} days: choose"
+                                       f" {last:%-d %b %Y} or an earlier date."})
     return day
 
 
@@ -242,10 +252,11 @@ def _card(search, scope: Scope, query: Query | None, count: int | None, alerts: 
         matches_url=None if query is None else directory_url(scope, search["city"], rows_from_query(query, scope)),
         count=None if count is None else min(count, COUNT_CAP), capped=count is not None and count > COUNT_CAP,
         paused=is_paused(search, today), today=today,
+        pause_min=pause_bounds(today)[0], pause_max=pause_bounds(today)[1],
         quick=[(key, label, fn(today)) for key, (label, fn) in QUICK_PAUSES.items()],
         alerts=alerts[:HISTORY_SHOWN], more_alerts=len(alerts) > HISTORY_SHOWN,
     )
 
 
-__all__ = ["SaveOutcome", "alert_history", "card", "cards", "delete", "get", "pause", "pause_date", "resume", "save",
-           "set_email_alerts", "shortcuts", "update"]
+__all__ = ["SaveOutcome", "alert_history", "card", "cards", "delete", "get", "pause", "pause_bounds", "pause_date",
+           "resume", "save", "set_email_alerts", "shortcuts", "update"]

@@ -1,13 +1,18 @@
 """Saved-search routes: save from the builder, list, edit, delete, pause and resume, e-mail alerts on/off.
 
 Each route loads the search through the signed-in user's id, so someone
-else's search answers 404 on every route. htmx requests get the one card (or
-status line) back; plain forms get a redirect with a flash message. A form the
-service refuses comes back with its messages and a 422 (core.forms).
+else's search answers 404 on every route. What happened is always flash()ed: a plain
+form's redirect shows it on the next page, an htmx answer (the one card, or the save
+form's next step) carries it into the page's status region. A form the service
+refuses comes back with its messages and a 422 (core.forms).
+
+Deleting goes through a question first (docs/decisions.md, Saved searches — deleting):
+GET /searches/<id>/delete asks, as a page or in place of the row; the POST deletes.
+After an htmx action the answer puts the focus on what replaced the control used.
 """
 from __future__ import annotations
 
-from flask import flash, get_template_attribute, make_response, render_template, url_for
+from flask import flash, get_template_attribute, make_response, render_template, request, url_for
 from flask_login import current_user
 
 from ..accounts.access import login_required
@@ -26,9 +31,12 @@ def _label(search) -> str:
     return "“" + service.card(search, with_count=False)["description"] + "”"
 
 
-def _status(kind: str, message: str, status: int, link: tuple[str, str] | None = None):
-    status_line = get_template_attribute("searches/_macros.html", "status_line")
-    return make_response(status_line(kind, message, link), status)
+def _save_answer(message: str, category: str, status: int = 200, *, link: bool = True):
+    """htmx's answer to a save: the message flashed (into the status region), and beside the save
+    button where to go next."""
+    flash(message, category)
+    save_next = get_template_attribute("searches/_macros.html", "save_next")
+    return make_response(save_next(url_for("searches.index") if link else None), status)
 
 
 def _refuse_save(form: SaveSearchForm):
@@ -39,7 +47,7 @@ def _refuse_save(form: SaveSearchForm):
     """
     if is_htmx():
         messages = [*form.form_errors, *(e for f in form for e in f.errors)]
-        return _status("error", " ".join(messages), form_status(form))
+        return _save_answer(" ".join(messages), "error", form_status(form), link=False)
     from ..directory.views import context
 
     scope = get_scope(form.scope.data)
@@ -56,13 +64,12 @@ def _saved_answer(outcome: service.SaveOutcome):
     if outcome.created or outcome.updated:
         message = "Search saved." if outcome.created else "Search updated."
         if is_htmx():
-            return _status("success", f"{message} You'll get alerts when new matches appear.", 200,
-                           (url_for("searches.index"), "See your saved searches"))
+            return _save_answer(f"{message} You'll get alerts when new matches appear.", "success")
         flash(message, "success")
         return redirect_to(url_for("searches.index"))
     message = f"You already have this search saved as {_label(search)}. Nothing new was saved."
     if is_htmx():
-        return _status("info", message, 200, (url_for("searches.index"), "See your saved searches"))
+        return _save_answer(message, "info")
     flash(message, "info")
     scope = get_scope(search["scope"])
     rows = rows_from_query(parse_json(search["query_json"], scope), scope)
@@ -76,15 +83,23 @@ def index():
 
 
 def _index(refused_id: str | None = None, refused: PauseForm | None = None):
-    """The list; `refused` is the pause form the service refused for search `refused_id`, with its messages."""
-    cards = [_drawn(c, refused if c["search"]["search_id"] == refused_id else None)
+    """The list; `refused` is the pause form the service refused for search `refused_id`, with its messages.
+
+    `?kept=<id>`: the delete question of that search was cancelled (htmx takes its row from this
+    page), so its Delete control takes the focus back."""
+    kept = request.args.get("kept")
+    cards = [_drawn(c, refused if c["search"]["search_id"] == refused_id else None,
+                    focus="delete" if c["search"]["search_id"] == kept else None)
              for c in service.cards(queries.list_searches(current_user.user_id))]
     return render_page("searches/index.html", status=form_status(refused) if refused else 200, cards=cards)
 
 
-def _drawn(card: dict, pause_form: PauseForm | None = None) -> dict:
-    """A card as drawn: the service's view of the search and its pause form (fresh, or as sent)."""
-    return dict(card, pause_form=pause_form or PauseForm(formdata=None))
+def _drawn(card: dict, pause_form: PauseForm | None = None, focus: str | None = None) -> dict:
+    """A card as drawn: the service's view of the search and its pause form (fresh, or as sent).
+
+    `focus`: the control that takes the focus when this card is an htmx answer ("pause", "resume",
+    "delete"), the one that replaced the control used; a refused pause form focuses its date."""
+    return dict(card, pause_form=pause_form or PauseForm(formdata=None), focus=focus)
 
 
 @bp.get("/searches/<search_id>/alerts")
@@ -131,10 +146,20 @@ def edit(search_id):
     return redirect_to(directory_url(scope, search["city"], rows, edit=search_id))
 
 
-def _card_response(search, pause_form: PauseForm | None = None):
+def _card_response(search, pause_form: PauseForm | None = None, focus: str | None = None):
     """One card alone (htmx); 422 when it carries a refused pause form."""
     status = form_status(pause_form) if pause_form else 200
-    return render_page("searches/index.html", "search_row", status, c=_drawn(service.card(search), pause_form))
+    return render_page("searches/index.html", "search_row", status, c=_drawn(service.card(search), pause_form, focus))
+
+
+@bp.get("/searches/<search_id>/delete")
+@login_required
+def confirm_delete(search_id):
+    """The question before a delete: a page of its own without JavaScript, in place of the row with
+    htmx (the row keeps its place, so nothing else moves under the pointer)."""
+    search = service.get(current_user.user_id, search_id)
+    block = "confirm_row" if is_htmx() else "content"
+    return render_page("searches/delete.html", block, search=search, label=_label(search))
 
 
 @bp.post("/searches/<search_id>/delete")
@@ -143,9 +168,10 @@ def delete(search_id):
     search = service.get(current_user.user_id, search_id)
     label = _label(search)
     service.delete(current_user.user_id, search_id)
-    if is_htmx():
-        return make_response(get_template_attribute("searches/_macros.html", "deleted")(label), 200)
     flash(f"Deleted {label}.", "success")
+    if is_htmx():
+        # Its place in the list stays taken until the next visit: the rows below don't jump up.
+        return render_page("searches/delete.html", "deleted_row", search=search, label=label)
     return redirect_to(url_for("searches.index"))
 
 
@@ -158,9 +184,9 @@ def pause(search_id):
         with errors_on(form):
             until = service.pause_date(until=form.until.data, quick=form.quick.data)
             search = service.pause(current_user.user_id, search_id, until)
-            if is_htmx():
-                return _card_response(search)
             flash(f"Alerts paused until {until:%-d %b %Y}.", "success")
+            if is_htmx():
+                return _card_response(search, focus="resume")
             return redirect_to(url_for("searches.index"))
     if is_htmx():
         return _card_response(search, form)
@@ -171,9 +197,9 @@ def pause(search_id):
 @login_required
 def resume(search_id):
     search = service.resume(current_user.user_id, search_id)
-    if is_htmx():
-        return _card_response(search)
     flash("Alerts resumed.", "success")
+    if is_htmx():
+        return _card_response(search, focus="pause")
     return redirect_to(url_for("searches.index"))
 
 
@@ -184,8 +210,8 @@ def email_alerts(search_id):
     service.get(current_user.user_id, search_id)  # someone else's search: 404 before the form is read
     # CSRFProtect has checked the token before this view ran; the choice is the service's rule.
     search = service.set_email_alerts(current_user.user_id, search_id, EmailAlertsForm().email.data)
-    if is_htmx():
-        return _card_response(search)
     flash("E-mail alerts on for this search." if search["email_alerts"] else
           "E-mail alerts off for this search. You still see its alerts in Growth desk.", "success")
+    if is_htmx():
+        return _card_response(search, focus="email")
     return redirect_to(url_for("searches.index"))
