@@ -3,14 +3,18 @@
 (function () {
   "use strict";
 
-  // Flash messages fade after a while so they don't pile up.
-  document.addEventListener("DOMContentLoaded", function () {
-    setTimeout(function () {
-      document.querySelectorAll(".messages .message--success, .messages .message--info").forEach(function (el) {
-        el.classList.add("message--fade");
+  // Success and info messages fade after a while so they don't pile up; errors stay. Messages
+  // also arrive with htmx answers (out of band into #messages): each fades six seconds after it
+  // came, whichever way it came.
+  function fadeMessagesLater() {
+    document.querySelectorAll("#messages .message--success:not([data-fading]), #messages .message--info:not([data-fading])")
+      .forEach(function (el) {
+        el.setAttribute("data-fading", "");
+        setTimeout(function () { el.classList.add("message--fade"); }, 6000);
       });
-    }, 6000);
-  });
+  }
+  document.addEventListener("DOMContentLoaded", fadeMessagesLater);
+  document.addEventListener("htmx:afterSwap", fadeMessagesLater);
 
   // When htmx cannot reach the server at all, say so in the message region.
   document.addEventListener("htmx:sendError", function () {

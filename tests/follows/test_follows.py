@@ -12,7 +12,8 @@ def follows(db_conn, user_id):
                            (user_id,)).fetchall()
 
 
-def test_following_a_person_with_htmx_swaps_the_button(client, signed_in, auth, make_user, db_conn):
+def test_following_with_htmx_swaps_the_clicked_control_with_its_button_focused(client, signed_in, auth, make_user,
+                                                                              db_conn):
     me = signed_in()
     person = make_user("provider", name="Ada Frame")
     make_profile(db_conn, person)
@@ -20,9 +21,83 @@ def test_following_a_person_with_htmx_swaps_the_button(client, signed_in, auth, 
                          headers=HX)
     assert response.status_code == 200
     body = page_text(response)
-    assert body.lstrip().startswith("<form") and "Following" in body and "1 follower" in body
-    assert f"/follows/service_profile/{person['user_id']}/unfollow" in body
+    control = body[:body.index("<template>")]
+    assert control.lstrip().startswith('<div class="follow-toggle"') and "1 follower" in control
+    assert re.search(r'<button [^>]*autofocus>Following<span class="visually-hidden"> Ada Frame, unfollow', control)
+    assert f"/follows/service_profile/{person['user_id']}/unfollow" in control
     assert follows(db_conn, me["user_id"]) == [(person["user_id"], "service_profile")]
+
+
+def test_the_follow_answer_updates_every_control_and_count_of_that_person(client, signed_in, auth, make_user,
+                                                                          db_conn):
+    signed_in()
+    person = make_user("provider", name="Ada Frame")
+    make_profile(db_conn, person)
+    key = f"service_profile:{person['user_id']}"
+    # Followed from a post card, which shows no count: the profile head's count on the page changes too.
+    body = page_text(auth.post(f"/follows/service_profile/{person['user_id']}", {"name": "Ada Frame"}, headers=HX))
+    oob = body[body.index("<template>"):]
+    assert f"hx-swap-oob=\"outerHTML:form.follow-toggle__form[data-follows='{key}']\"" in oob
+    assert "follow-toggle--on" in oob and "autofocus" not in oob
+    assert f"""<span hx-swap-oob="innerHTML:[data-follower-count='{key}']">1 follower</span>""" in oob
+
+
+def test_the_follow_answer_carries_the_message(client, signed_in, auth, make_user, db_conn):
+    signed_in()
+    person = make_user("provider", name="Hannah Seidel")
+    make_profile(db_conn, person)
+    body = page_text(auth.post(f"/follows/service_profile/{person['user_id']}", headers=HX))
+    assert 'hx-swap-oob="innerHTML:#messages"' in body and "You follow Hannah Seidel." in body
+    body = page_text(auth.post(f"/follows/service_profile/{person['user_id']}/unfollow", headers=HX))
+    assert "You no longer follow Hannah Seidel." in body
+
+
+def _followed_long_ago(db_conn, make_user, me, name="Hannah Seidel"):
+    person = make_user("provider", name=name)
+    make_profile(db_conn, person)
+    db_conn.execute("insert into follow (follower_user_id, target_id, target_kind, created_at)"
+                    " values (%s, %s, 'service_profile', '2025-03-04T10:00Z')", (me["user_id"], person["user_id"]))
+    return person
+
+
+def test_unfollow_from_the_following_list_without_javascript_asks_first(client, signed_in, auth, make_user, db_conn):
+    me = signed_in()
+    person = _followed_long_ago(db_conn, make_user, me)
+    response = auth.post(f"/follows/service_profile/{person['user_id']}/unfollow",
+                         {"listed": "1", "next": "/following"})
+    assert response.status_code == 303
+    assert follows(db_conn, me["user_id"]) == [(person["user_id"], "service_profile")]  # nothing lost yet
+    page = page_text(client.get(response.headers["Location"]))
+    assert "Stop following Hannah Seidel?" in page and "Keep following" in page
+    response = auth.post(f"/follows/service_profile/{person['user_id']}/unfollow", {"next": "/following"})
+    assert response.headers["Location"] == "/following" and follows(db_conn, me["user_id"]) == []
+    assert "You no longer follow Hannah Seidel." in page_text(client.get("/following"))
+
+
+def test_keep_following_on_the_confirm_page_keeps_the_first_date(client, signed_in, auth, make_user, db_conn):
+    me = signed_in()
+    person = _followed_long_ago(db_conn, make_user, me)
+    location = auth.post(f"/follows/service_profile/{person['user_id']}/unfollow",
+                         {"listed": "1", "next": "/following"}).headers["Location"]
+    assert 'href="/following">Keep following' in page_text(client.get(location))
+    assert "following since 4 Mar 2025" in page_text(client.get("/following"))
+
+
+def test_unfollow_in_the_following_list_with_htmx_keeps_the_row_and_follow_again_shows_the_new_date(
+        client, signed_in, auth, make_user, db_conn):
+    me = signed_in()
+    person = _followed_long_ago(db_conn, make_user, me)
+    since = f"following-since-service_profile-{person['user_id']}"
+    assert f'<span id="{since}">following since 4 Mar 2025</span>' in page_text(client.get("/following"))
+    body = page_text(auth.post(f"/follows/service_profile/{person['user_id']}/unfollow",
+                               {"listed": "1", "show_count": "1", "name": "Hannah Seidel"}, headers=HX))
+    assert ">Follow again<" in body and f'hx-swap-oob="innerHTML:#{since}">unfollowed</span>' in body
+    assert follows(db_conn, me["user_id"]) == []
+    body = page_text(auth.post(f"/follows/service_profile/{person['user_id']}",
+                               {"listed": "1", "show_count": "1", "name": "Hannah Seidel"}, headers=HX))
+    today = db_conn.execute("select to_char(now(), 'FMDD Mon YYYY')").fetchone()[0]
+    assert f'hx-swap-oob="innerHTML:#{since}">following since {today}</span>' in body
+    assert f"following since {today}" in page_text(client.get("/following"))
 
 
 def test_the_toggle_works_as_a_plain_form_without_javascript(client, signed_in, auth, make_user, db_conn):

@@ -29,6 +29,12 @@ def target_exists(target_id: str, target_kind: str) -> dict | None:
     return dict(row) if row else None
 
 
+def following_since(follower_user_id: str, target_id: str, target_kind: str):
+    """When the user began following the target (None: they don't)."""
+    return reads.scalar("select created_at from follow where follower_user_id = %(u)s and target_id = %(t)s"
+                        " and target_kind = %(k)s", {"u": follower_user_id, "t": target_id, "k": target_kind})
+
+
 def is_following(follower_user_id: str, target_id: str, target_kind: str) -> bool:
     row = reads.first("select 1 from follow where follower_user_id = %(u)s and target_id = %(t)s"
                       " and target_kind = %(k)s", {"u": follower_user_id, "t": target_id, "k": target_kind})

@@ -11,7 +11,7 @@ from . import queries
 TARGET_KINDS = ("service_profile", "fansub_creator")
 
 
-def _target(target_id: str, target_kind: str) -> dict:
+def target(target_id: str, target_kind: str) -> dict:
     """The person or creator to follow; NotFound for no such one."""
     if target_kind not in TARGET_KINDS:
         raise NotFound(target_kind)
@@ -19,19 +19,19 @@ def _target(target_id: str, target_kind: str) -> dict:
 
 
 def follow(user, target_id: str, target_kind: str) -> dict:
-    target = _target(target_id, target_kind)
-    if target["owner_id"] == user.user_id:
+    followed = target(target_id, target_kind)
+    if followed["owner_id"] == user.user_id:
         raise Invalid("You can't follow yourself.")
     queries.add_follow(user.user_id, target_id, target_kind)
     db.session.commit()
-    return target
+    return followed
 
 
 def unfollow(user, target_id: str, target_kind: str) -> dict:
-    target = _target(target_id, target_kind)
+    followed = target(target_id, target_kind)
     queries.remove_follow(user.user_id, target_id, target_kind)
     db.session.commit()
-    return target
+    return followed
 
 
 # --- the Following page: keyset pages ---------------------------------------------------------------

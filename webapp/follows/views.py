@@ -11,16 +11,22 @@ from . import bp, queries, service
 
 
 def _toggle(target_kind: str, target_id: str, *, follow: bool):
+    listed = bool(request.form.get("listed"))
+    if not follow and listed and not is_htmx():
+        # From the Following list without JavaScript, the row would vanish on the next page and the
+        # one below move under the pointer: ask first (docs/decisions.md). With htmx the row stays.
+        return redirect_to(url_for("follows.confirm_unfollow", target_kind=target_kind, target_id=target_id,
+                                   next=safe_next(request.form.get("next"), url_for("follows.following"))))
     target = (service.follow if follow else service.unfollow)(current_user, target_id, target_kind)
     name = target["display_name"]
-    if is_htmx():
-        context = dict(target_id=target_id, target_kind=target_kind, following=follow,
-                       target_name=request.form.get("name", name)[:80],
-                       follow_next=safe_next(request.form.get("next"), ""))
-        if request.form.get("show_count"):
-            context["follower_count"] = queries.follower_count(target_id, target_kind)
-        return render_template("follows/_button.html", **context)
     flash(f"You follow {name}." if follow else f"You no longer follow {name}.", "success")
+    if is_htmx():
+        return render_template(
+            "follows/_answer.html", target_id=target_id, target_kind=target_kind, following=follow,
+            target_name=request.form.get("name", name)[:80], follow_next=safe_next(request.form.get("next"), ""),
+            show_count=bool(request.form.get("show_count")), listed=listed,
+            follower_count=queries.follower_count(target_id, target_kind),
+            since=queries.following_since(current_user.user_id, target_id, target_kind) if listed and follow else None)
     return redirect_to(safe_next(request.form.get("next"), profile_url(target_kind, target_id)))
 
 
@@ -34,6 +40,17 @@ def follow(target_kind: str, target_id: str):
 @login_required
 def unfollow(target_kind: str, target_id: str):
     return _toggle(target_kind, target_id, follow=False)
+
+
+@bp.get("/follows/<target_kind>/<target_id>/unfollow")
+@login_required
+def confirm_unfollow(target_kind: str, target_id: str):
+    """Unfollow from the Following list without JavaScript: a page that asks first."""
+    target = service.target(target_id, target_kind)
+    back = safe_next(request.args.get("next"), url_for("follows.following"))
+    return render_template("follows/confirm_unfollow.html", target=target, target_id=target_id,
+                           target_kind=target_kind, back=back,
+                           following=queries.is_following(current_user.user_id, target_id, target_kind))
 
 
 @bp.get("/following")
