@@ -37,6 +37,8 @@
     if (!field) { return; }
     var fallback = function () {
       if (copySelected(field)) {
+        // Selecting the text moved the focus to the field: give it back to the button used.
+        button.focus();
         copied(button);
       } else {
         announce("Press Control+C (or Command+C) to copy the selected link");

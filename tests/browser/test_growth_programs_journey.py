@@ -43,8 +43,10 @@ def test_create_refuse_toggle_in_place_and_load_more(page, make_user, db_conn):
     row.get_by_role("button", name=re.compile("^Deactivate")).click()
     expect(row.get_by_text("Inactive")).to_be_visible()
     expect(page.locator("#messages")).to_contain_text("“Studio friends” is inactive")
+    expect(row.get_by_role("button", name=re.compile("^Activate"))).to_be_focused()  # not back on <body>
     row.get_by_role("button", name=re.compile("^Activate")).click()
     expect(row.get_by_text("Active", exact=True)).to_be_visible()
+    expect(row.get_by_role("button", name=re.compile("^Deactivate"))).to_be_focused()
     assert page.evaluate("window.notReloaded") is True  # swapped in place, not a new page
     assert db_conn.execute("select active from referral_program where name = 'Studio friends'").fetchone()[0] is True
 

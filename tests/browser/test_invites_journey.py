@@ -18,6 +18,7 @@ def test_copy_puts_the_copy_link_on_the_clipboard_and_says_so(page, live_server,
     expect(page.get_by_label("Your invite link", exact=True)).to_have_value(f"{live_server}/r/{code}?s=copy")
     page.get_by_role("button", name="Copy", exact=True).click()
     expect(page.locator("#invite-announcer")).to_have_text("Link copied")
+    assert page.evaluate("document.activeElement.textContent") == "Copied"  # focus stays on the button
     assert page.evaluate("navigator.clipboard.readText()") == f"{live_server}/r/{code}?s=copy"
 
 

@@ -69,6 +69,9 @@ def test_on_a_phone_mark_one_read_in_place_then_all(phone_page, alerted_buyer):
     older = page.locator(f"#notification-{alerted_buyer['older']}")
     older.get_by_role("button", name="Mark as read").click()
     expect(older.get_by_role("button", name="Mark as read")).to_have_count(0)
+    # Its button gone, focus is on the row's title, not back on <body>.
+    assert page.evaluate("document.activeElement.closest('li').id") == f"notification-{alerted_buyer['older']}"
+    assert page.evaluate("document.activeElement.className") == "notification__title"
     expect(bell.locator(".account__badge")).to_have_text("1")  # the bell, out of band
 
     page.get_by_role("button", name="Mark all as read").click()

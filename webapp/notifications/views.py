@@ -36,10 +36,11 @@ def open_(notification_id):
 def read(notification_id):
     user_id = current_user.user_id
     service.mark_read(user_id, notification_id)
-    if is_htmx():
-        return render_page("notifications/index.html", "notification_row", n=queries.get_row(user_id, notification_id),
-                           unread=queries.unread_count(user_id))
     flash("Marked as read.", "success")
+    if is_htmx():
+        # The row comes back without its Mark as read button: focus goes to the row's title (`focus`).
+        return render_page("notifications/index.html", "notification_row", n=queries.get_row(user_id, notification_id),
+                           unread=queries.unread_count(user_id), focus=True)
     return redirect_to(url_for("notifications.index"))
 
 
