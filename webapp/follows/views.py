@@ -1,7 +1,7 @@
 """Follow / unfollow (htmx toggle or plain form) and the Following page."""
 from __future__ import annotations
 
-from flask import flash, render_template, request, url_for
+from flask import flash, get_template_attribute, render_template, request, url_for
 from flask_login import current_user
 
 from ..accounts.access import login_required
@@ -21,12 +21,11 @@ def _toggle(target_kind: str, target_id: str, *, follow: bool):
     name = target["display_name"]
     flash(f"You follow {name}." if follow else f"You no longer follow {name}.", "success")
     if is_htmx():
-        return render_template(
-            "follows/_answer.html", target_id=target_id, target_kind=target_kind, following=follow,
-            target_name=request.form.get("name", name)[:80], follow_next=safe_next(request.form.get("next"), ""),
-            show_count=bool(request.form.get("show_count")), listed=listed,
-            follower_count=queries.follower_count(target_id, target_kind),
-            since=queries.following_since(current_user.user_id, target_id, target_kind) if listed and follow else None)
+        since = queries.following_since(current_user.user_id, target_id, target_kind) if listed and follow else None
+        answer = get_template_attribute("follows/_macros.html", "follow_answer")
+        return answer(target_id, target_kind, follow, queries.follower_count(target_id, target_kind),
+                      show_count=bool(request.form.get("show_count")), target_name=request.form.get("name", name)[:80],
+                      follow_next=safe_next(request.form.get("next"), ""), listed=listed, since=since)
     return redirect_to(safe_next(request.form.get("next"), profile_url(target_kind, target_id)))
 
 
