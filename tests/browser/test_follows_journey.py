@@ -27,18 +27,21 @@ def _follows_since_long_ago(db_conn, reader, person):
                     " values (%s, %s, 'service_profile', '2025-03-04T10:00Z')", (reader["user_id"], person["user_id"]))
 
 
-def test_following_from_a_post_changes_every_control_and_the_count(page, make_user, hannah):
+def test_following_from_a_post_changes_every_control_and_the_count(page, make_user, db_conn, hannah):
+    _follows_since_long_ago(db_conn, make_user("member", name="A Fan"), hannah)  # so the side panel suggests her
     reader = make_user("member", name="Rita Reader")
     log_in(page, reader["email"], reader["password"])
     page.goto(f"/people/{hannah['user_id']}")
     head = page.locator(".profile__head")
-    expect(head.get_by_text("0 followers")).to_be_visible()
+    expect(head.get_by_text("1 follower", exact=True)).to_be_visible()
+    expect(page.locator("#side-panel li", has_text="Hannah Seidel")).to_contain_text("1 follower")
     second = page.locator("article.post", has_text="Hannah's shoot 1")
 
     second.get_by_role("button", name="Follow Hannah Seidel").click()
     expect(page.get_by_role("button", name="Following Hannah Seidel, unfollow")).to_have_count(3)
     expect(page.get_by_role("button", name="Follow Hannah Seidel", exact=True)).to_have_count(0)
-    expect(head.get_by_text("1 follower", exact=True)).to_be_visible()
+    expect(head.get_by_text("2 followers")).to_be_visible()
+    expect(page.locator("#side-panel li", has_text="Hannah Seidel")).to_contain_text("2 followers")
     expect(page.locator("#messages")).to_have_text("You follow Hannah Seidel.")
     assert page.evaluate(FOCUSED) == "Following Hannah Seidel, unfollow"
     assert page.evaluate("document.activeElement.closest('article') && "
@@ -47,7 +50,7 @@ def test_following_from_a_post_changes_every_control_and_the_count(page, make_us
 
     head.get_by_role("button", name="Following Hannah Seidel, unfollow").click()
     expect(page.get_by_role("button", name="Follow Hannah Seidel", exact=True)).to_have_count(3)
-    expect(head.get_by_text("0 followers")).to_be_visible()
+    expect(head.get_by_text("1 follower", exact=True)).to_be_visible()
     expect(page.locator("#messages")).to_have_text("You no longer follow Hannah Seidel.")
     assert page.evaluate(FOCUSED) == "Follow Hannah Seidel"
     assert page.evaluate("!!document.activeElement.closest('.profile__head')")
