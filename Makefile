@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 8000
 export PORT
 
-.PHONY: run worker test lint install install-dev browser migrate seed bench clean vendor-htmx
+.PHONY: run worker test lint install install-dev browser npm migrate seed bench screenshots lighthouse clean vendor-htmx
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,7 @@ worker: install
 
 
 ## Run the whole test suite (browser journeys need Chromium: installed here when we can).
-test: install-dev browser
+test: install-dev browser npm
 	$(BIN)/pytest
 
 ## Lint (ruff, configured in pyproject.toml).
@@ -53,6 +53,15 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+## The npm tools of the tests (axe-core for the journeys, lighthouse), as package-lock.json pins them.
+npm: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: the browser journeys run axe-core from npm." \
+		"Install Node.js 18+ with npm (apt-get install -y nodejs npm), then run make again." >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $@
+
 migrate: install
 	$(FLASK) db upgrade
 
@@ -63,6 +72,14 @@ seed: install
 bench: install
 	$(BIN)/python bench/run.py
 
+## Full-page PNGs of every page at 375 and 1280 px into docs/screenshots/ (a fresh demo database).
+screenshots: install-dev browser
+	$(BIN)/python tools/screenshots.py
+
+## Lighthouse (mobile preset) on the key pages of a served demo; scores go to docs/benchmarks.md.
+lighthouse: install browser npm
+	$(BIN)/python bench/lighthouse.py
+
 ## Re-vendor htmx from the npm package (2.0 line) into static/js/.
 HTMX_VERSION ?= 2.0.11
 vendor-htmx:
@@ -70,4 +87,4 @@ vendor-htmx:
 	cp /tmp/package/dist/htmx.min.js static/js/htmx-$(HTMX_VERSION).min.js
 
 clean:
-	rm -rf $(VENV) .data .pytest_cache artifacts
+	rm -rf $(VENV) .data .pytest_cache artifacts node_modules
