@@ -131,9 +131,17 @@ def test_a_failed_sign_up_opens_with_a_summary_linking_each_message_to_its_field
     assert f'<a href="#password">Password: At least {MIN_PASSWORD_LENGTH} characters.</a>' in summary
 
 
-def test_the_invalid_field_points_at_its_message(client):
+def test_the_invalid_field_points_at_its_message_and_its_hint(client):
+    body = page_text(signup_form(client, display_name=""))
+    assert 'aria-describedby="display_name-error display_name-hint" aria-invalid="true"' in body
+
+
+def test_a_message_that_repeats_the_hint_is_said_once(client):
+    from webapp.accounts.service import MIN_PASSWORD_LENGTH
+
     body = page_text(signup_form(client, password="short"))
-    assert 'aria-describedby="password-error password-hint"' in body and 'aria-invalid="true"' in body
+    assert 'aria-describedby="password-error" aria-invalid="true"' in body
+    assert body.count(f"At least {MIN_PASSWORD_LENGTH} characters.") == 2  # the summary's link and the field's
 
 
 def test_a_taken_email_in_the_summary_is_words_that_lead_to_the_field(client, make_user):

@@ -65,7 +65,7 @@ def test_an_unchosen_group_is_announced_invalid_on_its_fieldset(page, make_user)
     growth = make_user("growth")
     log_in(page, growth["email"], growth["password"])
     page.goto("/growth/programs/new")
-    page.get_by_label("Name").fill("Spring offer")
+    page.get_by_label("Name", exact=True).fill("Spring offer")
     page.get_by_label("Who invites whom").select_option("cross_side")
     page.get_by_label("Inviter's reward: fixed amount, in dollars").fill("10")
     for role in ("Members (buyers)", "Providers"):
