@@ -485,7 +485,10 @@ def keep_pending(author, image: NewImage) -> str:
     Invalid for a file we don't take. Also sweeps the author's pictures of long-abandoned drafts."""
     if not may_write(author):
         raise Refused("Only providers can write posts.")
-    stored = uploads.reencode(image.data, image.filename or "The picture")
+    try:
+        stored = uploads.reencode(image.data, image.filename or "The picture")
+    except Invalid as exc:  # a file we don't take is told beside the pictures, as validate tells it
+        raise Invalid(fields={"images": str(exc)}) from None
     pending_id = new_id("fdu")
     key = f"{pending_id}.webp"
     with _post_transaction() as written:
