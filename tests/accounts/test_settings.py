@@ -16,7 +16,7 @@ def test_an_empty_display_name_is_refused(signed_in, auth, db_conn):
     user = signed_in(name="Kept Name")
     response = auth.post("/settings", {"display_name": "  "}, page="/settings")
     assert response.status_code == 422
-    assert "This field is required." in page_text(response)
+    assert "Enter the name others see." in page_text(response)
     assert db_conn.execute("select display_name from app_user where user_id = %s",
                            (user["user_id"],)).fetchone()[0] == "Kept Name"
 

@@ -150,7 +150,7 @@ def test_a_bad_upload_shows_a_message_and_saves_nothing(page, make_user, db_conn
     page.get_by_label("Picture 1", exact=True).set_input_files(str(fake))
     page.get_by_label("Description of picture 1 (alt text)").fill("Fake")
     page.get_by_role("button", name="Save draft").click()
-    expect(page.get_by_text("notes.png is not an image we can read")).to_be_visible()
+    expect(page.locator("#pictures-error")).to_contain_text("notes.png is not an image we can read")
     expect(page.get_by_label("Title")).to_have_value("With a fake picture")
     assert db_conn.execute("select count(*) from feed_post").fetchone()[0] == 0
 

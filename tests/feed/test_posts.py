@@ -8,6 +8,7 @@ from werkzeug.test import encode_multipart
 
 from tests.conftest import page_text
 from tests.feed.factories import make_post, make_profile
+from webapp.feed.catalogue import MAX_BODY_CHARS, MAX_TITLE_CHARS
 
 HX = {"HX-Request": "true"}
 
@@ -140,9 +141,9 @@ def test_bad_input_gets_clear_messages_and_saves_nothing(client, signed_in, auth
     provider(signed_in, db_conn)
     cases = [
         (post_form(kind="gossip"), "“gossip” is not a kind of post."),
-        (post_form(title="x" * 141), "Keep the title under 140 characters"),
+        (post_form(title="x" * (MAX_TITLE_CHARS + 1)), f"Keep the title to {MAX_TITLE_CHARS} characters or fewer"),
         (post_form(title="  "), "Give the post a title."),
-        (post_form(body_md="y" * 10_001), "Keep the text under 10,000 characters"),
+        (post_form(body_md="y" * (MAX_BODY_CHARS + 1)), f"Keep the text to {MAX_BODY_CHARS:,} characters or fewer"),
         (post_form(role_tags=[]), "Choose at least one role"),
         (post_form(band="2"), "Choose whether the pictures are safe for everyone or sensitive."),
         (post_form(city="atlantis"), "Choose a city from the list."),

@@ -193,7 +193,7 @@ def test_a_reason_is_required_and_every_problem_is_shown_at_once(auth, gita, db_
     response = adjust(auth, ada, kind="gift", amount="x", reason="  ")
     assert response.status_code == 422
     html = page_text(response)
-    assert "Nothing was recorded: fix what is marked below." in html
+    assert "Nothing was recorded</h3>" in html
     assert '<p class="field__error" id="kind-error">Choose an award or a clawback.</p>' in html
     assert '<p class="field__error" id="amount-error">' in html
     assert '<p class="field__error" id="reason-error">Say why: the decision is kept with its reason.</p>' in html

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from webapp.reporting.forms import MAX_FILTER_LENGTH
 from webapp.reporting.model import MAX_RANGE_DAYS
 
 from ..conftest import page_text
@@ -71,7 +72,7 @@ def test_a_preset_ignores_dates_left_in_the_url(signed_in, client, frozen_today)
     (f"range=custom&start=2020-01-01&end={(date(2020, 1, 1) + timedelta(days=MAX_RANGE_DAYS)).isoformat()}",
      f"A range covers at most {MAX_RANGE_DAYS:,} days"),
     ("range=decade", "Choose one of the ranges offered"),
-    ("range=7d&source=" + "x" * 200, "Field cannot be longer than 64 characters."),
+    ("range=7d&source=" + "x" * (MAX_FILTER_LENGTH + 1), f"At most {MAX_FILTER_LENGTH} characters."),
 ])
 def test_bad_filters_say_what_is_wrong_and_show_the_default_view(query, error, signed_in, client,
                                                                   frozen_today):

@@ -20,7 +20,8 @@ MAX_NAME_LENGTH = 80     # app_user.display_name's check constraint (migration 0
 MAX_EMAIL_LENGTH = 254   # app_user.email's, the longest address SMTP carries
 # The roles a person picks at sign-up, as the choice reads (growth is granted, never chosen).
 SIGNUP_ROLES = {"member": "Hire creative people and studios", "provider": "Offer my services"}
-EMAIL_TAKEN = "An account with that e-mail already exists. Log in instead."
+EMAIL_TAKEN = "That e-mail already has an account — log in?"
+CHOOSE_ROLE = "Choose whether you hire people or offer your services."
 
 
 def sign_up(*, email: str, password: str, display_name: str, role: str, city: str, provider_role: str | None,
@@ -31,9 +32,9 @@ def sign_up(*, email: str, password: str, display_name: str, role: str, city: st
     the sign-up's traces are left, in the account's own transaction (referrals/service.py).
     """
     if role not in SIGNUP_ROLES:
-        raise Invalid(fields={"role": "Choose whether you hire or offer services."})
+        raise Invalid(fields={"role": CHOOSE_ROLE})
     if role == "provider" and not provider_role:
-        raise Invalid(fields={"provider_role": "Tell us what you do."})
+        raise Invalid(fields={"provider_role": "Choose what you do: providers are listed by it in the directory."})
     email = email.strip()
     if queries.email_taken(email):
         raise Invalid(fields={"email": EMAIL_TAKEN})

@@ -74,6 +74,7 @@ def signup():
             attribution.keep_device(response, arrival)
             attribution.forget_visit(response)
             return response
+    form.offer_login(url_for("accounts.login"))
     return render_page("accounts/signup.html", "auth_form", status=form_status(form), form=form, invited=invited,
                        role_labels=service.SIGNUP_ROLES)
 

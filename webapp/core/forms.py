@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+import wtforms
 from wtforms import SelectChoice, SelectMultipleField
+from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .errors import Invalid
@@ -54,3 +56,27 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class _SaysWhatToChoose:
+    """A choice field whose "not one of the choices" message says what to choose (`choose`), where
+    WTForms says only "Not a valid choice."; the message is the field's only one (no second from
+    its validators)."""
+
+    def __init__(self, *args, choose: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.choose = choose
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise StopValidation(self.choose) from None
+
+
+class SelectField(_SaysWhatToChoose, wtforms.SelectField):
+    pass
+
+
+class RadioField(_SaysWhatToChoose, wtforms.RadioField):
+    pass

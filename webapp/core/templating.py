@@ -82,7 +82,7 @@ def init_app(app) -> None:
     # Form and list macros are globals so a block rendered alone (an htmx partial) has them too.
     macros = app.jinja_env.get_template("_form_macros.html").module
     lists = app.jinja_env.get_template("_list_macros.html").module
-    app.jinja_env.globals.update(field=macros.field, form_errors=macros.form_errors, more_rows=lists.more_rows,
+    app.jinja_env.globals.update(field=macros.field, error_summary=macros.error_summary, more_rows=lists.more_rows,
                                  more_items=lists.more_items)
     app.after_request(add_vary_header)
     app.after_request(announce_out_of_band)

@@ -40,12 +40,14 @@ class ImageForm(Form):
     """One picture slot (a plain Form: the editor's own CSRF token covers it)."""
 
     file = FileField("Picture", render_kw={"accept": IMAGE_ACCEPT})
-    alt = StringField("Description (alt text)", render_kw={"maxlength": MAX_ALT_CHARS})
+    alt = StringField("Description (alt text)", render_kw={"maxlength": MAX_ALT_CHARS},
+                      description=f"Up to {MAX_ALT_CHARS} characters.")
 
 
 class PostForm(FlaskForm):
     # Room past the limit, so a pasted long title is reported (with its length), not cut off silently.
-    title = StringField("Title", render_kw={"maxlength": MAX_TITLE_CHARS + 50, "required": True})
+    title = StringField("Title", render_kw={"maxlength": MAX_TITLE_CHARS + 50, "required": True},
+                        description=f"Up to {MAX_TITLE_CHARS} characters.")
     # Choices are not checked here: service.validate says what is wrong in the product's words.
     kind = SelectField("Kind", choices=[SelectChoice("", "Choose…"), *(SelectChoice(k, v) for k, v in KINDS.items())],
                        validate_choice=False)
@@ -57,7 +59,7 @@ class PostForm(FlaskForm):
         description=f"**bold**, *italic*, [links](https://example.com), lists and headings. "
                     f"Up to {MAX_BODY_CHARS:,} characters. Pictures go below, not in the text.")
     images = FieldList(
-        FormField(ImageForm), min_entries=MAX_IMAGES, max_entries=MAX_IMAGES,
+        FormField(ImageForm), "Pictures", min_entries=MAX_IMAGES, max_entries=MAX_IMAGES,
         description=f"{IMAGE_FORMATS_TEXT} up to {MAX_IMAGE_MB} MB each, at most {MAX_IMAGES} per post. "
                     "We re-encode them and drop their metadata (such as location).")
     remove_media = SelectMultipleField(validate_choice=False)

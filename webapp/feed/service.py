@@ -262,14 +262,14 @@ def validate(data: PostInput, *, existing_media: int = 0) -> dict:
     if not title:
         errors["title"] = "Give the post a title."
     elif len(title) > MAX_TITLE_CHARS:
-        errors["title"] = f"Keep the title under {MAX_TITLE_CHARS} characters (it has {len(title)})."
+        errors["title"] = f"Keep the title to {MAX_TITLE_CHARS} characters or fewer (it has {len(title)})."
     if data.kind not in KINDS:
         errors["kind"] = "Choose what kind of post this is." if not data.kind else \
             f"“{str(data.kind)[:40]}” is not a kind of post. Choose one from the list."
     tags = list(dict.fromkeys(data.role_tags or []))
     unknown = [t for t in tags if t not in POST_ROLE_TAGS]
     if unknown:
-        errors["role_tags"] = f"Unknown role: {unknown[0][:40]}."
+        errors["role_tags"] = f"“{unknown[0][:40]}” is not a role posts can concern. Choose from the list."
     elif not tags:
         errors["role_tags"] = "Choose at least one role this post concerns."
     city = (data.city or "").strip() or None
@@ -277,7 +277,7 @@ def validate(data: PostInput, *, existing_media: int = 0) -> dict:
         errors["city"] = "Choose a city from the list."
     body = (data.body_md or "").replace("\r\n", "\n")
     if len(body) > MAX_BODY_CHARS:
-        errors["body_md"] = f"Keep the text under {MAX_BODY_CHARS:,} characters (it has {len(body):,})."
+        errors["body_md"] = f"Keep the text to {MAX_BODY_CHARS:,} characters or fewer (it has {len(body):,})."
     try:
         band = int(data.band)
     except (TypeError, ValueError):
@@ -303,7 +303,8 @@ def validate(data: PostInput, *, existing_media: int = 0) -> dict:
             errors["images"] = f"Describe picture {number} in a few words (alt text) for people who can't see it."
             break
         if len(alt) > MAX_ALT_CHARS:
-            errors["images"] = f"Keep the description of picture {number} under {MAX_ALT_CHARS} characters."
+            errors["images"] = (f"Keep the description of picture {number} to {MAX_ALT_CHARS} characters or fewer "
+                                f"(it has {len(alt)}).")
             break
         try:
             stored.append((uploads.reencode(image.data, image.filename or f"Picture {number}"), alt))
@@ -484,7 +485,10 @@ def keep_pending(author, image: NewImage) -> str:
     Invalid for a file we don't take. Also sweeps the author's pictures of long-abandoned drafts."""
     if not may_write(author):
         raise Refused("Only providers can write posts.")
-    stored = uploads.reencode(image.data, image.filename or "The picture")
+    try:
+        stored = uploads.reencode(image.data, image.filename or "The picture")
+    except Invalid as exc:  # a file we don't take is told beside the pictures, as validate tells it
+        raise Invalid(fields={"images": str(exc)}) from None
     pending_id = new_id("fdu")
     key = f"{pending_id}.webp"
     with _post_transaction() as written:

@@ -10,6 +10,8 @@ from wtforms.widgets import NumberInput
 
 from ..core.forms import MultiCheckboxField
 from ..core.ids import new_id
+from ..core.templating import money
+from ..credits.rules import MAX_CENTS
 from ..credits.service import MAX_REASON
 from .service import (
     ADJUSTMENT_KINDS,
@@ -38,16 +40,16 @@ class ProgramForm(FlaskForm):
         "Inviter's reward: share of the buyer fee, in basis points", widget=NumberInput(min=0, max=MAX_BIPS),
         description="1,000 bips = 10% of the buyer fee of the invitee's first booking. 0 for none.")
     reward_fixed = StringField("Inviter's reward: fixed amount, in dollars", render_kw=_MONEY,
-                               description="Dollars and cents, such as 25 or 12.50. Leave empty for none. "
-                                           "A program needs this, a share of the fee, or both.")
+                               description=f"Dollars and cents, such as 25 or 12.50, up to {money(MAX_CENTS)}. "
+                                           "Leave empty for none. A program needs this, a share of the fee, or both.")
     invitee_fixed = StringField("Welcome credit for the invitee, in dollars", render_kw=_MONEY,
                                 description="A double-sided offer gives the person invited credit too. "
                                             "Leave empty for a one-sided offer.")
     credit_scope = SelectField("Credit pays for", validate_choice=False,
                                choices=[SelectChoice(k, v) for k, v in CREDIT_SCOPES.items()])
     monthly_cap = StringField("Monthly cap per inviter", widget=NumberInput(min=0, max=MAX_CAP),
-                              description="At most this many rewards per inviter each calendar month; "
-                                          "invites past it still count. 0 pays none.")
+                              description="At most this many rewards per inviter each calendar month "
+                                          f"(up to {MAX_CAP:,}); invites past it still count. 0 pays none.")
     inviter_roles = MultiCheckboxField("Who may invite", validate_choice=False,
                                        choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()])
     active = BooleanField("Active: invite links work and people get their codes")
@@ -85,7 +87,7 @@ class AdjustmentForm(FlaskForm):
     kind = RadioField("Adjustment", validate_choice=False, default="award",
                       choices=[SelectChoice(k, v) for k, v in ADJUSTMENT_KINDS.items()])
     amount = StringField("Amount, in dollars", render_kw={**_MONEY, "required": True},
-                         description="Dollars and cents, such as 25 or 12.50.")
+                         description=f"Dollars and cents, such as 25 or 12.50, up to {money(MAX_CENTS)}.")
     # Room past the limit, so a long reason is reported, not cut off silently.
     reason = TextAreaField("Reason", render_kw={"maxlength": MAX_REASON + 100, "rows": 3, "required": True},
                            description=f"Kept with the entry and shown to the team, up to {MAX_REASON} characters.")

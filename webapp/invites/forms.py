@@ -12,7 +12,7 @@ from .by_email import MAX_ADDRESSES, MAX_NOTE
 
 
 class EmailInviteForm(FlaskForm):
-    """Invite by e-mail: a program, up to ten addresses and an optional note.
+    """Invite by e-mail: a program, up to MAX_ADDRESSES addresses and an optional note.
 
     Its fields are prefixed ("email-…") so their names and ids stay apart from the other forms
     of /invites. The program is checked by by_email against the programs open to the inviter

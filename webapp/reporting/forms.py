@@ -17,6 +17,7 @@ from .model import MAX_RANGE_DAYS, Filters, Preset, preset_range
 
 DEFAULT_PRESET = Preset.LAST_30_DAYS
 MAX_FILTER_LENGTH = 64  # program ids, sources and city slugs are all short
+_AT_MOST = Length(max=MAX_FILTER_LENGTH, message=f"At most {MAX_FILTER_LENGTH} characters.")
 
 
 class DayField(DateField):
@@ -41,9 +42,9 @@ class OverviewFilterForm(FlaskForm):
                        default=DEFAULT_PRESET.value)
     start = DayField("From", validators=[Optional()], description="For a custom range")
     end = DayField("To", validators=[Optional()], description="For a custom range")
-    program = StringField("Program", validators=[Optional(), Length(max=MAX_FILTER_LENGTH)])
-    source = StringField("Source", validators=[Optional(), Length(max=MAX_FILTER_LENGTH)])
-    city = StringField("City", validators=[Optional(), Length(max=MAX_FILTER_LENGTH)])
+    program = StringField("Program", validators=[Optional(), _AT_MOST])
+    source = StringField("Source", validators=[Optional(), _AT_MOST])
+    city = StringField("City", validators=[Optional(), _AT_MOST])
 
     def filters(self, today: date) -> Filters:
         """The view the form asks for, or the default view when any of it is wrong (errors on the form)."""

@@ -7,6 +7,7 @@ from wtforms import SelectChoice, SelectField, StringField
 from wtforms.widgets import NumberInput
 
 from ..core.forms import CITY_CHOICES
+from .forms import MAX_FILTER_LENGTH
 from .model import Preset
 from .readers import DEFAULT_DAYS, MAX_DAYS, MAX_LABEL
 
@@ -23,7 +24,7 @@ class ReaderLinkForm(FlaskForm):
     start = StringField("From (custom range)", render_kw={"type": "date"})
     end = StringField("To (custom range)", render_kw={"type": "date"})
     program = SelectField("Program", validate_choice=False)
-    source = StringField("Source", render_kw={"maxlength": 200, "autocomplete": "off"},
+    source = StringField("Source", render_kw={"maxlength": MAX_FILTER_LENGTH, "autocomplete": "off"},
                          description="Such as sharecard or linkinbio; empty for every source.")
     city = SelectField("Inviters' city", validate_choice=False,
                        choices=[SelectChoice("", "Every city"), *CITY_CHOICES])
