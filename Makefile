@@ -57,6 +57,9 @@ browser:
 npm: node_modules/.installed
 
 node_modules/.installed: package.json package-lock.json
+	@if ! command -v npm >/dev/null && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	fi
 	@command -v npm >/dev/null || { echo "npm is missing: the browser journeys run axe-core from npm." \
 		"Install Node.js 18+ with npm (apt-get install -y nodejs npm), then run make again." >&2; exit 1; }
 	npm ci --no-audit --no-fund

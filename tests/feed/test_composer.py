@@ -5,6 +5,7 @@ import re
 from tests.conftest import page_text
 from tests.feed.factories import make_profile
 from tests.feed.test_posts import count_posts, png, post_form, provider, upload
+from webapp.core import limits
 
 HX = {"HX-Request": "true"}
 BLUE, ORANGE = (png(color=(0, 90, 200)), "blue.png", "Blue backdrop"), (png(color=(230, 120, 0)), "orange.png",
@@ -141,3 +142,10 @@ def test_no_more_pictures_are_kept_than_a_post_can_have(client, signed_in, auth,
         pictures=[BLUE, ORANGE, BLUE]))
     assert response.status_code == 422 and "at most 4 pictures" in page_text(response)
     assert len(pending_in(response)) == 4
+
+
+def test_arranging_the_editor_does_not_count_against_the_posting_limit(client, signed_in, auth, db_conn):
+    provider(signed_in, db_conn)
+    posts_an_hour = int(limits.POST_NEW.split()[0])
+    statuses = {upload(auth, "/feed/new", post_form(action="preview")).status_code for _ in range(posts_an_hour + 1)}
+    assert statuses == {200}

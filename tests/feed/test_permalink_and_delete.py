@@ -42,6 +42,19 @@ def test_posts_the_feed_does_not_show_have_no_page(client, signed_in, make_user,
         assert response.status_code == 404 and "NEVER" not in page_text(response)
 
 
+def test_an_author_opens_her_own_draft_on_its_page_marked_as_one(client, signed_in, db_conn):
+    author = signed_in("provider")
+    draft = make_post(db_conn, author["user_id"], title="Not yet out", published=False)
+    body = page_text(client.get(f"/feed/posts/{draft}"))
+    assert "Not yet out" in body and "A draft: only you can see it" in body
+
+
+def test_an_author_s_own_post_in_band_two_still_has_no_page(client, signed_in, db_conn):
+    author = signed_in("provider")
+    explicit, _ = sensitive_post(db_conn, author["user_id"], band=2, title="NEVER", secret="/media/scene/x.svg")
+    assert client.get(f"/feed/posts/{explicit}").status_code == 404
+
+
 def test_a_post_page_needs_a_signed_in_member(client, make_user, db_conn):
     feed_id = make_post(db_conn, make_user("provider")["user_id"])
     assert client.get(f"/feed/posts/{feed_id}").status_code == 302

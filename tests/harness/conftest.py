@@ -115,6 +115,8 @@ class DemoSite:
             "feed_id": feed_ids,
             "position": [0],
             "media_id": media,
+            "pending_id": self.column("select pending_id from feed_pending_media where user_id = %s order by 1"
+                                      " limit 1", viewer_id) or ["fdu_none"],
             "search_id": self.column("select search_id from saved_search where user_id = %s order by search_id"
                                      " limit 2", viewer_id) or ["ssv_none"],
             "user_id": self.column("select user_id from service_profile where user_id = any(%s) or user_id = %s",

@@ -26,6 +26,7 @@ SHARED = "shared"
 VARIABLES: dict[str, tuple[str, str]] = {
     "feed_id": (OWNED, "a draft is its author's alone (published posts are shown through the feed, not by id)"),
     "media_id": (OWNED, "a picture of a draft is its author's alone"),
+    "pending_id": (OWNED, "a picture chosen in the editor and not yet posted is its author's alone"),
     "search_id": (OWNED, "saved searches are private to their owner"),
     "message_id": (OWNED, "an e-mail in the development outbox belongs to its recipient"),
     "notification_id": (OWNED, "a notification is its recipient's alone"),
@@ -167,10 +168,24 @@ class World:
                      " values (%s, %s, 'search_alert', %s, 'A new match for Ada')",
                      (notification_id, self.owner["user_id"], alert_id))
         self.values.update(feed_id=feed_id, media_id=media_id, search_id=search_id,
+                           pending_id=self._pending_picture(),
                            message_id=self._mail(self.owner["email"]), notification_id=notification_id)
         self._checked.clear()
         limiter.reset()  # log-in attempts of earlier tests count against the same address
         return self
+
+    def _pending_picture(self) -> str:
+        """A picture Ada chose in the editor and has not posted yet, its file where the app keeps uploads."""
+        from webapp.feed import uploads
+
+        pending_id, key = new_id("fdu"), f"{new_id('fdu')}.webp"
+        with self.app.app_context():
+            folder = uploads.upload_dir()
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / key).write_bytes(b"RIFF\x00\x00\x00\x00WEBP")
+        self.conn.execute("insert into feed_pending_media (pending_id, user_id, storage_key, width, height)"
+                          " values (%s, %s, %s, 640, 400)", (pending_id, self.owner["user_id"], key))
+        return pending_id
 
     def _mail(self, to: str) -> str:
         """An e-mail to `to`, delivered the app's own way (into the development outbox)."""

@@ -214,12 +214,10 @@ def _check_may_see(row: dict | None, key: str, viewer, *, picture: bool = False)
     return row
 
 
-def permalink(feed_id: str) -> dict:
-    """A post on its own page: exactly what the feed shows (published, never band 2), else NotFound."""
-    row = queries.get_post(feed_id)
-    if row is None or not row["is_published"] or row["nsfw_band"] >= BAND_BLOCK:
-        raise NotFound(feed_id)
-    return row
+def permalink(feed_id: str, viewer) -> dict:
+    """A post on its own page, by the one rule for posts (published or the viewer's own draft, never
+    band 2), else NotFound."""
+    return _check_may_see(queries.get_post(feed_id), feed_id, viewer)
 
 
 def reveal(feed_id: str, position: int, viewer) -> dict:

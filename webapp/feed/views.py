@@ -139,9 +139,17 @@ def _write(form: PostForm, post: dict | None = None):
     return _editor(form, post, pending=pending)
 
 
+def _rearranging_only() -> bool:
+    """A preview, a reorder or a removal in the editor, with no file sent: it writes nothing, so it
+    doesn't count against the posting limits (a writer arranging ten pictures would run into them)."""
+    verb = (request.form.get("action") or "").partition(":")[0]
+    sends_files = any(f.filename for _, f in request.files.items(multi=True))
+    return verb in ("preview", "up", "down", "remove") and not sends_files
+
+
 @bp.route("/feed/new", methods=["GET", "POST"])
 @role_required("provider")
-@limiter.limit(limits.POST_NEW, methods=["POST"])
+@limiter.limit(limits.POST_NEW, methods=["POST"], exempt_when=_rearranging_only)
 def new():
     form = PostForm(data={"band": str(BAND_SAFE), "city": current_user.city or ""})
     if form.validate_on_submit():
@@ -151,7 +159,7 @@ def new():
 
 @bp.route("/feed/<feed_id>/edit", methods=["GET", "POST"])
 @role_required("provider")
-@limiter.limit(limits.POST_EDIT, methods=["POST"])
+@limiter.limit(limits.POST_EDIT, methods=["POST"], exempt_when=_rearranging_only)
 def edit(feed_id: str):
     post = service.own_post(feed_id, current_user)
     form = PostForm(data=PostForm.values_of(post))
@@ -173,8 +181,9 @@ def pending_media(pending_id: str):
 @bp.get("/feed/posts/<feed_id>")
 @login_required
 def post(feed_id: str):
-    """A post's own page: the feed's card with the feed's band rules (a post the feed doesn't show is 404)."""
-    row = service.permalink(feed_id)
+    """A post's own page: the feed's card with the feed's band rules (a post the feed doesn't show is 404,
+    but for its author's own draft)."""
+    row = service.permalink(feed_id, current_user)
     return render_page("feed/post.html", **page_context(service.Page([row], None)), post=row)
 
 
