@@ -16,6 +16,15 @@
   document.addEventListener("DOMContentLoaded", fadeMessagesLater);
   document.addEventListener("htmx:afterSwap", fadeMessagesLater);
 
+  // A page opened at a part of itself (…#ledger-heading, after a change that reloaded the page)
+  // gives that part the focus, when it is made to take it (tabindex): a keyboard goes on from there.
+  document.addEventListener("DOMContentLoaded", function () {
+    var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (target && target.hasAttribute("tabindex") && !document.querySelector("[autofocus]")) {
+      target.focus({preventScroll: true});
+    }
+  });
+
   // When htmx cannot reach the server at all, say so in the message region.
   document.addEventListener("htmx:sendError", function () {
     var region = document.getElementById("messages");

@@ -26,6 +26,17 @@ def test_htmx_is_sent_to_another_page():
 def test_htmx_reloads_the_page_it_is_on_instead_of_only_scrolling_it():
     response = answer("/growth/users/usr_1#ledger-heading",
                       {**HX, "HX-Current-URL": "http://example.test/growth/users/usr_1#invites-heading"})
+    assert response.headers["HX-Refresh"] == "true"
+
+
+def test_htmx_reloads_at_the_part_of_the_page_the_redirect_names():
+    response = answer("/growth/users/usr_1#ledger-heading",
+                      {**HX, "HX-Current-URL": "http://example.test/growth/users/usr_1"})
+    assert response.headers["HX-Redirect"] == "/growth/users/usr_1#ledger-heading"
+
+
+def test_htmx_reloads_the_same_page_without_a_fragment_without_going_anywhere():
+    response = answer("/growth/users/usr_1", {**HX, "HX-Current-URL": "http://example.test/growth/users/usr_1"})
     assert response.headers["HX-Refresh"] == "true" and "HX-Redirect" not in response.headers
 
 

@@ -25,11 +25,14 @@ def redirect_to(location: str, status: int = 303):
 
     Back to the page the request came from (a `#fragment` aside), htmx is told to reload it instead:
     a browser told to go to its own address with another fragment only scrolls, and the page would
-    keep showing what was true before the change."""
+    keep showing what was true before the change. A fragment rides along (htmx sets the address, then
+    reloads), so the page comes back at the part that changed, and app.js puts the focus there."""
     if is_htmx():
         response = make_response("", 204)
         if _same_page(location, request.headers.get("HX-Current-URL", "")):
             response.headers["HX-Refresh"] = "true"
+            if "#" in location:
+                response.headers["HX-Redirect"] = location
         else:
             response.headers["HX-Redirect"] = location
         return response
