@@ -36,9 +36,7 @@ def following_since(follower_user_id: str, target_id: str, target_kind: str):
 
 
 def is_following(follower_user_id: str, target_id: str, target_kind: str) -> bool:
-    row = reads.first("select 1 from follow where follower_user_id = %(u)s and target_id = %(t)s"
-                      " and target_kind = %(k)s", {"u": follower_user_id, "t": target_id, "k": target_kind})
-    return row is not None
+    return following_since(follower_user_id, target_id, target_kind) is not None
 
 
 def add_follow(follower_user_id: str, target_id: str, target_kind: str) -> None:
@@ -108,7 +106,6 @@ def followed_by(follower_user_id: str, *, after: tuple | None = None, limit: int
 def count_followed(follower_user_id: str) -> int:
     """How many rows the Following page lists in all."""
     return reads.scalar(f"select count(*) {_FOLLOWED}", {"u": follower_user_id})
-
 
 
 # The most-followed people and creators that %(u)s neither follows nor is, most followers first,
